@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** The sandbox's control API (dev and tests only): creates emulated users and the codes WeChat/WeCom would hand out. */
+export const SandboxCreateWechatUserRequest = z.strictObject({
+  nickname: z.string().max(40).optional(),
+  unionid: z.string().min(1).max(64).optional(),
+});
+export const SandboxWechatUser = z.object({ openid: z.string(), unionid: z.string().nullable() });
+export type SandboxWechatUser = z.infer<typeof SandboxWechatUser>;
+
+export const SandboxLoginCodeRequest = z.strictObject({ openid: z.string().min(1).max(64) });
+export const SandboxCode = z.object({ code: z.string() });
+export type SandboxCode = z.infer<typeof SandboxCode>;
+
+export const SandboxWecomUser = z.object({ userid: z.string(), name: z.string() });
+export type SandboxWecomUser = z.infer<typeof SandboxWecomUser>;
+
+export const SandboxOauthCodeRequest = z.strictObject({ userid: z.string().min(1).max(64) });
