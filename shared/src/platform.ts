@@ -24,4 +24,6 @@ export const JsSdkSignature = z
   .meta({ id: 'JsSdkSignature' });
 export type JsSdkSignature = z.infer<typeof JsSdkSignature>;
 
-export const HealthStatus = z.object({ status: z.literal('ok'), database: z.literal('ok') }).meta({ id: 'HealthStatus' });
+export const HealthStatus = z
+  .object({ status: z.literal('ok'), database: z.literal('ok') })
+  .meta({ id: 'HealthStatus' });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ObjectId, StaffRole } from './common';
 
-export const OrganisationSummary = z
-  .object({ id: ObjectId, name: z.string() })
-  .meta({ id: 'OrganisationSummary' });
+export const OrganisationSummary = z.object({ id: ObjectId, name: z.string() }).meta({ id: 'OrganisationSummary' });
 
 export const StaffProfile = z
   .object({

@@ -1,0 +1,122 @@
+/** The Koa application factory. Importing this module starts nothing; `createApp` returns an app to mount. */
+import { existsSync } from 'node:fs';
+import Koa from 'koa';
+import cors from '@koa/cors';
+import mount from 'koa-mount';
+import serve from 'koa-static';
+import { z } from 'zod';
+import { HealthStatus } from '@careloop/shared';
+import type { AppDeps } from './deps';
+import { AppError } from './http/errors';
+import { errorHandler, jsonBody, requestContext, securityHeaders } from './http/middleware';
+import { buildRouter, defineRoute, openApiDocument, type RouteDefinition } from './http/routes';
+import { pingDatabase } from './db/connection';
+import { authRoutes } from './auth/routes';
+import { identityRoutes } from './identity/routes';
+import { staffRoutes } from './staff/routes';
+import { platformRoutes } from './platform/routes';
+import { sandboxControlRoutes, sandboxPlatformRouter } from './platform/sandbox/routes';
+
+export interface StaticApps {
+  /** The mini-program's H5 build, served at /m/. */
+  miniappH5?: string;
+  /** The WeCom sidebar and workbench build, served at /wecom/. */
+  wecom?: string;
+}
+
+function systemRoutes(getRoutes: () => RouteDefinition[]) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness with a database ping',
+      tag: 'system',
+      access: 'public',
+      response: HealthStatus,
+      handler: async () => {
+        if (!(await pingDatabase())) throw new AppError('DATABASE_UNAVAILABLE', 'The database does not answer');
+        return { status: 'ok' as const, database: 'ok' as const };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This OpenAPI document',
+      tag: 'system',
+      access: 'public',
+      response: z.record(z.string(), z.unknown()),
+      handler: async () => openApiDocument(getRoutes(), { title: 'CareLoop API', version: '0.1.0' }),
+    }),
+  ];
+}
+
+export function allRoutes(deps: AppDeps): RouteDefinition[] {
+  const routes = [
+    ...authRoutes(deps),
+    ...identityRoutes(deps),
+    ...staffRoutes(),
+    ...platformRoutes(deps),
+    ...(deps.config.sandbox ? sandboxControlRoutes(deps.config) : []),
+  ];
+  const documented: RouteDefinition[] = [...systemRoutes(() => documented), ...routes];
+  return documented;
+}
+
+function serveApp(prefix: string, dir: string | undefined): Koa.Middleware {
+  const app = new Koa();
+  if (dir && existsSync(dir)) app.use(serve(dir, { index: 'index.html', maxage: 0 }));
+  app.use((ctx) => {
+    throw new AppError('NOT_FOUND', `Nothing at ${prefix}${ctx.path}${dir ? '' : ' (this app is not built)'}`);
+  });
+  return mount(prefix, app);
+}
+
+export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
+  const { config } = deps;
+  const app = new Koa({ proxy: false });
+  const routes = allRoutes(deps);
+  const router = buildRouter(routes, config.auth.jwtSecret);
+
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(securityHeaders());
+  app.use(
+    cors({
+      origin: (ctx) => {
+        const origin = ctx.get('origin');
+        return config.corsOrigins.includes(origin) ? origin : '';
+      },
+      allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposeHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
+  app.use((ctx, next) =>
+    ctx.path.startsWith('/api/') || ctx.path.startsWith('/sandbox/')
+      ? jsonBody(config.bodyLimitBytes)(ctx, next)
+      : next(),
+  );
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError('METHOD_NOT_ALLOWED', 'Method not allowed'),
+    }),
+  );
+  if (config.sandbox) {
+    const sandbox = sandboxPlatformRouter(config);
+    app.use(sandbox.routes());
+  }
+  app.use((ctx, next) => {
+    if (ctx.path === '/m' || ctx.path === '/wecom') return ctx.redirect(ctx.path + '/');
+    return next();
+  });
+  app.use(serveApp('/m', staticApps.miniappH5));
+  app.use(serveApp('/wecom', staticApps.wecom));
+  // Answered rather than thrown, so allowedMethods (upstream) can still turn a wrong method into 405.
+  app.use((ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}` } };
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+/**
+ * The demo organisation `npm start` shows on a fresh database: a dental chain with two clinics, a manager,
+ * two consultants, a front desk, a dentist, some patients and an HCP. Seeded once, through the domain services.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '@careloop/config';
+import type { StaffRole } from '@careloop/shared';
+import { createClinic, createOrganisation, findOrganisationByPlatform } from '../organisations/service';
+import { createStaff } from '../staff/service';
+import { createCustomer } from '../identity/service';
+import { addWecomMember } from '../platform/sandbox/service';
+import { AppError } from '../http/errors';
+import { isDuplicateKey } from '../db/retry';
+
+export const DEMO_STAFF: { userid: string; name: string; position: string; roles: StaffRole[]; clinic: 0 | 1 }[] = [
+  { userid: 'lina', name: '李娜', position: '店长 Manager', roles: ['admin', 'manager'], clinic: 0 },
+  { userid: 'zhangwei', name: '张伟', position: '咨询师 Consultant', roles: ['staff'], clinic: 0 },
+  { userid: 'wangfang', name: '王芳', position: '咨询师 Consultant', roles: ['staff'], clinic: 1 },
+  { userid: 'liuyang', name: '刘洋', position: '前台 Front desk', roles: ['staff'], clinic: 0 },
+  { userid: 'chenjie', name: '陈杰', position: '牙医 Dentist', roles: ['staff'], clinic: 0 },
+];
+
+async function demoExists(config: Config): Promise<boolean> {
+  try {
+    await findOrganisationByPlatform({ miniappAppId: config.wechat.appId });
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return false;
+    throw error;
+  }
+}
+
+export async function seedDemoOrganisation(config: Config, logger: Logger): Promise<void> {
+  if (await demoExists(config)) return;
+  let organisation;
+  try {
+    organisation = await createOrganisation({
+      name: '微笑齿科 SmileCare Dental',
+      miniappAppId: config.wechat.appId,
+      wecomCorpId: config.wecom.corpId,
+      timeZone: 'Asia/Shanghai',
+    });
+  } catch (error) {
+    if (isDuplicateKey(error)) return; // another instance is seeding
+    throw error;
+  }
+  const clinics = [
+    await createClinic(organisation.id, { name: '静安旗舰店 Jing’an', address: '上海市静安区南京西路 1266 号' }),
+    await createClinic(organisation.id, { name: '浦东分院 Pudong', address: '上海市浦东新区世纪大道 88 号' }),
+  ];
+  for (const member of DEMO_STAFF) {
+    await createStaff({
+      organisationId: organisation.id,
+      wecomUserId: member.userid,
+      name: member.name,
+      position: member.position,
+      roles: member.roles,
+      clinicIds: [clinics[member.clinic]!.id],
+    });
+    if (config.sandbox) await addWecomMember(config.wecom.corpId, { userid: member.userid, name: member.name });
+  }
+  const external = (value: string) => ({ kind: 'wecom_external_userid' as const, app: config.wecom.corpId, value });
+  await createCustomer({
+    organisationId: organisation.id,
+    kind: 'patient',
+    name: '赵敏',
+    identities: [external('wmDemoZhaoMin')],
+  });
+  await createCustomer({
+    organisationId: organisation.id,
+    kind: 'patient',
+    name: '孙磊',
+    identities: [external('wmDemoSunLei')],
+  });
+  await createCustomer({ organisationId: organisation.id, kind: 'patient', name: '周婷', identities: [] });
+  await createCustomer({
+    organisationId: organisation.id,
+    kind: 'hcp',
+    name: '吴建国 医生',
+    identities: [external('wmDemoDrWu')],
+  });
+  logger.info({ organisation: organisation.name }, 'seeded the demo organisation');
+}

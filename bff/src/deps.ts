@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Config } from '@careloop/config';
+import type { WechatClient } from './platform/wechat/client';
+import type { WecomClient } from './platform/wecom/client';
+import type { TokenCache } from './platform/tokenCache';
+
+/** What route factories are given: configuration and the platform clients. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  tokens: TokenCache;
+  wechat: WechatClient;
+  wecom: WecomClient;
+}

@@ -1,0 +1,46 @@
+/** State of the emulated WeChat and WeCom, kept in the database so it survives a restart like the real services. */
+import mongoose, { Schema } from 'mongoose';
+
+const wechatUserSchema = new Schema(
+  {
+    appId: { type: String, required: true },
+    openid: { type: String, required: true, unique: true },
+    unionid: { type: String, default: null },
+    nickname: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+
+const wecomMemberSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    userid: { type: String, required: true },
+    name: { type: String, required: true },
+  },
+  { timestamps: true },
+);
+wecomMemberSchema.index({ corpId: 1, userid: 1 }, { unique: true });
+
+/** A one-time code (wx.login code, WeCom OAuth code): valid five minutes, spent by its first use. */
+const codeSchema = new Schema({
+  code: { type: String, required: true, unique: true },
+  kind: { type: String, enum: ['wechat_login', 'wecom_oauth'], required: true },
+  app: { type: String, required: true },
+  subject: { type: String, required: true },
+  expiresAt: { type: Date, required: true },
+  usedAt: { type: Date, default: null },
+});
+
+/** Access tokens and JS-SDK tickets the emulator has issued. */
+const credentialSchema = new Schema({
+  value: { type: String, required: true, unique: true },
+  kind: { type: String, enum: ['wechat_token', 'wecom_token', 'wecom_jsapi_ticket', 'wecom_agent_ticket'] },
+  app: { type: String, required: true },
+  expiresAt: { type: Date, required: true },
+});
+credentialSchema.index({ kind: 1, app: 1, expiresAt: -1 });
+
+export const SandboxWechatUserModel = mongoose.model('SandboxWechatUser', wechatUserSchema, 'sandbox_wechat_users');
+export const SandboxWecomMemberModel = mongoose.model('SandboxWecomMember', wecomMemberSchema, 'sandbox_wecom_members');
+export const SandboxCodeModel = mongoose.model('SandboxCode', codeSchema, 'sandbox_codes');
+export const SandboxCredentialModel = mongoose.model('SandboxCredential', credentialSchema, 'sandbox_credentials');

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { SandboxCodeModel, SandboxCredentialModel, SandboxWechatUserModel, SandboxWecomMemberModel } from './model';
+
+const CODE_TTL_MS = 5 * 60_000;
+export const CREDENTIAL_TTL_SECONDS = 7200;
+
+const randomId = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+export async function createWechatUser(appId: string, input: { nickname?: string; unionid?: string }) {
+  const doc = await SandboxWechatUserModel.create({
+    appId,
+    // Real openids are 28 characters starting with 'o'.
+    openid: 'o' + randomId(20).slice(0, 27),
+    unionid: input.unionid ?? null,
+    nickname: input.nickname ?? null,
+  });
+  return { openid: doc.openid, unionid: doc.unionid ?? null };
+}
+
+export async function findWechatUser(openid: string) {
+  return SandboxWechatUserModel.findOne({ openid }).lean();
+}
+
+export async function addWecomMember(corpId: string, member: { userid: string; name: string }) {
+  await SandboxWecomMemberModel.updateOne(
+    { corpId, userid: member.userid },
+    { $set: { name: member.name } },
+    { upsert: true },
+  );
+}
+
+export async function listWecomMembers(corpId: string) {
+  const docs = await SandboxWecomMemberModel.find({ corpId }).sort({ userid: 1 }).lean();
+  return docs.map((doc) => ({ userid: doc.userid, name: doc.name }));
+}
+
+export async function findWecomMember(corpId: string, userid: string) {
+  return SandboxWecomMemberModel.findOne({ corpId, userid }).lean();
+}
+
+export async function issueCode(kind: 'wechat_login' | 'wecom_oauth', app: string, subject: string) {
+  const code = randomId(24);
+  await SandboxCodeModel.create({ code, kind, app, subject, expiresAt: new Date(Date.now() + CODE_TTL_MS) });
+  return code;
+}
+
+/** Spends a code; answers why it cannot be used, as the real service would. */
+export async function spendCode(
+  kind: 'wechat_login' | 'wecom_oauth',
+  app: string,
+  code: string,
+): Promise<{ subject: string } | { error: 'invalid' | 'used' }> {
+  const now = new Date();
+  const spent = await SandboxCodeModel.findOneAndUpdate(
+    { code, kind, app, usedAt: null, expiresAt: { $gt: now } },
+    { $set: { usedAt: now } },
+  ).lean();
+  if (spent) return { subject: spent.subject };
+  const existing = await SandboxCodeModel.findOne({ code, kind, app }).lean();
+  return { error: existing?.usedAt ? 'used' : 'invalid' };
+}
+
+type CredentialKind = 'wechat_token' | 'wecom_token' | 'wecom_jsapi_ticket' | 'wecom_agent_ticket';
+
+/** The current credential of a kind, or a new one (stable_token semantics: the same one until it expires). */
+export async function currentCredential(kind: CredentialKind, app: string, forceNew = false) {
+  const now = new Date();
+  if (!forceNew) {
+    const current = await SandboxCredentialModel.findOne({ kind, app, expiresAt: { $gt: now } })
+      .sort({ expiresAt: -1 })
+      .lean();
+    if (current) {
+      return { value: current.value, expiresIn: Math.floor((current.expiresAt.getTime() - now.getTime()) / 1000) };
+    }
+  }
+  const value = randomId(48);
+  await SandboxCredentialModel.create({
+    value,
+    kind,
+    app,
+    expiresAt: new Date(now.getTime() + CREDENTIAL_TTL_SECONDS * 1000),
+  });
+  // A forced refresh invalidates the previous credential, as WeChat's force_refresh does.
+  if (forceNew) {
+    await SandboxCredentialModel.updateMany({ kind, app, value: { $ne: value } }, { $set: { expiresAt: now } });
+  }
+  return { value, expiresIn: CREDENTIAL_TTL_SECONDS };
+}
+
+export async function checkCredential(kind: CredentialKind, app: string, value: string) {
+  const doc = await SandboxCredentialModel.findOne({ kind, app, value }).lean();
+  if (!doc) return 'invalid' as const;
+  return doc.expiresAt > new Date() ? ('valid' as const) : ('expired' as const);
+}
+
+/** Control: expires every credential now, so clients must notice (42001) and fetch new ones. */
+export async function expireAllCredentials() {
+  await SandboxCredentialModel.updateMany({}, { $set: { expiresAt: new Date() } });
+}

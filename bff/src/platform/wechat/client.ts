@@ -1,0 +1,73 @@
+/** WeChat mini-program server API client (base URL from config: the real service or the sandbox). */
+import type { Config } from '@careloop/config';
+import { AppError } from '../../http/errors';
+import { ensureOk, fetchJson, PlatformError, STALE_TOKEN_ERRCODES, type PlatformAnswer } from '../http';
+import type { TokenCache } from '../tokenCache';
+
+export interface WechatSession {
+  openid: string;
+  unionid: string | null;
+  sessionKey: string;
+}
+
+/** Errors of code2Session that mean the login code is wrong, used or expired: the caller's fault, not ours. */
+const BAD_LOGIN_CODE = new Set([40029, 40163, 40226]);
+
+export function createWechatClient(config: Config['wechat'], tokens: TokenCache) {
+  const tokenKey = `wechat:access_token:${config.appId}`;
+
+  async function fetchAccessToken(stale: boolean) {
+    const answer = ensureOk(
+      'wechat',
+      await fetchJson<PlatformAnswer & { access_token: string; expires_in: number }>(
+        `${config.apiBase}/cgi-bin/stable_token`,
+        {
+          method: 'POST',
+          body: { grant_type: 'client_credential', appid: config.appId, secret: config.secret, force_refresh: stale },
+        },
+      ),
+    );
+    return { value: answer.access_token, expiresInSeconds: answer.expires_in };
+  }
+
+  return {
+    /** Exchanges a wx.login code for the user's openid (and unionid when the app is bound to an open platform). */
+    async code2Session(code: string): Promise<WechatSession> {
+      const url = new URL(`${config.apiBase}/sns/jscode2session`);
+      url.search = new URLSearchParams({
+        appid: config.appId,
+        secret: config.secret,
+        js_code: code,
+        grant_type: 'authorization_code',
+      }).toString();
+      const answer = await fetchJson<PlatformAnswer & { openid?: string; unionid?: string; session_key?: string }>(
+        url.toString(),
+      );
+      if (answer.errcode && BAD_LOGIN_CODE.has(answer.errcode)) {
+        throw new AppError('LOGIN_CODE_INVALID', 'The login code is invalid, expired or already used', {
+          errcode: answer.errcode,
+        });
+      }
+      ensureOk('wechat', answer);
+      if (!answer.openid || !answer.session_key) throw new AppError('UPSTREAM_ERROR', 'code2Session gave no openid');
+      return { openid: answer.openid, unionid: answer.unionid ?? null, sessionKey: answer.session_key };
+    },
+
+    /**
+     * Calls an API that takes `access_token`, refetching the token once if WeChat says it is stale.
+     * `call` receives the token and returns the raw answer.
+     */
+    async withAccessToken<T extends PlatformAnswer>(call: (accessToken: string) => Promise<T>): Promise<T> {
+      const token = await tokens.get(tokenKey, fetchAccessToken);
+      const answer = await call(token);
+      if (answer.errcode && STALE_TOKEN_ERRCODES.has(answer.errcode)) {
+        await tokens.invalidate(tokenKey, token);
+        return ensureOk('wechat', await call(await tokens.get(tokenKey, fetchAccessToken)));
+      }
+      return ensureOk('wechat', answer);
+    },
+  };
+}
+
+export type WechatClient = ReturnType<typeof createWechatClient>;
+export { PlatformError };

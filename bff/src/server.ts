@@ -1,0 +1,91 @@
+/** Starts the BFF: database connection, indexes, demo data, HTTP server; and stops it gracefully. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config, type Env } from '@careloop/config';
+import { createApp, type StaticApps } from './app';
+import type { AppDeps } from './deps';
+import { connectDatabase, disconnectDatabase } from './db/connection';
+import { createLogger } from './logger';
+import { TokenCache } from './platform/tokenCache';
+import { createWechatClient } from './platform/wechat/client';
+import { createWecomClient } from './platform/wecom/client';
+import { deleteExpiredRefreshTokens } from './auth/refreshTokens';
+import { seedDemoOrganisation } from './demo/seed';
+
+export interface RunningBff {
+  config: Config;
+  deps: AppDeps;
+  server: Server;
+  /** Where this server is reached on loopback, e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export function createDeps(config: Config): AppDeps {
+  const logger = createLogger(config);
+  const tokens = new TokenCache();
+  return {
+    config,
+    logger,
+    tokens,
+    wechat: createWechatClient(config.wechat, tokens),
+    wecom: createWecomClient(config.wecom, tokens),
+  };
+}
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+
+/**
+ * Starts the whole backend. With PORT=0 it listens on a free port first and then configures itself for that
+ * port (the sandbox's API base URLs point back at this server).
+ */
+export async function startBff(options: {
+  env: Env;
+  mongodbUri: string;
+  staticApps?: StaticApps;
+}): Promise<RunningBff> {
+  const initial = loadConfig(options.env);
+  const server = createServer();
+  server.requestTimeout = 30_000;
+  const port = await listen(server, initial.port, initial.host);
+  const config = initial.port === port ? initial : loadConfig({ ...options.env, PORT: String(port) });
+  const deps = createDeps(config);
+  try {
+    await connectDatabase(options.mongodbUri);
+    if (config.demoSeed) await seedDemoOrganisation(config, deps.logger);
+  } catch (error) {
+    server.close();
+    await disconnectDatabase();
+    throw error;
+  }
+  server.on('request', createApp(deps, options.staticApps).callback());
+
+  const cleanup = setInterval(
+    () => void deleteExpiredRefreshTokens().catch((err) => deps.logger.warn({ err }, 'token clean-up failed')),
+    60 * 60_000,
+  );
+  cleanup.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    deps,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(cleanup);
+        // Stop accepting connections, let in-flight requests finish, then drop idle keep-alive sockets.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const forced = setTimeout(() => server.closeAllConnections(), 10_000);
+        await closed;
+        clearTimeout(forced);
+        await disconnectDatabase();
+      })()),
+  };
+}

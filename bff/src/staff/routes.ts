@@ -1,0 +1,17 @@
+import { StaffProfile } from '@careloop/shared';
+import { defineRoute } from '../http/routes';
+import { getActiveStaff, staffProfile } from './service';
+
+export function staffRoutes() {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/staff/me',
+      summary: 'The signed-in staff member, their roles and organisation',
+      tag: 'staff',
+      access: { staff: ['admin', 'manager', 'staff'] },
+      response: StaffProfile,
+      handler: async ({ auth }) => staffProfile(await getActiveStaff(auth.organisationId, auth.id)),
+    }),
+  ];
+}

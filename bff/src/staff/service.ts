@@ -1,0 +1,64 @@
+import type { StaffProfile, StaffRole } from '@careloop/shared';
+import { AppError, notFound } from '../http/errors';
+import { getOrganisation } from '../organisations/service';
+import { StaffModel } from './model';
+
+export interface StaffMember {
+  id: string;
+  organisationId: string;
+  wecomUserId: string;
+  name: string;
+  position: string;
+  roles: StaffRole[];
+}
+
+function toStaffMember(doc: {
+  _id: unknown;
+  organisationId: unknown;
+  wecomUserId: string;
+  name: string;
+  position: string;
+  roles: string[];
+}): StaffMember {
+  return {
+    id: String(doc._id),
+    organisationId: String(doc.organisationId),
+    wecomUserId: doc.wecomUserId,
+    name: doc.name,
+    position: doc.position,
+    roles: doc.roles as StaffRole[],
+  };
+}
+
+/** The active staff member a WeCom user id belongs to; unknown or departed members cannot sign in. */
+export async function findActiveStaffByWecomUserId(organisationId: string, wecomUserId: string): Promise<StaffMember> {
+  const doc = await StaffModel.findOne({ organisationId, wecomUserId, active: true }).lean();
+  if (!doc) {
+    throw new AppError('STAFF_NOT_REGISTERED', 'This WeCom member is not registered as CareLoop staff', {
+      wecomUserId,
+    });
+  }
+  return toStaffMember(doc);
+}
+
+export async function getActiveStaff(organisationId: string, staffId: string): Promise<StaffMember> {
+  const doc = await StaffModel.findOne({ _id: staffId, organisationId, active: true }).lean();
+  if (!doc) throw notFound('Staff member');
+  return toStaffMember(doc);
+}
+
+export async function staffProfile(staff: StaffMember): Promise<StaffProfile> {
+  const organisation = await getOrganisation(staff.organisationId);
+  return {
+    id: staff.id,
+    wecomUserId: staff.wecomUserId,
+    name: staff.name,
+    position: staff.position,
+    roles: staff.roles,
+    organisation: { id: organisation.id, name: organisation.name },
+  };
+}
+
+export async function createStaff(input: Omit<StaffMember, 'id'> & { clinicIds?: string[] }): Promise<StaffMember> {
+  return toStaffMember((await StaffModel.create(input)).toObject());
+}

@@ -1,0 +1,66 @@
+/** Starts the real BFF (with its sandbox) on a free loopback port, on a database of the test file's own. */
+import mongoose from 'mongoose';
+import { startBff, type RunningBff } from '../../bff/src/index';
+import type { StaticApps } from '../../bff/src/app';
+import { testDatabaseUri } from './database';
+
+export interface TestBff extends RunningBff {
+  call(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{
+    status: number;
+    body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+    headers: Headers;
+  }>;
+}
+
+export async function startTestBff(name: string, staticApps?: StaticApps): Promise<TestBff> {
+  const uri = testDatabaseUri(name);
+  const bff = await startBff({
+    env: { CARELOOP_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO_SEED: 'true' },
+    mongodbUri: uri,
+    staticApps,
+  });
+  const close = bff.close;
+  return {
+    ...bff,
+    async close() {
+      await mongoose.connection.db?.dropDatabase();
+      await close();
+    },
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await fetch(bff.url + path, {
+        method,
+        headers,
+        body:
+          options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body, headers: response.headers };
+    },
+  };
+}
+
+/** Signs a new emulated WeChat user into the mini-program, as wx.login + the login route would. */
+export async function signInNewPatient(bff: TestBff, user: { unionid?: string } = {}) {
+  const created = await bff.call('POST', '/sandbox/control/wechat/users', { body: user });
+  const code = await bff.call('POST', '/sandbox/control/wechat/login-code', { body: { openid: created.body.openid } });
+  const login = await bff.call('POST', '/api/mp/auth/login', { body: { code: code.body.code } });
+  if (login.status !== 200) throw new Error(`patient sign-in failed: ${JSON.stringify(login.body)}`);
+  return { openid: created.body.openid as string, ...login.body };
+}
+
+/** Signs a demo staff member into the staff apps through a sandbox WeCom OAuth code. */
+export async function signInStaff(bff: TestBff, userid: string) {
+  const code = await bff.call('POST', '/sandbox/control/wecom/oauth-code', { body: { userid } });
+  const login = await bff.call('POST', '/api/staff/auth/wecom', { body: { code: code.body.code } });
+  if (login.status !== 200) throw new Error(`staff sign-in failed: ${JSON.stringify(login.body)}`);
+  return login.body;
+}
