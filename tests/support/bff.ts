@@ -5,7 +5,11 @@ import type { StaticApps } from '../../bff/src/app';
 import { testDatabaseUri } from './database';
 
 export interface TestBff extends RunningBff {
-  call(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{
     status: number;
     body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
     headers: Headers;
@@ -34,7 +38,11 @@ export async function startTestBff(name: string, staticApps?: StaticApps): Promi
         method,
         headers,
         body:
-          options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body),
       });
       const text = await response.text();
       let body: unknown = text;
