@@ -1,0 +1,106 @@
+import type { CustomerProfile } from '@careloop/shared';
+import { useCallback } from 'react';
+import { customerDisplayName, KIND_LABELS } from '../labels';
+import { ErrorBanner, Notice, SessionNotice } from '../shell/components';
+import { EmulatedBar } from '../shell/EmulatedBar';
+import { useStaffSession } from '../shell/useStaffSession';
+import { ContactPicker } from './ContactPicker';
+import { useContact, type ContactState } from './useContact';
+
+function ContactCard({ customer }: { customer: CustomerProfile }) {
+  return (
+    <section className="card contact">
+      <div className="contact__avatar" aria-hidden="true">
+        {customerDisplayName(customer.name).slice(0, 1)}
+      </div>
+      <div className="contact__main">
+        <h1 className="contact__name" data-testid="contact-name">
+          {customerDisplayName(customer.name)}
+        </h1>
+        <span className={`kind kind--${customer.kind}`} data-testid="contact-kind">
+          {KIND_LABELS[customer.kind]}
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function ContactView({ state, emulated }: { state: ContactState; emulated: boolean }) {
+  switch (state.status) {
+    case 'idle':
+      return emulated ? (
+        <Notice title="尚未选择聊天对象">
+          <p>Search for a customer above to make them the current external contact.</p>
+        </Notice>
+      ) : null;
+    case 'loading':
+      return <Notice title="正在读取当前客户… Loading contact" />;
+    case 'group-chat':
+      return (
+        <Notice title="客户群聊 Group chat">
+          <p>请在与单个客户的聊天中打开侧边栏查看客户档案。 Open the sidebar in a one-to-one chat to see a profile.</p>
+        </Notice>
+      );
+    case 'failed':
+      return (
+        <Notice title="无法读取当前客户 Could not load the contact">
+          <button type="button" className="button" onClick={() => window.location.reload()}>
+            重试 Retry
+          </button>
+        </Notice>
+      );
+    case 'ready':
+      if (state.customer) return <ContactCard customer={state.customer} />;
+      return (
+        <Notice title="该联系人尚未关联客户档案">
+          <p>No customer profile in your organisation is linked to this WeCom contact.</p>
+          {state.externalUserId ? <p className="muted small">external_userid: {state.externalUserId}</p> : null}
+        </Notice>
+      );
+  }
+}
+
+export function SidebarApp() {
+  const session = useStaffSession();
+  const contact = useContact(session.mode, session.config?.wecom ?? null, session.staff);
+  const { setError } = session;
+  const dismiss = useCallback(() => setError(null), [setError]);
+  const contactError = contact.state.status === 'failed' ? contact.state.message : null;
+  const current = contact.state.status === 'ready' ? contact.state.customer : null;
+  const banner = (
+    <ErrorBanner message={session.error ?? contactError} onDismiss={session.error ? dismiss : undefined} />
+  );
+
+  return (
+    <div className="sidebar">
+      {session.mode === 'emulated' ? (
+        <EmulatedBar session={session}>
+          {session.staff ? <ContactPicker current={current} onChoose={contact.choose} onError={setError} /> : null}
+        </EmulatedBar>
+      ) : null}
+      {session.staff ? (
+        <>
+          <header className="sidebar__header">
+            <span className="brand">CareLoop</span>
+            <span className="sidebar__staff">
+              <span data-testid="staff-name">{session.staff.name}</span>
+              <span className="muted"> · </span>
+              <span className="muted" data-testid="organisation-name">
+                {session.staff.organisation.name}
+              </span>
+            </span>
+          </header>
+          {banner}
+          <main className="sidebar__main">
+            <ContactView state={contact.state} emulated={session.mode === 'emulated'} />
+          </main>
+        </>
+      ) : (
+        <main className="sidebar__main">
+          {banner}
+          <SessionNotice session={session} />
+        </main>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+/**
+ * The only module that imports the WeCom JS-SDK. Importing it is harmless in any browser; calling its functions
+ * outside the WeCom client is not (they never settle), so callers check `isInsideWecom()` first.
+ */
+import * as ww from '@wecom/jssdk';
+import type { WwApi } from './contact';
+
+export function isInsideWecom(): boolean {
+  return ww.env.isWeCom;
+}
+
+export const wecomJsSdk: WwApi = {
+  register: (options) => ww.register(options),
+  getContext: () => ww.getContext(),
+  getCurExternalContact: () => ww.getCurExternalContact(),
+};

@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../styles/base.css';
+import '../styles/workbench.css';
+import { WorkbenchApp } from './WorkbenchApp';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing');
+createRoot(root).render(
+  <StrictMode>
+    <WorkbenchApp />
+  </StrictMode>,
+);
