@@ -49,6 +49,8 @@ export function buildFrontendsIfStale(log: (message: string) => void = console.l
     const result = spawnSync('npm', ['run', frontend.script, '--workspace', frontend.workspace], {
       cwd: repoRoot,
       stdio: ['ignore', 'ignore', 'inherit'],
+      // Always a production build: under vitest NODE_ENV is 'test', which makes Taro emit React Refresh code.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     if (result.status !== 0)
       throw new Error(`Building the ${frontend.name} failed (npm run ${frontend.script} -w ${frontend.workspace})`);

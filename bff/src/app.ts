@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { HealthStatus } from '@careloop/shared';
 import type { AppDeps } from './deps';
 import { AppError } from './http/errors';
-import { errorHandler, jsonBody, requestContext, securityHeaders } from './http/middleware';
+import { errorHandler, jsonBody, methodOverride, requestContext, securityHeaders } from './http/middleware';
 import { buildRouter, defineRoute, openApiDocument, type RouteDefinition } from './http/routes';
 import { pingDatabase } from './db/connection';
 import { authRoutes } from './auth/routes';
@@ -86,11 +86,12 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
         const origin = ctx.get('origin');
         return config.corsOrigins.includes(origin) ? origin : '';
       },
-      allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+      allowHeaders: ['authorization', 'content-type', 'x-request-id', 'x-http-method-override'],
       exposeHeaders: ['x-request-id'],
       maxAge: 600,
     }),
   );
+  app.use(methodOverride());
   app.use((ctx, next) =>
     ctx.path.startsWith('/api/') || ctx.path.startsWith('/sandbox/')
       ? jsonBody(config.bodyLimitBytes)(ctx, next)

@@ -5,6 +5,8 @@ export const AppConfig = z
   .object({
     /** True when WeChat, WeCom and Pay are the local sandbox rather than the real services. */
     sandbox: z.boolean(),
+    /** The organisation this mini-program and WeCom corp belong to; null until one is set up. */
+    organisation: z.object({ name: z.string() }).nullable(),
     miniapp: z.object({ appId: z.string() }),
     wecom: z.object({ corpId: z.string(), agentId: z.string() }),
   })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../bff/src/app';
-import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 beforeAll(async () => {
@@ -111,5 +111,27 @@ describe('system routes', () => {
         additionalProperties: false,
       },
     );
+  });
+});
+
+describe('clients that cannot send every method', () => {
+  it('treats POST with X-HTTP-Method-Override: PATCH as PATCH (wx.request has no PATCH)', async () => {
+    const patient = await signInNewPatient(bff);
+    const response = await bff.call('POST', '/api/mp/me', {
+      token: patient.accessToken,
+      body: { name: '李华' },
+      headers: { 'x-http-method-override': 'PATCH' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.name).toBe('李华');
+  });
+
+  it('never lets a GET be overridden into a write', async () => {
+    const patient = await signInNewPatient(bff);
+    const response = await bff.call('GET', '/api/mp/me', {
+      token: patient.accessToken,
+      headers: { 'x-http-method-override': 'DELETE' },
+    });
+    expect(response.status).toBe(200);
   });
 });

@@ -19,6 +19,18 @@ async function sandboxTicket(type: 'config' | 'agentConfig') {
   return ticket.ticket as string;
 }
 
+describe('app configuration', () => {
+  it('tells the front ends, before sign-in, the sandbox mode, app ids and organisation name', async () => {
+    const response = await bff.call('GET', '/api/app-config');
+    expect(response.body).toEqual({
+      sandbox: true,
+      organisation: { name: '微笑齿科 SmileCare Dental' },
+      miniapp: { appId: bff.config.wechat.appId },
+      wecom: { corpId: bff.config.wecom.corpId, agentId: bff.config.wecom.agentId },
+    });
+  });
+});
+
 describe('WeCom JS-SDK signatures', () => {
   it('signs sha1(jsapi_ticket, noncestr, timestamp, url) over the page URL without its fragment', () => {
     // The worked example in WeCom's JS-SDK signature documentation.

@@ -78,6 +78,20 @@ export function jsonBody(limitBytes: number) {
   };
 }
 
+const OVERRIDABLE_METHODS = new Set(['PATCH', 'PUT', 'DELETE']);
+
+/**
+ * WeChat's wx.request cannot send PATCH, so the mini-program sends POST with `X-HTTP-Method-Override`.
+ * Only POST may be overridden, and only into PATCH, PUT or DELETE.
+ */
+export function methodOverride() {
+  return async (ctx: Context, next: Next) => {
+    const override = ctx.get('x-http-method-override').toUpperCase();
+    if (ctx.method === 'POST' && OVERRIDABLE_METHODS.has(override)) ctx.method = override;
+    return next();
+  };
+}
+
 /** Conservative headers for an API and two single-page apps served from the same origin. */
 export function securityHeaders() {
   return async (ctx: Context, next: Next) => {

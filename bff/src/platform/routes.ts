@@ -1,6 +1,7 @@
 import { AppConfig, JsSdkSignature, JsSdkSignatureRequest } from '@careloop/shared';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
+import { findOrganisationByPlatform } from '../organisations/service';
 
 export function platformRoutes({ config, wecom }: AppDeps) {
   const tag = 'platform';
@@ -14,6 +15,10 @@ export function platformRoutes({ config, wecom }: AppDeps) {
       response: AppConfig,
       handler: async () => ({
         sandbox: config.sandbox,
+        organisation: await findOrganisationByPlatform({ miniappAppId: config.wechat.appId }).then(
+          (organisation) => ({ name: organisation.name }),
+          () => null,
+        ),
         miniapp: { appId: config.wechat.appId },
         wecom: { corpId: config.wecom.corpId, agentId: config.wecom.agentId },
       }),

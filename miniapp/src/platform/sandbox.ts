@@ -1,0 +1,71 @@
+import type { SandboxCode, SandboxWechatUser } from '@careloop/shared';
+import { ApiError, type ApiClient } from '@careloop/shared/client';
+import type { KeyValueStorage } from '../services/storage';
+import type { Platform } from './types';
+
+export const SANDBOX_OPENID_KEY = 'careloop.sandbox.openid';
+
+export interface SandboxPlatformOptions {
+  /** A client for the sandbox control API (on the same origin as the API in the H5 build). */
+  api: Pick<ApiClient, 'publicRequest'>;
+  storage: KeyValueStorage;
+}
+
+/**
+ * Outside WeChat (the H5 build) there is no `wx.login`: the sandbox emulates WeChat instead. The first login creates
+ * an emulated WeChat user and keeps its openid, so the same user comes back after a reload; each login then asks the
+ * sandbox for a code for that user, exactly like `wx.login` would hand one out.
+ */
+export function createSandboxPlatform({ api, storage }: SandboxPlatformOptions): Platform {
+  let creating: Promise<string> | null = null;
+
+  function storedOpenid(): string | null {
+    const value = storage.get(SANDBOX_OPENID_KEY);
+    return typeof value === 'string' && value ? value : null;
+  }
+
+  async function createUser(): Promise<string> {
+    const user = await api.publicRequest<SandboxWechatUser>('POST', '/sandbox/control/wechat/users', {});
+    if (typeof user?.openid !== 'string' || !user.openid) {
+      throw new ApiError(502, 'BAD_RESPONSE', 'The sandbox did not return an openid');
+    }
+    storage.set(SANDBOX_OPENID_KEY, user.openid);
+    return user.openid;
+  }
+
+  /** One creation at a time, so two logins at once do not make two users. */
+  function createUserOnce(): Promise<string> {
+    creating ??= createUser().finally(() => {
+      creating = null;
+    });
+    return creating;
+  }
+
+  async function codeFor(openid: string): Promise<string> {
+    const result = await api.publicRequest<SandboxCode>('POST', '/sandbox/control/wechat/login-code', { openid });
+    if (typeof result?.code !== 'string' || !result.code) {
+      throw new ApiError(502, 'BAD_RESPONSE', 'The sandbox did not return a login code');
+    }
+    return result.code;
+  }
+
+  /** The sandbox forgot this user (it was reset): a 404 that carries an error code. A bare 404 means no sandbox. */
+  function isUnknownUser(error: unknown): boolean {
+    return error instanceof ApiError && error.status === 404 && !/^HTTP_\d+$/.test(error.code);
+  }
+
+  return {
+    async login() {
+      const openid = storedOpenid();
+      if (openid) {
+        try {
+          return await codeFor(openid);
+        } catch (error) {
+          if (!isUnknownUser(error)) throw error;
+          storage.remove(SANDBOX_OPENID_KEY);
+        }
+      }
+      return codeFor(await createUserOnce());
+    },
+  };
+}
