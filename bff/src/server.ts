@@ -11,6 +11,7 @@ import { createWechatClient } from './platform/wechat/client';
 import { createWecomClient } from './platform/wecom/client';
 import { deleteExpiredRefreshTokens } from './auth/refreshTokens';
 import { seedDemoOrganisation } from './demo/seed';
+import { resumePendingMerges } from './identity/merge';
 
 export interface RunningBff {
   config: Config;
@@ -56,6 +57,8 @@ export async function startBff(options: {
   const deps = createDeps(config);
   try {
     await connectDatabase(options.mongodbUri);
+    const resumed = await resumePendingMerges();
+    if (resumed) deps.logger.warn({ resumed }, 'finished merges a previous run left half-done');
     if (config.demoSeed) await seedDemoOrganisation(config, deps.logger);
   } catch (error) {
     server.close();

@@ -8,6 +8,8 @@ export const CustomerProfile = z
     kind: CustomerKind,
     /** Display name; a customer signed in by WeChat starts without one. */
     name: z.string().nullable(),
+    /** Masked (138****5678); `verified` when WeChat confirmed it belongs to this user. */
+    phone: z.object({ masked: z.string(), verified: z.boolean() }).nullable(),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'CustomerProfile' });

@@ -5,16 +5,55 @@ const customerSchema = new Schema(
     organisationId: { type: Schema.Types.ObjectId, required: true },
     kind: { type: String, enum: ['patient', 'hcp'], required: true, default: 'patient' },
     name: { type: String, default: null },
+    gender: { type: String, enum: ['female', 'male', 'other', null], default: null },
+    birthday: { type: String, default: null }, // YYYY-MM-DD, a calendar date with no time zone
+    clinicId: { type: Schema.Types.ObjectId, default: null },
+    ownerStaffId: { type: Schema.Types.ObjectId, default: null },
+    hcp: {
+      type: new Schema(
+        {
+          hospital: { type: String, default: null },
+          department: { type: String, default: null },
+          title: { type: String, default: null },
+          verification: { type: String, enum: ['unverified', 'verified', 'rejected'], default: 'unverified' },
+          verifiedBy: { type: Schema.Types.ObjectId, default: null },
+          verifiedAt: { type: Date, default: null },
+          evidence: { type: String, default: null },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /** The phone as the customer or staff gave it: encrypted, with a keyed hash for lookup; `verified` by WeChat. */
+    phone: {
+      type: new Schema(
+        {
+          ciphertext: { type: String, required: true },
+          lookupHash: { type: String, required: true },
+          verified: { type: Boolean, required: true },
+          source: { type: String, required: true }, // wechat_phone_code | typed_by_customer | typed_by_staff
+          updatedAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    /** Set when this profile was merged into another; stale references resolve through it. */
+    mergedInto: { type: Schema.Types.ObjectId, default: null },
+    mergedAt: { type: Date, default: null },
+    erasedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
 customerSchema.index({ organisationId: 1, createdAt: -1 });
 customerSchema.index({ organisationId: 1, name: 1 });
+customerSchema.index({ organisationId: 1, 'phone.lookupHash': 1 });
 
 /**
  * One row per identity of a customer. The unique key (organisation, kind, app, value) is also what serialises
  * concurrent first sign-ins: they upsert the same row, so only one customer can own an identity.
  * `app` is the appid (openids differ per mini-program and official account) or corp id; '' where global.
+ * Phone identities hold the keyed hash of the number, never the number.
  */
 const identitySchema = new Schema(
   {
@@ -33,5 +72,29 @@ const identitySchema = new Schema(
 identitySchema.index({ organisationId: 1, kind: 1, app: 1, value: 1 }, { unique: true });
 identitySchema.index({ customerId: 1 });
 
+/** A merge of one profile into another: recorded first, then carried out step by step, resumable. */
+const mergeSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    survivorId: { type: Schema.Types.ObjectId, required: true },
+    mergedId: { type: Schema.Types.ObjectId, required: true },
+    /** Why: the rule that fired and its facts (shared unionid, verified phone hash, staff confirmation…). */
+    evidence: {
+      rule: { type: String, required: true },
+      details: { type: Schema.Types.Mixed, default: {} },
+      actor: { type: Schema.Types.Mixed, default: null },
+    },
+    status: { type: String, enum: ['pending', 'done'], required: true },
+    stepsDone: { type: [String], default: [] },
+    completedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+// A profile is merged away at most once: racing merges of the same profile meet on this key.
+mergeSchema.index({ organisationId: 1, mergedId: 1 }, { unique: true });
+mergeSchema.index({ organisationId: 1, survivorId: 1 });
+mergeSchema.index({ status: 1 });
+
 export const CustomerModel = mongoose.model('Customer', customerSchema, 'customers');
 export const IdentityModel = mongoose.model('Identity', identitySchema, 'identities');
+export const MergeModel = mongoose.model('Merge', mergeSchema, 'merges');

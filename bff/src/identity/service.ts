@@ -1,16 +1,18 @@
 import { Types } from 'mongoose';
 import type { CustomerKind, CustomerProfile } from '@careloop/shared';
-import { notFound } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 import { upsertWithRetry } from '../db/retry';
 import { CustomerModel, IdentityModel } from './model';
+import { mergeCustomers, resolveCustomerId, type MergeEvidence } from './merge';
 
-type IdentityKind = 'miniapp_openid' | 'oa_openid' | 'unionid' | 'wecom_external_userid' | 'phone';
+export type IdentityKind = 'miniapp_openid' | 'oa_openid' | 'unionid' | 'wecom_external_userid' | 'phone';
 
 interface CustomerDoc {
   _id: unknown;
   organisationId: unknown;
   kind: string;
   name?: string | null;
+  phone?: { masked?: string | null; verified: boolean } | null;
   createdAt: Date;
 }
 
@@ -20,6 +22,7 @@ function toProfile(doc: CustomerDoc): CustomerProfile {
     organisationId: String(doc.organisationId),
     kind: doc.kind as CustomerKind,
     name: doc.name ?? null,
+    phone: doc.phone?.masked ? { masked: doc.phone.masked, verified: doc.phone.verified } : null,
     createdAt: doc.createdAt.toISOString(),
   };
 }
@@ -31,12 +34,10 @@ export function isPlaceholderIdentity(value: string | null | undefined): boolean
   return trimmed === '' || ['null', 'undefined', '-1'].includes(trimmed.toLowerCase()) || /^0+$/.test(trimmed);
 }
 
+export type IdentityRef = { kind: IdentityKind; app: string; value: string };
+
 /** Claims an identity for a customer, or returns the customer that already owns it. */
-async function claimIdentity(
-  organisationId: string,
-  identity: { kind: IdentityKind; app: string; value: string },
-  customerId: Types.ObjectId,
-): Promise<Types.ObjectId> {
+async function claimIdentity(organisationId: string, identity: IdentityRef, customerId: Types.ObjectId) {
   const row = await upsertWithRetry(() =>
     IdentityModel.findOneAndUpdate(
       { organisationId, ...identity },
@@ -44,18 +45,89 @@ async function claimIdentity(
       { upsert: true, returnDocument: 'after' },
     ).lean(),
   );
-  return row.customerId;
+  return String(row.customerId);
 }
 
-async function ownerOf(organisationId: string, identity: { kind: IdentityKind; app: string; value: string }) {
+async function ownerOf(organisationId: string, identity: IdentityRef): Promise<string | null> {
   const row = await IdentityModel.findOne({ organisationId, ...identity }).lean();
-  return row?.customerId ?? null;
+  return row ? resolveCustomerId(organisationId, String(row.customerId)) : null;
 }
 
 /**
- * Finds or creates the customer a mini-program user signs in as. The openid row decides; a known unionid
- * makes a new openid join the customer who already has that unionid. (Merging two existing customers is
- * the identity issue's OneID merge.)
+ * Makes sure the customer row behind a claimed identity exists. The identity may have been claimed by a
+ * concurrent request that has not written its customer yet; creating it by id with $setOnInsert is
+ * idempotent, so whichever request gets here first creates it.
+ */
+async function ensureCustomer(organisationId: string, customerId: string, initial: NewCustomer) {
+  await upsertWithRetry(() =>
+    CustomerModel.updateOne(
+      { _id: customerId },
+      { $setOnInsert: { organisationId: new Types.ObjectId(organisationId), kind: initial.kind, name: initial.name } },
+      { upsert: true },
+    ),
+  );
+}
+
+interface NewCustomer {
+  kind: CustomerKind;
+  name: string | null;
+}
+
+/**
+ * Records the fact that these identities belong to one person, and returns that person's profile id.
+ * Identities nobody owns yet join the profile; if they already belong to different profiles, those are merged
+ * (older survives). Placeholder values are ignored. The outcome depends only on the facts, not their order.
+ */
+export async function linkIdentities(
+  organisationId: string,
+  identities: IdentityRef[],
+  options: { evidence: MergeEvidence['rule']; newCustomer: NewCustomer },
+): Promise<string> {
+  const real = identities.filter((identity) => !isPlaceholderIdentity(identity.value));
+  if (real.length === 0) throw new AppError('VALIDATION_FAILED', 'No usable identity to link');
+  const known = (await Promise.all(real.map((identity) => ownerOf(organisationId, identity)))).filter(
+    (owner): owner is string => owner !== null,
+  );
+  const candidate = new Types.ObjectId(known[0] ?? undefined);
+  const owners = new Set<string>();
+  for (const identity of real) owners.add(await claimIdentity(organisationId, identity, candidate));
+  for (const owner of owners) await ensureCustomer(organisationId, owner, options.newCustomer);
+
+  let survivor = [...owners][0]!;
+  for (const owner of [...owners].slice(1)) {
+    survivor = await mergeCustomers(organisationId, survivor, owner, {
+      rule: options.evidence,
+      details: {
+        identities: real.map(({ kind, app, value }) => ({ kind, app, value: describeIdentityValue(kind, value) })),
+      },
+    });
+  }
+  return resolveCustomerId(organisationId, survivor);
+}
+
+/** Attaches one identity to an existing profile; if another profile owns it, the two are merged. */
+export async function attachIdentity(
+  organisationId: string,
+  customerId: string,
+  identity: IdentityRef,
+  evidence: MergeEvidence,
+): Promise<string> {
+  if (isPlaceholderIdentity(identity.value)) return resolveCustomerId(organisationId, customerId);
+  const current = await resolveCustomerId(organisationId, customerId);
+  const owner = await claimIdentity(organisationId, identity, new Types.ObjectId(current));
+  const resolvedOwner = await resolveCustomerId(organisationId, owner);
+  if (resolvedOwner === current) return current;
+  return mergeCustomers(organisationId, current, resolvedOwner, evidence);
+}
+
+// Phone identities hold a keyed hash; everything else is an id that may be shown in evidence.
+function describeIdentityValue(kind: IdentityKind, value: string) {
+  return kind === 'phone' ? 'phone#' + value.slice(0, 8) : value;
+}
+
+/**
+ * Finds or creates the customer a mini-program user signs in as: the openid, and the unionid when WeChat
+ * gives one (a unionid links every openid and external contact that carries it).
  */
 export async function signInMiniappUser(input: {
   organisationId: string;
@@ -63,39 +135,28 @@ export async function signInMiniappUser(input: {
   openid: string;
   unionid?: string | null;
 }): Promise<CustomerProfile> {
-  const { organisationId, appId, openid } = input;
-  const unionid = isPlaceholderIdentity(input.unionid) ? null : input.unionid!;
-  const openidIdentity = { kind: 'miniapp_openid' as const, app: appId, value: openid };
-  const unionIdentity = unionid ? { kind: 'unionid' as const, app: '', value: unionid } : null;
-
-  const candidate =
-    (await ownerOf(organisationId, openidIdentity)) ??
-    (unionIdentity && (await ownerOf(organisationId, unionIdentity))) ??
-    new Types.ObjectId();
-  const customerId = await claimIdentity(organisationId, openidIdentity, candidate);
-  if (unionIdentity) await claimIdentity(organisationId, unionIdentity, customerId);
-
-  // The identity row may have been claimed by a concurrent sign-in whose customer row is not written yet:
-  // creating it by id with $setOnInsert is idempotent, so whichever request gets here first creates it.
-  const customer = await upsertWithRetry(() =>
-    CustomerModel.findOneAndUpdate(
-      { _id: customerId },
-      { $setOnInsert: { organisationId: new Types.ObjectId(organisationId), kind: 'patient', name: null } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean(),
-  );
-  return toProfile(customer);
+  const identities: IdentityRef[] = [{ kind: 'miniapp_openid', app: input.appId, value: input.openid }];
+  if (input.unionid) identities.push({ kind: 'unionid', app: '', value: input.unionid });
+  const customerId = await linkIdentities(input.organisationId, identities, {
+    evidence: 'shared_unionid',
+    newCustomer: { kind: 'patient', name: null },
+  });
+  return getCustomer(input.organisationId, customerId);
 }
 
+/** A customer of the organisation; a merged-away id answers with the profile it was merged into. */
 export async function getCustomer(organisationId: string, customerId: string): Promise<CustomerProfile> {
-  const doc = await CustomerModel.findOne({ _id: customerId, organisationId }).lean();
+  const doc = await CustomerModel.findOne({
+    _id: await resolveCustomerId(organisationId, customerId),
+    organisationId,
+  }).lean();
   if (!doc) throw notFound('Customer');
   return toProfile(doc);
 }
 
 export async function renameCustomer(organisationId: string, customerId: string, name: string) {
   const doc = await CustomerModel.findOneAndUpdate(
-    { _id: customerId, organisationId },
+    { _id: await resolveCustomerId(organisationId, customerId), organisationId },
     { $set: { name } },
     { returnDocument: 'after' },
   ).lean();
@@ -110,7 +171,7 @@ export async function searchCustomers(
   organisationId: string,
   query: { q?: string; limit: number },
 ): Promise<CustomerProfile[]> {
-  const filter: Record<string, unknown> = { organisationId };
+  const filter: Record<string, unknown> = { organisationId, mergedInto: null };
   if (query.q) filter.name = { $regex: escapeRegExp(query.q), $options: 'i' };
   const docs = await CustomerModel.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit).lean();
   return docs.map(toProfile);
@@ -128,23 +189,39 @@ export async function findCustomerByExternalUserId(
     value: externalUserId,
   });
   if (!customerId) throw notFound('Customer');
-  return getCustomer(organisationId, String(customerId));
+  return getCustomer(organisationId, customerId);
 }
 
-/** Creates a customer with the given identities (demo seed, imports). */
+/** Creates a customer with the given identities (demo seed, imports); identities already owned are merged. */
 export async function createCustomer(input: {
   organisationId: string;
   kind: CustomerKind;
   name: string | null;
-  identities: { kind: IdentityKind; app: string; value: string }[];
+  identities: IdentityRef[];
 }): Promise<CustomerProfile> {
-  const doc = await CustomerModel.create({
-    organisationId: input.organisationId,
-    kind: input.kind,
-    name: input.name,
-  });
+  const doc = await CustomerModel.create({ organisationId: input.organisationId, kind: input.kind, name: input.name });
+  let customerId = String(doc._id);
   for (const identity of input.identities) {
-    await claimIdentity(input.organisationId, identity, doc._id);
+    customerId = await attachIdentity(input.organisationId, customerId, identity, {
+      rule: 'staff_confirmed',
+      details: { import: true },
+    });
   }
-  return toProfile(doc.toObject());
+  return getCustomer(input.organisationId, customerId);
+}
+
+/** Every identity of a profile, oldest first. */
+export async function listIdentities(organisationId: string, customerId: string) {
+  const docs = await IdentityModel.find({
+    organisationId,
+    customerId: await resolveCustomerId(organisationId, customerId),
+  })
+    .sort({ createdAt: 1, _id: 1 })
+    .lean();
+  return docs.map((doc) => ({
+    kind: doc.kind as IdentityKind,
+    app: doc.app,
+    value: doc.value,
+    linkedAt: doc.createdAt,
+  }));
 }

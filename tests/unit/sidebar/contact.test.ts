@@ -14,6 +14,7 @@ const customer: CustomerProfile = {
   organisationId: '0123456789abcdef01234568',
   kind: 'patient',
   name: '李四',
+  phone: null,
   createdAt: '2025-01-02T03:04:05.000Z',
 };
 
