@@ -5,3 +5,7 @@ export * from './customers';
 export * from './staff';
 export * from './platform';
 export * from './sandbox';
+export * from './privacy';
+export * from './audit';
+export * from './events';
+export * from './profile';

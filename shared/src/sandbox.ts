@@ -16,3 +16,19 @@ export const SandboxWecomUser = z.object({ userid: z.string(), name: z.string() 
 export type SandboxWecomUser = z.infer<typeof SandboxWecomUser>;
 
 export const SandboxOauthCodeRequest = z.strictObject({ userid: z.string().min(1).max(64) });
+
+export const SandboxPhoneCodeRequest = z.strictObject({
+  openid: z.string().min(1).max(64),
+  /** The number the emulated WeChat account has bound (what the user confirms in the getPhoneNumber sheet). */
+  phoneNumber: z.string().regex(/^1[3-9]\d{9}$/, 'a mainland mobile number'),
+});
+
+export const SandboxAddExternalContactRequest = z.strictObject({
+  /** The corp member the customer adds. */
+  userid: z.string().min(1).max(64),
+  name: z.string().min(1).max(40),
+  unionid: z.string().min(1).max(64).optional(),
+  /** The contact-me code's state, when added through one. */
+  state: z.string().max(30).optional(),
+});
+export const SandboxExternalContact = z.object({ externalUserId: z.string() });

@@ -15,3 +15,19 @@ export async function upsertWithRetry<T>(upsert: () => Promise<T>): Promise<T> {
     return upsert();
   }
 }
+
+/**
+ * Awaits an unordered bulk upsert, accepting rows that lost a race on a unique key (another writer inserted the
+ * same row first, which is the outcome wanted). Any other error is thrown.
+ */
+export async function ignoringDuplicateKeys<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    const rows = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+    const list = Array.isArray(rows) ? rows : rows ? [rows] : [];
+    const onlyDuplicates = list.length > 0 ? list.every((row) => row.code === 11000) : isDuplicateKey(error);
+    if (onlyDuplicates) return undefined;
+    throw error;
+  }
+}

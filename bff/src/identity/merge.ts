@@ -9,6 +9,7 @@ import { Types } from 'mongoose';
 import { isDuplicateKey } from '../db/retry';
 import { CustomerModel, IdentityModel, MergeModel } from './model';
 import { mergeSteps, registerMergeStep } from './mergeSteps';
+import { recordEvent } from '../events/service';
 
 export interface MergeEvidence {
   /** The linking rule that found the two profiles to be one person. */
@@ -135,6 +136,15 @@ async function carryOut(record: MergeRecord): Promise<void> {
     for (const step of mergeSteps()) await step.move({ organisationId, fromCustomerId: target, intoCustomerId: final });
     target = final;
   }
+  // On the timeline of the profile that now holds both histories; recorded once however often this runs.
+  await recordEvent({
+    organisationId,
+    customerId: await resolveCustomerId(organisationId, survivorId),
+    type: 'profile.merged',
+    properties: { fromCustomerId: mergedId, intoCustomerId: survivorId },
+    source: 'server',
+    sourceEventId: `merge:${String(record._id)}`,
+  });
   await MergeModel.updateOne(
     { _id: record._id, status: 'pending' },
     { $set: { status: 'done', completedAt: new Date() } },

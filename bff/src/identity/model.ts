@@ -30,6 +30,7 @@ const customerSchema = new Schema(
         {
           ciphertext: { type: String, required: true },
           lookupHash: { type: String, required: true },
+          masked: { type: String, required: true },
           verified: { type: Boolean, required: true },
           source: { type: String, required: true }, // wechat_phone_code | typed_by_customer | typed_by_staff
           updatedAt: { type: Date, required: true },
@@ -98,3 +99,56 @@ mergeSchema.index({ status: 1 });
 export const CustomerModel = mongoose.model('Customer', customerSchema, 'customers');
 export const IdentityModel = mongoose.model('Identity', identitySchema, 'identities');
 export const MergeModel = mongoose.model('Merge', mergeSchema, 'merges');
+
+/**
+ * WeChat bills getPhoneNumber per call: each code is claimed here once (unique hash) and its result kept, so a
+ * retried request reuses it instead of paying again.
+ */
+const phoneCodeSchema = new Schema(
+  {
+    codeHash: { type: String, required: true, unique: true },
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    customerId: { type: Schema.Types.ObjectId, required: true },
+    status: { type: String, enum: ['pending', 'done', 'failed'], required: true },
+    ciphertext: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+
+/** Two profiles that may be one person (e.g. the same typed phone): staff confirm (merge) or dismiss. */
+const duplicateSuggestionSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    pairKey: { type: String, required: true },
+    customerIds: { type: [Schema.Types.ObjectId], required: true },
+    reason: { type: String, enum: ['same_phone'], required: true },
+    status: { type: String, enum: ['open', 'confirmed', 'dismissed'], default: 'open' },
+    decidedBy: { type: Schema.Types.ObjectId, default: null },
+    decidedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+duplicateSuggestionSchema.index({ organisationId: 1, pairKey: 1 }, { unique: true });
+duplicateSuggestionSchema.index({ organisationId: 1, customerIds: 1, status: 1 });
+
+/** Which staff member has which WeCom external contact (from externalcontact/get and batch/get_by_user). */
+const wecomFollowSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    externalUserId: { type: String, required: true },
+    staffUserId: { type: String, required: true },
+    addedAt: { type: Date, required: true },
+    state: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+wecomFollowSchema.index({ organisationId: 1, externalUserId: 1, staffUserId: 1 }, { unique: true });
+wecomFollowSchema.index({ organisationId: 1, staffUserId: 1 });
+
+export const PhoneCodeModel = mongoose.model('PhoneCode', phoneCodeSchema, 'phone_codes');
+export const DuplicateSuggestionModel = mongoose.model(
+  'DuplicateSuggestion',
+  duplicateSuggestionSchema,
+  'duplicate_suggestions',
+);
+export const WecomFollowModel = mongoose.model('WecomFollow', wecomFollowSchema, 'wecom_follows');

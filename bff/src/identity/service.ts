@@ -4,6 +4,7 @@ import { AppError, notFound } from '../http/errors';
 import { upsertWithRetry } from '../db/retry';
 import { CustomerModel, IdentityModel } from './model';
 import { mergeCustomers, resolveCustomerId, type MergeEvidence } from './merge';
+import { recordEvent } from '../events/service';
 
 export type IdentityKind = 'miniapp_openid' | 'oa_openid' | 'unionid' | 'wecom_external_userid' | 'phone';
 
@@ -58,14 +59,24 @@ async function ownerOf(organisationId: string, identity: IdentityRef): Promise<s
  * concurrent request that has not written its customer yet; creating it by id with $setOnInsert is
  * idempotent, so whichever request gets here first creates it.
  */
-async function ensureCustomer(organisationId: string, customerId: string, initial: NewCustomer) {
-  await upsertWithRetry(() =>
+async function ensureCustomer(organisationId: string, customerId: string, initial: NewCustomer, via: string) {
+  const result = await upsertWithRetry(() =>
     CustomerModel.updateOne(
       { _id: customerId },
       { $setOnInsert: { organisationId: new Types.ObjectId(organisationId), kind: initial.kind, name: initial.name } },
       { upsert: true },
     ),
   );
+  if (result.upsertedCount === 1) {
+    await recordEvent({
+      organisationId,
+      customerId,
+      type: 'profile.created',
+      properties: { via },
+      source: 'server',
+      sourceEventId: `profile.created:${customerId}`,
+    });
+  }
 }
 
 interface NewCustomer {
@@ -91,7 +102,7 @@ export async function linkIdentities(
   const candidate = new Types.ObjectId(known[0] ?? undefined);
   const owners = new Set<string>();
   for (const identity of real) owners.add(await claimIdentity(organisationId, identity, candidate));
-  for (const owner of owners) await ensureCustomer(organisationId, owner, options.newCustomer);
+  for (const owner of owners) await ensureCustomer(organisationId, owner, options.newCustomer, real[0]!.kind);
 
   let survivor = [...owners][0]!;
   for (const owner of [...owners].slice(1)) {

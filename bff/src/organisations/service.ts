@@ -50,3 +50,10 @@ export async function createClinic(organisationId: string, input: { name: string
   const doc = await ClinicModel.create({ organisationId, ...input });
   return { id: String(doc._id), name: doc.name };
 }
+
+/** A clinic of the organisation, or NOT_FOUND. */
+export async function getClinic(organisationId: string, clinicId: string) {
+  const doc = await ClinicModel.findOne({ _id: clinicId, organisationId }).lean();
+  if (!doc) throw new AppError('NOT_FOUND', 'Clinic not found');
+  return { id: String(doc._id), name: doc.name };
+}

@@ -62,3 +62,18 @@ export async function staffProfile(staff: StaffMember): Promise<StaffProfile> {
 export async function createStaff(input: Omit<StaffMember, 'id'> & { clinicIds?: string[] }): Promise<StaffMember> {
   return toStaffMember((await StaffModel.create(input)).toObject());
 }
+
+/** Names of staff members by WeCom user id (for showing who follows a customer). */
+export async function staffNamesByWecomUserId(organisationId: string, wecomUserIds: string[]) {
+  const docs = await StaffModel.find(
+    { organisationId, wecomUserId: { $in: wecomUserIds } },
+    { wecomUserId: 1, name: 1 },
+  ).lean();
+  return new Map(docs.map((doc) => [doc.wecomUserId, doc.name]));
+}
+
+/** Names of staff members by id. */
+export async function staffNamesById(organisationId: string, ids: string[]) {
+  const docs = await StaffModel.find({ organisationId, _id: { $in: ids } }, { name: 1 }).lean();
+  return new Map(docs.map((doc) => [String(doc._id), doc.name]));
+}

@@ -21,10 +21,27 @@ const wecomMemberSchema = new Schema(
 );
 wecomMemberSchema.index({ corpId: 1, userid: 1 }, { unique: true });
 
+/** A customer who added members of the emulated corp: one external_userid per person per corp. */
+const externalContactSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    externalUserId: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    unionid: { type: String, default: null },
+    follows: {
+      type: [{ userid: String, createtime: Number, state: { type: String, default: null }, _id: false }],
+      default: [],
+    },
+  },
+  { timestamps: true },
+);
+externalContactSchema.index({ corpId: 1, unionid: 1 });
+externalContactSchema.index({ corpId: 1, 'follows.userid': 1, externalUserId: 1 });
+
 /** A one-time code (wx.login code, WeCom OAuth code): valid five minutes, spent by its first use. */
 const codeSchema = new Schema({
   code: { type: String, required: true, unique: true },
-  kind: { type: String, enum: ['wechat_login', 'wecom_oauth'], required: true },
+  kind: { type: String, enum: ['wechat_login', 'wechat_phone', 'wecom_oauth'], required: true },
   app: { type: String, required: true },
   subject: { type: String, required: true },
   expiresAt: { type: Date, required: true },
@@ -42,5 +59,10 @@ credentialSchema.index({ kind: 1, app: 1, expiresAt: -1 });
 
 export const SandboxWechatUserModel = mongoose.model('SandboxWechatUser', wechatUserSchema, 'sandbox_wechat_users');
 export const SandboxWecomMemberModel = mongoose.model('SandboxWecomMember', wecomMemberSchema, 'sandbox_wecom_members');
+export const SandboxExternalContactModel = mongoose.model(
+  'SandboxExternalContact',
+  externalContactSchema,
+  'sandbox_wecom_external_contacts',
+);
 export const SandboxCodeModel = mongoose.model('SandboxCode', codeSchema, 'sandbox_codes');
 export const SandboxCredentialModel = mongoose.model('SandboxCredential', credentialSchema, 'sandbox_credentials');

@@ -7,8 +7,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '@careloop/config';
 import {
+  SandboxAddExternalContactRequest,
   SandboxCode,
   SandboxCreateWechatUserRequest,
+  SandboxExternalContact,
+  SandboxPhoneCodeRequest,
   SandboxLoginCodeRequest,
   SandboxOauthCodeRequest,
   SandboxWechatUser,
@@ -17,6 +20,10 @@ import {
 import { defineRoute, type RouteDefinition } from '../../http/routes';
 import { notFound } from '../../http/errors';
 import {
+  addExternalContact,
+  externalContactByUnionid,
+  externalContactsOfMembers,
+  findExternalContact,
   checkCredential,
   createWechatUser,
   currentCredential,
@@ -35,7 +42,12 @@ const answer = (ctx: Context, errcode: number, errmsg: string, extra: Record<str
 const query = (ctx: Context, name: string) => (typeof ctx.query[name] === 'string' ? ctx.query[name] : '');
 
 /** Checks `access_token` the way WeChat/WeCom do: 41001 missing, 42001 expired, 40014 invalid. */
-async function requireToken(ctx: Context, kind: 'wechat_token' | 'wecom_token', app: string): Promise<boolean> {
+async function requireToken(
+  ctx: Context,
+  kind: 'wechat_token' | 'wecom_token',
+  app: string,
+  invalidCode = 40014, // WeCom says 40014 for a bad token; WeChat's newer APIs say 40001
+): Promise<boolean> {
   const token = query(ctx, 'access_token');
   if (!token) {
     answer(ctx, 41001, 'access_token missing');
@@ -44,7 +56,12 @@ async function requireToken(ctx: Context, kind: 'wechat_token' | 'wecom_token', 
   const state = await checkCredential(kind, app, token);
   if (state === 'valid') return true;
   if (state === 'expired') answer(ctx, 42001, 'access_token expired');
-  else answer(ctx, 40014, 'invalid access_token');
+  else
+    answer(
+      ctx,
+      invalidCode,
+      invalidCode === 40001 ? 'invalid credential, access_token is invalid or not latest' : 'invalid access_token',
+    );
   return false;
 }
 
@@ -79,6 +96,22 @@ export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom'>):
     ctx.body = { access_token: token.value, expires_in: token.expiresIn };
   });
 
+  router.post('/wechat/wxa/business/getuserphonenumber', async (ctx) => {
+    if (!(await requireToken(ctx, 'wechat_token', wechat.appId, 40001))) return;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const spent = await spendCode('wechat_phone', wechat.appId, typeof body.code === 'string' ? body.code : '');
+    if ('error' in spent) return answer(ctx, 40029, 'invalid code');
+    const { phoneNumber } = JSON.parse(spent.subject) as { phoneNumber: string };
+    answer(ctx, 0, 'ok', {
+      phone_info: {
+        phoneNumber,
+        purePhoneNumber: phoneNumber,
+        countryCode: '86',
+        watermark: { timestamp: Math.floor(Date.now() / 1000), appid: wechat.appId },
+      },
+    });
+  });
+
   // ---- WeCom (qyapi.weixin.qq.com) ----
   router.get('/wecom/cgi-bin/gettoken', async (ctx) => {
     if (query(ctx, 'corpid') !== wecom.corpId) return answer(ctx, 40013, 'invalid corpid');
@@ -109,7 +142,77 @@ export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom'>):
     answer(ctx, 0, 'ok', { ticket: ticket.value, expires_in: ticket.expiresIn });
   });
 
+  router.get('/wecom/cgi-bin/externalcontact/get', async (ctx) => {
+    if (!(await requireToken(ctx, 'wecom_token', wecom.corpId))) return;
+    const contact = await findExternalContact(wecom.corpId, query(ctx, 'external_userid'));
+    if (!contact) return answer(ctx, 84061, 'not external contact');
+    answer(ctx, 0, 'ok', {
+      external_contact: externalContactJson(contact),
+      follow_user: contact.follows.map((follow) => ({
+        userid: follow.userid,
+        remark: '',
+        description: '',
+        createtime: follow.createtime,
+        ...(follow.state && { state: follow.state }),
+      })),
+      next_cursor: '',
+    });
+  });
+
+  router.post('/wecom/cgi-bin/externalcontact/batch/get_by_user', async (ctx) => {
+    if (!(await requireToken(ctx, 'wecom_token', wecom.corpId))) return;
+    const body = (ctx.request.body ?? {}) as { userid_list?: unknown; cursor?: unknown; limit?: unknown };
+    const userids: string[] = Array.isArray(body.userid_list)
+      ? body.userid_list.filter((u): u is string => typeof u === 'string')
+      : [];
+    if (userids.length === 0 || userids.length > 100) return answer(ctx, 40058, 'invalid userid_list');
+    const limit = typeof body.limit === 'number' && body.limit > 0 ? Math.min(body.limit, 100) : 50;
+    const cursor = typeof body.cursor === 'string' ? body.cursor : '';
+    const contacts = await externalContactsOfMembers(wecom.corpId, userids, cursor, limit);
+    answer(ctx, 0, 'ok', {
+      external_contact_list: contacts.flatMap((contact) =>
+        contact.follows
+          .filter((follow) => follow.userid != null && userids.includes(follow.userid))
+          .map((follow) => ({
+            external_contact: externalContactJson(contact),
+            follow_info: {
+              userid: follow.userid,
+              remark: '',
+              description: '',
+              createtime: follow.createtime,
+              tag_id: [],
+              ...(follow.state && { state: follow.state }),
+            },
+          })),
+      ),
+      next_cursor: contacts.length === limit ? contacts[contacts.length - 1]!.externalUserId : '',
+    });
+  });
+
+  router.post('/wecom/cgi-bin/idconvert/unionid_to_external_userid', async (ctx) => {
+    if (!(await requireToken(ctx, 'wecom_token', wecom.corpId))) return;
+    const body = (ctx.request.body ?? {}) as { unionid?: unknown; openid?: unknown };
+    if (typeof body.unionid !== 'string' || typeof body.openid !== 'string') {
+      return answer(ctx, 40003, 'invalid unionid or openid');
+    }
+    const contact = await externalContactByUnionid(wecom.corpId, body.unionid);
+    answer(ctx, 0, 'ok', {
+      external_userid_info: contact ? [{ corpid: wecom.corpId, external_userid: contact.externalUserId }] : [],
+    });
+  });
+
   return router;
+}
+
+function externalContactJson(contact: { externalUserId: string; name: string; unionid?: string | null }) {
+  return {
+    external_userid: contact.externalUserId,
+    name: contact.name,
+    type: 1, // a WeChat user
+    avatar: '',
+    gender: 0,
+    ...(contact.unionid && { unionid: contact.unionid }),
+  };
 }
 
 /** The control API for development and tests; mounted only in sandbox mode. */
@@ -162,6 +265,35 @@ export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): 
       handler: async ({ body }) => {
         if (!(await findWecomMember(config.wecom.corpId, body.userid))) throw notFound('Sandbox WeCom member');
         return { code: await issueCode('wecom_oauth', config.wecom.corpId, body.userid) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wechat/phone-code',
+      summary: 'What the getPhoneNumber button would return once the user confirms this number',
+      tag,
+      access: 'public',
+      body: SandboxPhoneCodeRequest,
+      response: SandboxCode,
+      status: 201,
+      handler: async ({ body }) => {
+        if (!(await findWechatUser(body.openid))) throw notFound('Sandbox WeChat user');
+        const subject = JSON.stringify({ openid: body.openid, phoneNumber: body.phoneNumber });
+        return { code: await issueCode('wechat_phone', config.wechat.appId, subject) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wecom/external-contacts',
+      summary: 'A WeChat user adds a corp member on WeCom (becomes their external contact)',
+      tag,
+      access: 'public',
+      body: SandboxAddExternalContactRequest,
+      response: SandboxExternalContact,
+      status: 201,
+      handler: async ({ body }) => {
+        if (!(await findWecomMember(config.wecom.corpId, body.userid))) throw notFound('Sandbox WeCom member');
+        return addExternalContact(config.wecom.corpId, body);
       },
     }),
     defineRoute({

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { SandboxCodeModel, SandboxCredentialModel, SandboxWechatUserModel, SandboxWecomMemberModel } from './model';
+import {
+  SandboxCodeModel,
+  SandboxCredentialModel,
+  SandboxExternalContactModel,
+  SandboxWechatUserModel,
+  SandboxWecomMemberModel,
+} from './model';
 
 const CODE_TTL_MS = 5 * 60_000;
+type CodeKind = 'wechat_login' | 'wechat_phone' | 'wecom_oauth';
 export const CREDENTIAL_TTL_SECONDS = 7200;
 
 const randomId = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -38,7 +45,7 @@ export async function findWecomMember(corpId: string, userid: string) {
   return SandboxWecomMemberModel.findOne({ corpId, userid }).lean();
 }
 
-export async function issueCode(kind: 'wechat_login' | 'wecom_oauth', app: string, subject: string) {
+export async function issueCode(kind: CodeKind, app: string, subject: string) {
   const code = randomId(24);
   await SandboxCodeModel.create({ code, kind, app, subject, expiresAt: new Date(Date.now() + CODE_TTL_MS) });
   return code;
@@ -46,7 +53,7 @@ export async function issueCode(kind: 'wechat_login' | 'wecom_oauth', app: strin
 
 /** Spends a code; answers why it cannot be used, as the real service would. */
 export async function spendCode(
-  kind: 'wechat_login' | 'wecom_oauth',
+  kind: CodeKind,
   app: string,
   code: string,
 ): Promise<{ subject: string } | { error: 'invalid' | 'used' }> {
@@ -96,4 +103,49 @@ export async function checkCredential(kind: CredentialKind, app: string, value: 
 /** Control: expires every credential now, so clients must notice (42001) and fetch new ones. */
 export async function expireAllCredentials() {
   await SandboxCredentialModel.updateMany({}, { $set: { expiresAt: new Date() } });
+}
+
+/**
+ * A customer adds a corp member on WeCom (scanning a contact-me code, say). The same person (same unionid)
+ * keeps one external_userid in the corp however many members they add, as in WeCom.
+ */
+export async function addExternalContact(
+  corpId: string,
+  input: { userid: string; name: string; unionid?: string; state?: string },
+): Promise<{ externalUserId: string }> {
+  const existing = input.unionid
+    ? await SandboxExternalContactModel.findOne({ corpId, unionid: input.unionid }).lean()
+    : null;
+  const externalUserId = existing?.externalUserId ?? 'wm' + randomId(24).slice(0, 30);
+  const follow = { userid: input.userid, createtime: Math.floor(Date.now() / 1000), state: input.state ?? null };
+  await SandboxExternalContactModel.updateOne(
+    { corpId, externalUserId },
+    { $setOnInsert: { name: input.name, unionid: input.unionid ?? null } },
+    { upsert: true },
+  );
+  await SandboxExternalContactModel.updateOne(
+    { corpId, externalUserId, 'follows.userid': { $ne: input.userid } },
+    { $push: { follows: follow } },
+  );
+  return { externalUserId };
+}
+
+export async function findExternalContact(corpId: string, externalUserId: string) {
+  return SandboxExternalContactModel.findOne({ corpId, externalUserId }).lean();
+}
+
+/** Contacts followed by any of the members, in a stable order, one page after `cursor` (an external_userid). */
+export async function externalContactsOfMembers(corpId: string, userids: string[], cursor: string, limit: number) {
+  return SandboxExternalContactModel.find({
+    corpId,
+    'follows.userid': { $in: userids },
+    ...(cursor && { externalUserId: { $gt: cursor } }),
+  })
+    .sort({ externalUserId: 1 })
+    .limit(limit)
+    .lean();
+}
+
+export async function externalContactByUnionid(corpId: string, unionid: string) {
+  return SandboxExternalContactModel.findOne({ corpId, unionid }).lean();
 }

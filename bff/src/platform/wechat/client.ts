@@ -30,6 +30,17 @@ export function createWechatClient(config: Config['wechat'], tokens: TokenCache)
     return { value: answer.access_token, expiresInSeconds: answer.expires_in };
   }
 
+  /** Calls an API that takes `access_token`, refetching the token once if WeChat says it is stale. */
+  async function withAccessToken<T extends PlatformAnswer>(call: (accessToken: string) => Promise<T>): Promise<T> {
+    const token = await tokens.get(tokenKey, fetchAccessToken);
+    const answer = await call(token);
+    if (answer.errcode && STALE_TOKEN_ERRCODES.has(answer.errcode)) {
+      await tokens.invalidate(tokenKey, token);
+      return ensureOk('wechat', await call(await tokens.get(tokenKey, fetchAccessToken)));
+    }
+    return ensureOk('wechat', answer);
+  }
+
   return {
     /** Exchanges a wx.login code for the user's openid (and unionid when the app is bound to an open platform). */
     async code2Session(code: string): Promise<WechatSession> {
@@ -54,18 +65,29 @@ export function createWechatClient(config: Config['wechat'], tokens: TokenCache)
     },
 
     /**
-     * Calls an API that takes `access_token`, refetching the token once if WeChat says it is stale.
-     * `call` receives the token and returns the raw answer.
+     * The phone number behind a getPhoneNumber code (single use, five minutes). WeChat bills every call, so
+     * callers must call this once per code and keep the result.
      */
-    async withAccessToken<T extends PlatformAnswer>(call: (accessToken: string) => Promise<T>): Promise<T> {
-      const token = await tokens.get(tokenKey, fetchAccessToken);
-      const answer = await call(token);
-      if (answer.errcode && STALE_TOKEN_ERRCODES.has(answer.errcode)) {
-        await tokens.invalidate(tokenKey, token);
-        return ensureOk('wechat', await call(await tokens.get(tokenKey, fetchAccessToken)));
-      }
-      return ensureOk('wechat', answer);
+    async phoneNumberFromCode(code: string): Promise<{ phoneNumber: string; countryCode: string }> {
+      const answer = await withAccessToken(async (accessToken) => {
+        const result = await fetchJson<
+          PlatformAnswer & { phone_info?: { purePhoneNumber: string; countryCode: string } }
+        >(`${config.apiBase}/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(accessToken)}`, {
+          method: 'POST',
+          body: { code },
+        });
+        if (result.errcode && BAD_LOGIN_CODE.has(result.errcode)) {
+          throw new AppError('PHONE_CODE_INVALID', 'The phone code is invalid, expired or already used', {
+            errcode: result.errcode,
+          });
+        }
+        return result;
+      });
+      if (!answer.phone_info) throw new AppError('UPSTREAM_ERROR', 'getuserphonenumber gave no phone_info');
+      return { phoneNumber: answer.phone_info.purePhoneNumber, countryCode: answer.phone_info.countryCode };
     },
+
+    withAccessToken,
   };
 }
 

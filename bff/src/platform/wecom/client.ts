@@ -32,21 +32,26 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
     return { value: answer.access_token, expiresInSeconds: answer.expires_in };
   }
 
-  /** GETs an API with `access_token`, refetching the token once when WeCom says it is stale. */
-  async function get<T extends PlatformAnswer>(path: string, params: Record<string, string> = {}): Promise<T> {
-    const call = async (accessToken: string) => {
+  /** Calls an API with `access_token`, refetching the token once when WeCom says it is stale. */
+  async function call<T extends PlatformAnswer>(
+    path: string,
+    params: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<T> {
+    const send = async (accessToken: string) => {
       const url = new URL(`${config.apiBase}${path}`);
       url.search = new URLSearchParams({ access_token: accessToken, ...params }).toString();
-      return fetchJson<T>(url.toString());
+      return fetchJson<T>(url.toString(), body === undefined ? {} : { method: 'POST', body });
     };
     const token = await tokens.get(tokenKey, fetchAccessToken);
-    const answer = await call(token);
+    const answer = await send(token);
     if (answer.errcode && STALE_TOKEN_ERRCODES.has(answer.errcode)) {
       await tokens.invalidate(tokenKey, token);
-      return call(await tokens.get(tokenKey, fetchAccessToken));
+      return send(await tokens.get(tokenKey, fetchAccessToken));
     }
     return answer;
   }
+  const get = <T extends PlatformAnswer>(path: string, params?: Record<string, string>) => call<T>(path, params);
 
   async function ticket(type: JsSdkType): Promise<string> {
     const key = `wecom:${type}_ticket:${config.corpId}:${config.agentId}`;
@@ -83,6 +88,48 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
       return answer.userid;
     },
 
+    /** An external contact and the members who have them; null when they are nobody's contact (84061). */
+    async externalContact(externalUserId: string): Promise<ExternalContact | null> {
+      const answer = await get<PlatformAnswer & { external_contact?: RawContact; follow_user?: RawFollow[] }>(
+        '/cgi-bin/externalcontact/get',
+        { external_userid: externalUserId },
+      );
+      if (answer.errcode === NOT_EXTERNAL_CONTACT) return null;
+      ensureOk('wecom', answer);
+      return toContact(answer.external_contact!, answer.follow_user ?? []);
+    },
+
+    /** Every external contact of these members (≤100), with one follow per member who has them, page by page. */
+    async *externalContactsOfMembers(userids: string[]): AsyncGenerator<ExternalContact[]> {
+      let cursor = '';
+      do {
+        const answer = ensureOk(
+          'wecom',
+          await call<
+            PlatformAnswer & {
+              external_contact_list: { external_contact: RawContact; follow_info: RawFollow }[];
+              next_cursor?: string;
+            }
+          >('/cgi-bin/externalcontact/batch/get_by_user', {}, { userid_list: userids, cursor, limit: 100 }),
+        );
+        yield answer.external_contact_list.map((entry) => toContact(entry.external_contact, [entry.follow_info]));
+        cursor = answer.next_cursor ?? '';
+      } while (cursor);
+    },
+
+    /** The corp's external_userid of a WeChat user known by unionid (and an openid of the same open platform). */
+    async externalUserIdForUnionid(unionid: string, openid: string): Promise<string | null> {
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { external_userid_info?: { corpid: string; external_userid: string }[] }>(
+          '/cgi-bin/idconvert/unionid_to_external_userid',
+          {},
+          { unionid, openid, subject_type: 0 },
+        ),
+      );
+      return answer.external_userid_info?.find((info) => info.corpid === config.corpId)?.external_userid ?? null;
+    },
+
     /** Signs a page URL for `ww.register`: `config` with the corp ticket, `agentConfig` with the app ticket. */
     async jsApiSignature(url: string, type: JsSdkType): Promise<JsSdkSignature> {
       const nonceStr = randomBytes(12).toString('hex');
@@ -93,4 +140,42 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
 }
 
 type JsSdkType = 'config' | 'agentConfig';
+
+/** WeCom: "not external contact". */
+const NOT_EXTERNAL_CONTACT = 84061;
+
+interface RawContact {
+  external_userid: string;
+  name: string;
+  type: number;
+  unionid?: string;
+}
+interface RawFollow {
+  userid: string;
+  createtime: number;
+  state?: string;
+}
+
+export interface ExternalContact {
+  externalUserId: string;
+  name: string;
+  /** 1: a WeChat user; 2: a WeCom user of another corp. */
+  type: number;
+  unionid: string | null;
+  follows: { userid: string; addedAt: Date; state: string | null }[];
+}
+
+function toContact(contact: RawContact, follows: RawFollow[]): ExternalContact {
+  return {
+    externalUserId: contact.external_userid,
+    name: contact.name,
+    type: contact.type,
+    unionid: contact.unionid ?? null,
+    follows: follows.map((follow) => ({
+      userid: follow.userid,
+      addedAt: new Date(follow.createtime * 1000),
+      state: follow.state ?? null,
+    })),
+  };
+}
 export type WecomClient = ReturnType<typeof createWecomClient>;

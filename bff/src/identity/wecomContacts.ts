@@ -1,0 +1,83 @@
+/**
+ * WeCom external contacts: which customer each one is, and which staff members have them. Synced from WeCom
+ * (never taken from the client): per staff member on demand and periodically, and for one contact when the
+ * sidebar meets a contact it does not know yet.
+ */
+import type { ExternalContact, WecomClient } from '../platform/wecom/client';
+import { notFound } from '../http/errors';
+import { ignoringDuplicateKeys } from '../db/retry';
+import { WecomFollowModel } from './model';
+import { findCustomerByExternalUserId, linkIdentities, type IdentityRef } from './service';
+
+/** Links an external contact to its customer (by unionid when WeCom gives one) and records who follows them. */
+export async function recordExternalContact(organisationId: string, corpId: string, contact: ExternalContact) {
+  const identities: IdentityRef[] = [{ kind: 'wecom_external_userid', app: corpId, value: contact.externalUserId }];
+  if (contact.unionid) identities.push({ kind: 'unionid', app: '', value: contact.unionid });
+  const customerId = await linkIdentities(organisationId, identities, {
+    evidence: 'external_contact_unionid',
+    newCustomer: { kind: 'patient', name: contact.name || null },
+  });
+  if (contact.follows.length) {
+    await ignoringDuplicateKeys(
+      WecomFollowModel.bulkWrite(
+        contact.follows.map((follow) => ({
+          updateOne: {
+            filter: { organisationId, externalUserId: contact.externalUserId, staffUserId: follow.userid },
+            update: { $setOnInsert: { addedAt: follow.addedAt, state: follow.state } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      ),
+    );
+  }
+  return customerId;
+}
+
+/** Syncs every external contact of the given staff members; returns how many contact-follows were seen. */
+export async function syncStaffContacts(
+  wecom: WecomClient,
+  organisationId: string,
+  staffUserIds: string[],
+): Promise<number> {
+  let seen = 0;
+  for (let i = 0; i < staffUserIds.length; i += 100) {
+    for await (const page of wecom.externalContactsOfMembers(staffUserIds.slice(i, i + 100))) {
+      for (const contact of page) await recordExternalContact(organisationId, wecom.corpId, contact);
+      seen += page.length;
+    }
+  }
+  return seen;
+}
+
+/**
+ * The customer behind the sidebar's current external contact, for a staff member who has that contact —
+ * checked against WeCom when the relationship is not known yet. Managers and admins may open any contact
+ * of the organisation.
+ */
+export async function customerForStaffContact(
+  wecom: WecomClient,
+  organisationId: string,
+  staff: { wecomUserId: string; roles: string[] },
+  externalUserId: string,
+) {
+  const mayOpenAny = staff.roles.includes('admin') || staff.roles.includes('manager');
+  const follows = await WecomFollowModel.exists({ organisationId, externalUserId, staffUserId: staff.wecomUserId });
+  if (!follows) {
+    const contact = await wecom.externalContact(externalUserId);
+    if (contact) await recordExternalContact(organisationId, wecom.corpId, contact);
+    const followsNow = contact?.follows.some((follow) => follow.userid === staff.wecomUserId) ?? false;
+    if (!followsNow && !mayOpenAny) throw notFound('Customer');
+  }
+  return findCustomerByExternalUserId(organisationId, wecom.corpId, externalUserId);
+}
+
+/** The staff members (WeCom user ids) who have any of these external contacts. */
+export async function followersOf(organisationId: string, externalUserIds: string[]) {
+  const docs = await WecomFollowModel.find({ organisationId, externalUserId: { $in: externalUserIds } }).lean();
+  return docs.map((doc) => ({
+    externalUserId: doc.externalUserId,
+    staffUserId: doc.staffUserId,
+    addedAt: doc.addedAt,
+  }));
+}
