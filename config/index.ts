@@ -2,6 +2,7 @@
  * Configuration, read once from the environment and validated. Every variable is documented in README.md.
  * Start-up fails fast with a message naming the bad variable; secrets are never logged (see `describeConfig`).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const optionalString = z
@@ -9,6 +10,20 @@ const optionalString = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+/** A 32-byte key given as 64 hex digits or as base64 (standard or URL-safe). */
+const phoneKey = z.string().transform((value, ctx) => {
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : null;
+  if (key?.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex digits or base64' });
+    return z.NEVER;
+  }
+  return key;
+});
 
 const EnvSchema = z.object({
   CARELOOP_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -36,6 +51,27 @@ const EnvSchema = z.object({
   WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
   /** Seed the demo organisation on start when the database is empty (default: on, except in production). */
   DEMO_SEED: z.enum(['true', 'false']).optional(),
+  /** The privacy policy version customers must have accepted; a new value makes the mini-program ask again. */
+  PRIVACY_POLICY_VERSION: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1–32 characters A–Z, a–z, 0–9, . _ or -')
+    .default('2026-11'),
+  /** Encrypts phone numbers at rest (AES-256-GCM): 32 bytes, base64 or hex. Required in production. */
+  PHONE_ENCRYPTION_KEY: optionalString.pipe(phoneKey.optional()),
+  /** Former encryption keys, comma-separated, still accepted for decryption after a rotation. */
+  PHONE_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(phoneKey)),
+  /** Keys the HMAC-SHA256 lookup hash of phone numbers: 32 bytes, base64 or hex, not the encryption key. */
+  PHONE_LOOKUP_KEY: optionalString.pipe(phoneKey.optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -51,6 +87,9 @@ export const SANDBOX = {
 
 // Only for development and tests; production refuses to start without JWT_SECRET.
 const DEVELOPMENT_JWT_SECRET = 'careloop-development-only-secret-not-for-production';
+// Only for development and tests, derived from public labels (so anyone can decrypt with them): production
+// refuses to start without PHONE_ENCRYPTION_KEY and PHONE_LOOKUP_KEY.
+const developmentKey = (label: string) => createHash('sha256').update(`careloop-development-only:${label}`).digest();
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -66,6 +105,20 @@ export interface Config {
   wechat: { appId: string; secret: string; apiBase: string };
   wecom: { corpId: string; agentId: string; secret: string; apiBase: string };
   demoSeed: boolean;
+  privacy: {
+    /** The privacy policy version customers are asked to accept. */
+    policyVersion: string;
+    phone: {
+      /** Encrypts new phone ciphertexts. */
+      encryptionKey: Buffer;
+      /** Still decrypt ciphertexts written before a rotation. */
+      previousEncryptionKeys: Buffer[];
+      /** Keys the lookup hash; changing it means re-hashing every stored number. */
+      lookupKey: Buffer;
+      /** True when the public development keys are in use (never in production). */
+      developmentKeys: boolean;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -97,6 +150,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.CARELOOP_ENV === 'production') {
     if (!e.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET is required in production');
     if (sandbox) throw new ConfigError('Invalid configuration: production needs WECHAT_* and WECOM_* credentials');
+    if (!e.PHONE_ENCRYPTION_KEY || !e.PHONE_LOOKUP_KEY) {
+      throw new ConfigError(
+        'Invalid configuration: PHONE_ENCRYPTION_KEY and PHONE_LOOKUP_KEY are required in production',
+      );
+    }
+  }
+  if (e.PHONE_ENCRYPTION_KEY && e.PHONE_LOOKUP_KEY && e.PHONE_ENCRYPTION_KEY.equals(e.PHONE_LOOKUP_KEY)) {
+    throw new ConfigError('Invalid configuration: PHONE_LOOKUP_KEY must differ from PHONE_ENCRYPTION_KEY');
+  }
+  if (Boolean(e.PHONE_ENCRYPTION_KEY) !== Boolean(e.PHONE_LOOKUP_KEY)) {
+    throw new ConfigError('Invalid configuration: set both PHONE_ENCRYPTION_KEY and PHONE_LOOKUP_KEY, or neither');
   }
 
   const sandboxBase = `http://127.0.0.1:${e.PORT}/sandbox`;
@@ -131,6 +195,15 @@ export function loadConfig(env: Env = process.env): Config {
           apiBase: e.WECOM_API_BASE.replace(/\/$/, ''),
         },
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : e.CARELOOP_ENV !== 'production',
+    privacy: {
+      policyVersion: e.PRIVACY_POLICY_VERSION,
+      phone: {
+        encryptionKey: e.PHONE_ENCRYPTION_KEY ?? developmentKey('phone-encryption-key'),
+        previousEncryptionKeys: e.PHONE_ENCRYPTION_PREVIOUS_KEYS,
+        lookupKey: e.PHONE_LOOKUP_KEY ?? developmentKey('phone-lookup-key'),
+        developmentKeys: !e.PHONE_ENCRYPTION_KEY,
+      },
+    },
   };
 }
 
@@ -141,5 +214,14 @@ export function describeConfig(config: Config): Record<string, unknown> {
     auth: { ...config.auth, jwtSecret: '[redacted]' },
     wechat: { ...config.wechat, secret: '[redacted]' },
     wecom: { ...config.wecom, secret: '[redacted]' },
+    privacy: {
+      ...config.privacy,
+      phone: {
+        encryptionKey: '[redacted]',
+        previousEncryptionKeys: config.privacy.phone.previousEncryptionKeys.map(() => '[redacted]'),
+        lookupKey: '[redacted]',
+        developmentKeys: config.privacy.phone.developmentKeys,
+      },
+    },
   };
 }

@@ -14,6 +14,10 @@ import { pingDatabase } from './db/connection';
 import { authRoutes } from './auth/routes';
 import { identityRoutes } from './identity/routes';
 import { staffRoutes } from './staff/routes';
+import { eventRoutes } from './events/routes';
+import { consentRoutes } from './consent/routes';
+import { privacyRoutes } from './privacy/routes';
+import { auditRoutes } from './audit/routes';
 import { platformRoutes } from './platform/routes';
 import { sandboxControlRoutes, sandboxPlatformRouter } from './platform/sandbox/routes';
 
@@ -55,6 +59,10 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...authRoutes(deps),
     ...identityRoutes(deps),
     ...staffRoutes(),
+    ...eventRoutes(),
+    ...consentRoutes(deps),
+    ...privacyRoutes(),
+    ...auditRoutes(),
     ...platformRoutes(deps),
     ...(deps.config.sandbox ? sandboxControlRoutes(deps.config) : []),
   ];
@@ -86,7 +94,7 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
         const origin = ctx.get('origin');
         return config.corsOrigins.includes(origin) ? origin : '';
       },
-      allowHeaders: ['authorization', 'content-type', 'x-request-id', 'x-http-method-override'],
+      allowHeaders: ['authorization', 'content-type', 'x-request-id', 'x-http-method-override', 'x-careloop-surface'],
       exposeHeaders: ['x-request-id'],
       maxAge: 600,
     }),

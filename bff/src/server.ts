@@ -12,6 +12,8 @@ import { createWecomClient } from './platform/wecom/client';
 import { deleteExpiredRefreshTokens } from './auth/refreshTokens';
 import { seedDemoOrganisation } from './demo/seed';
 import { resumePendingMerges } from './identity/merge';
+import { registerIdentityPrivacy } from './identity/privacy';
+import { resumePendingErasures } from './privacy/service';
 
 export interface RunningBff {
   config: Config;
@@ -23,6 +25,7 @@ export interface RunningBff {
 }
 
 export function createDeps(config: Config): AppDeps {
+  registerIdentityPrivacy(config);
   const logger = createLogger(config);
   const tokens = new TokenCache();
   return {
@@ -57,8 +60,10 @@ export async function startBff(options: {
   const deps = createDeps(config);
   try {
     await connectDatabase(options.mongodbUri);
-    const resumed = await resumePendingMerges();
-    if (resumed) deps.logger.warn({ resumed }, 'finished merges a previous run left half-done');
+    // Work a crash left half-done is finished before serving: merges, then erasures.
+    const merges = await resumePendingMerges();
+    const erasures = await resumePendingErasures();
+    if (merges + erasures) deps.logger.warn({ merges, erasures }, 'finished work a previous run left half-done');
     if (config.demoSeed) await seedDemoOrganisation(config, deps.logger);
   } catch (error) {
     server.close();

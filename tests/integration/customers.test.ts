@@ -46,15 +46,38 @@ describe('customers seen by staff', () => {
     expect(response.body.items).toEqual([]);
   });
 
-  it('resolves the WeCom external contact of the current chat to the customer', async () => {
-    const response = await bff.call('GET', '/api/staff/customers/by-external-userid/wmDemoDrWu', {
+  it('resolves the current chat’s WeCom contact to the customer for the consultant who has that contact', async () => {
+    const response = await bff.call('GET', '/api/staff/customers/by-external/wmDemoZhaoMin', {
       token: consultant.accessToken,
     });
-    expect(response.body).toMatchObject({ name: '吴建国 医生', kind: 'hcp' });
+    expect(response.body).toMatchObject({ name: '赵敏', kind: 'patient' });
+  });
+
+  it('does not open another consultant’s contact for a staff member, but does for a manager', async () => {
+    const notMine = await bff.call('GET', '/api/staff/customers/by-external/wmDemoDrWu', {
+      token: consultant.accessToken,
+    });
+    expect(notMine.status).toBe(404);
+    const manager = await signInStaff(bff, 'lina');
+    const asManager = await bff.call('GET', '/api/staff/customers/by-external/wmDemoDrWu', {
+      token: manager.accessToken,
+    });
+    expect(asManager.body).toMatchObject({ name: '吴建国 医生', kind: 'hcp' });
+  });
+
+  it('checks with WeCom when a contact is not known yet, and links the customer', async () => {
+    const added = await bff.call('POST', '/sandbox/control/wecom/external-contacts', {
+      body: { userid: 'zhangwei', name: '新客户' },
+    });
+    const response = await bff.call('GET', `/api/staff/customers/by-external/${added.body.externalUserId}`, {
+      token: consultant.accessToken,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.name).toBe('新客户');
   });
 
   it('answers an unknown external contact with NOT_FOUND', async () => {
-    const response = await bff.call('GET', '/api/staff/customers/by-external-userid/wmNobody', {
+    const response = await bff.call('GET', '/api/staff/customers/by-external/wmNobody', {
       token: consultant.accessToken,
     });
     expect(response.status).toBe(404);
@@ -97,7 +120,7 @@ describe('customers seen by staff', () => {
     expect(byId.body.error.code).toBe('NOT_FOUND');
     const search = await bff.call('GET', '/api/staff/customers?q=外人', { token: consultant.accessToken });
     expect(search.body.items).toEqual([]);
-    const byExternal = await bff.call('GET', '/api/staff/customers/by-external-userid/wmStranger', {
+    const byExternal = await bff.call('GET', '/api/staff/customers/by-external/wmStranger', {
       token: consultant.accessToken,
     });
     expect(byExternal.status).toBe(404);

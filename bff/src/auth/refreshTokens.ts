@@ -22,6 +22,8 @@ const refreshTokenSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 
+refreshTokenSchema.index({ subjectKind: 1, subjectId: 1 });
+
 export const RefreshTokenModel = mongoose.model('RefreshToken', refreshTokenSchema, 'refresh_tokens');
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -84,6 +86,21 @@ export async function revokeFamily(familyId: string): Promise<void> {
 export async function revokeRefreshToken(token: string): Promise<void> {
   const existing = await RefreshTokenModel.findOne({ tokenHash: hash(token) }).lean();
   if (existing) await revokeFamily(existing.familyId);
+}
+
+/**
+ * Ends every session of a subject (a customer's erasure): deletes all its refresh tokens, so a refresh answers
+ * REFRESH_TOKEN_INVALID. Idempotent. Access tokens already issued stay valid until they expire.
+ */
+export async function deleteRefreshTokensOfSubject(
+  subject: Pick<Subject, 'kind' | 'id' | 'organisationId'>,
+): Promise<number> {
+  const result = await RefreshTokenModel.deleteMany({
+    subjectKind: subject.kind,
+    subjectId: new Types.ObjectId(subject.id),
+    organisationId: new Types.ObjectId(subject.organisationId),
+  });
+  return result.deletedCount;
 }
 
 /** Removes long-expired tokens; run periodically (TTL indexes are not available on every supported server). */

@@ -1,6 +1,7 @@
 import type { TokenPair } from '@careloop/shared';
 import type { Config } from '@careloop/config';
-import { AppError } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
+import { isCustomerErased } from '../privacy/service';
 import { getCustomer } from '../identity/service';
 import { getActiveStaff } from '../staff/service';
 import { issueRefreshToken, spendRefreshToken } from './refreshTokens';
@@ -24,6 +25,7 @@ export async function refreshSession(refreshToken: string, auth: Config['auth'])
       const staff = await getActiveStaff(spent.organisationId, spent.subjectId);
       subject = { kind: 'staff', id: staff.id, organisationId: staff.organisationId, roles: staff.roles };
     } else {
+      if (await isCustomerErased(spent.organisationId, spent.subjectId)) throw notFound('Customer');
       const customer = await getCustomer(spent.organisationId, spent.subjectId);
       subject = { kind: 'customer', id: customer.id, organisationId: customer.organisationId };
     }

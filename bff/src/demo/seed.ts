@@ -8,7 +8,9 @@ import type { StaffRole } from '@careloop/shared';
 import { createClinic, createOrganisation, findOrganisationByPlatform } from '../organisations/service';
 import { createStaff } from '../staff/service';
 import { createCustomer } from '../identity/service';
-import { addWecomMember } from '../platform/sandbox/service';
+import { recordExternalContact } from '../identity/wecomContacts';
+import { updateCustomerBaseData } from '../identity/profile';
+import { addExternalContact, addWecomMember } from '../platform/sandbox/service';
 import { AppError } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
 
@@ -59,25 +61,29 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
     });
     if (config.sandbox) await addWecomMember(config.wecom.corpId, { userid: member.userid, name: member.name });
   }
-  const external = (value: string) => ({ kind: 'wecom_external_userid' as const, app: config.wecom.corpId, value });
-  await createCustomer({
-    organisationId: organisation.id,
-    kind: 'patient',
-    name: '赵敏',
-    identities: [external('wmDemoZhaoMin')],
-  });
-  await createCustomer({
-    organisationId: organisation.id,
-    kind: 'patient',
-    name: '孙磊',
-    identities: [external('wmDemoSunLei')],
-  });
+  // Patients who added a consultant on WeCom: in the sandbox WeCom knows them, and CareLoop links them as it
+  // would after a sync. (With real WeCom the demo has no external contacts.)
+  const wecomPatients = [
+    { externalUserId: 'wmDemoZhaoMin', name: '赵敏', userid: 'zhangwei', kind: 'patient' as const },
+    { externalUserId: 'wmDemoSunLei', name: '孙磊', userid: 'zhangwei', kind: 'patient' as const },
+    { externalUserId: 'wmDemoDrWu', name: '吴建国 医生', userid: 'wangfang', kind: 'hcp' as const },
+  ];
+  for (const patient of wecomPatients) {
+    if (config.sandbox) await addExternalContact(config.wecom.corpId, patient);
+    const customerId = await recordExternalContact(organisation.id, config.wecom.corpId, {
+      externalUserId: patient.externalUserId,
+      name: patient.name,
+      type: 1,
+      unionid: null,
+      follows: [{ userid: patient.userid, addedAt: new Date(), state: null }],
+    });
+    if (patient.kind === 'hcp') {
+      await updateCustomerBaseData(config, organisation.id, customerId, {
+        kind: 'hcp',
+        hcp: { hospital: '上海市第九人民医院', department: '口腔修复科', title: '主任医师' },
+      });
+    }
+  }
   await createCustomer({ organisationId: organisation.id, kind: 'patient', name: '周婷', identities: [] });
-  await createCustomer({
-    organisationId: organisation.id,
-    kind: 'hcp',
-    name: '吴建国 医生',
-    identities: [external('wmDemoDrWu')],
-  });
   logger.info({ organisation: organisation.name }, 'seeded the demo organisation');
 }

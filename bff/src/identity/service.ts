@@ -182,7 +182,7 @@ export async function searchCustomers(
   organisationId: string,
   query: { q?: string; limit: number },
 ): Promise<CustomerProfile[]> {
-  const filter: Record<string, unknown> = { organisationId, mergedInto: null };
+  const filter: Record<string, unknown> = { organisationId, mergedInto: null, erasedAt: null };
   if (query.q) filter.name = { $regex: escapeRegExp(query.q), $options: 'i' };
   const docs = await CustomerModel.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit).lean();
   return docs.map(toProfile);

@@ -115,7 +115,7 @@ describe('createCareloopApi', () => {
       body: { error: { code: 'NOT_FOUND', message: 'Not found' } },
     }));
     await expect(api.customerByExternalUserId('wm/x')).resolves.toBeNull();
-    expect(requests[0]!.url).toBe('/api/staff/customers/by-external-userid/wm%2Fx');
+    expect(requests[0]!.url).toBe('/api/staff/customers/by-external/wm%2Fx');
   });
 
   it('passes other errors on', async () => {

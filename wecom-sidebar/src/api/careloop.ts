@@ -30,7 +30,7 @@ export function createCareloopApi(client: ApiClient) {
     customerByExternalUserId: async (externalUserId: string) => {
       try {
         return await client.get<CustomerProfile>(
-          `/api/staff/customers/by-external-userid/${encodeURIComponent(externalUserId)}`,
+          `/api/staff/customers/by-external/${encodeURIComponent(externalUserId)}`,
         );
       } catch (error) {
         if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;

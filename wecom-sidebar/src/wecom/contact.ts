@@ -32,7 +32,7 @@ export interface WecomContactDeps {
   wecom: { corpId: string; agentId: string };
   /** POST /api/staff/wecom/js-signature. */
   sign(url: string, type: SignatureType): Promise<JsSdkSignature>;
-  /** GET /api/staff/customers/by-external-userid/:id, null on NOT_FOUND. */
+  /** GET /api/staff/customers/by-external/:id, null on NOT_FOUND. */
   findCustomer(externalUserId: string): Promise<CustomerProfile | null>;
   timeoutMs?: number;
 }

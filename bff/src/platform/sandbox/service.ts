@@ -111,12 +111,12 @@ export async function expireAllCredentials() {
  */
 export async function addExternalContact(
   corpId: string,
-  input: { userid: string; name: string; unionid?: string; state?: string },
+  input: { userid: string; name: string; unionid?: string; state?: string; externalUserId?: string },
 ): Promise<{ externalUserId: string }> {
   const existing = input.unionid
     ? await SandboxExternalContactModel.findOne({ corpId, unionid: input.unionid }).lean()
     : null;
-  const externalUserId = existing?.externalUserId ?? 'wm' + randomId(24).slice(0, 30);
+  const externalUserId = existing?.externalUserId ?? input.externalUserId ?? 'wm' + randomId(24).slice(0, 30);
   const follow = { userid: input.userid, createtime: Math.floor(Date.now() / 1000), state: input.state ?? null };
   await SandboxExternalContactModel.updateOne(
     { corpId, externalUserId },

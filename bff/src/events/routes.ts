@@ -1,0 +1,55 @@
+import {
+  CustomerIdParams,
+  IngestEventsRequest,
+  IngestEventsResponse,
+  TimelinePage,
+  TimelineQuery,
+} from '@careloop/shared';
+import { defineRoute } from '../http/routes';
+import { recordAudit } from '../audit/service';
+import { getCustomer } from '../identity/service';
+import { ingestClientEvents, listTimeline } from './service';
+
+const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
+
+export function eventRoutes() {
+  const tag = 'events';
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/mp/events',
+      summary:
+        'Store a batch of the signed-in customer’s behaviour events; each event is accepted, a duplicate, or rejected with a reason',
+      tag,
+      access: 'customer',
+      body: IngestEventsRequest,
+      response: IngestEventsResponse,
+      handler: ({ auth, body }) =>
+        ingestClientEvents({ organisationId: auth.organisationId, customerId: auth.id, events: body.events }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/staff/customers/:id/timeline',
+      summary: 'A customer’s timeline, newest first, a page at a time (the view is audited)',
+      tag,
+      access: ALL_STAFF,
+      params: CustomerIdParams,
+      query: TimelineQuery,
+      response: TimelinePage,
+      handler: async ({ auth, params, query, ctx }) => {
+        const customer = await getCustomer(auth.organisationId, params.id);
+        const [page] = await Promise.all([
+          listTimeline(auth.organisationId, customer.id, query),
+          recordAudit({
+            organisationId: auth.organisationId,
+            actor: { kind: 'staff', id: auth.id },
+            action: 'customer.timeline_viewed',
+            subject: { kind: 'customer', id: customer.id },
+            requestId: ctx.state.requestId,
+          }),
+        ]);
+        return page;
+      },
+    }),
+  ];
+}

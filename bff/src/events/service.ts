@@ -1,0 +1,359 @@
+/**
+ * Behaviour events: batch ingestion from the mini-program, `recordEvent` for the backend's domains, the timeline
+ * and the activity helpers the profile uses. Importing this module plugs events into the merge and into the
+ * customer's data export and erasure.
+ */
+import { Types } from 'mongoose';
+import {
+  ClientEventEnvelope,
+  EVENT_MAX_AGE_MS,
+  EVENT_MAX_FUTURE_MS,
+  eventPropertiesSchema,
+  isClientEventType,
+  isServerEventType,
+  type EventRejection,
+  type EventRejectionCode,
+  type EventSource,
+  type IngestEventsResponse,
+  type TimelineEvent,
+  type TimelinePage,
+} from '@careloop/shared';
+import type { z } from 'zod';
+import { AppError } from '../http/errors';
+import { isDuplicateKey } from '../db/retry';
+import { registerMergeStep } from '../identity/mergeSteps';
+import { registerPrivacyContributor } from '../privacy/contributors';
+import { EventModel, type EventDocument } from './model';
+
+/** Largest serialised `properties` recordEvent stores. */
+const MAX_PROPERTIES_BYTES = 4096;
+
+const oid = (id: string) => new Types.ObjectId(id);
+
+/** The stored id of a mini-program event: the client's id, scoped to the customer who sent it. */
+const miniappSourceEventId = (customerId: string, clientEventId: string) => `${customerId}:${clientEventId}`;
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+type Checked =
+  | { ok: true; id: string; type: string; occurredAt: Date; properties: Record<string, unknown> }
+  | { ok: false; code: EventRejectionCode; message: string };
+
+/** Checks one client event against the catalogue and the server clock; nothing is clamped or corrected. */
+function checkClientEvent(raw: unknown, now: number): Checked {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {
+      ok: false,
+      code: 'INVALID_EVENT',
+      message: 'An event must be an object { id, type, occurredAt, properties }',
+    };
+  }
+  const envelope = ClientEventEnvelope.safeParse(raw);
+  if (!envelope.success) {
+    return { ok: false, code: 'INVALID_EVENT', message: describeIssues(envelope.error.issues, '') };
+  }
+  const { id, type, occurredAt } = envelope.data;
+  if (!isClientEventType(type)) {
+    return isServerEventType(type)
+      ? { ok: false, code: 'SERVER_ONLY_TYPE', message: `Only the server records ${type} events` }
+      : { ok: false, code: 'UNKNOWN_TYPE', message: `Unknown event type ${JSON.stringify(type)}` };
+  }
+  const at = new Date(occurredAt);
+  const time = at.getTime();
+  if (time > now + EVENT_MAX_FUTURE_MS) {
+    return {
+      ok: false,
+      code: 'TIMESTAMP_IN_FUTURE',
+      message: `occurredAt is more than ${EVENT_MAX_FUTURE_MS / 60_000} minutes ahead of the server clock`,
+    };
+  }
+  if (time < now - EVENT_MAX_AGE_MS) {
+    return {
+      ok: false,
+      code: 'TIMESTAMP_TOO_OLD',
+      message: `occurredAt is more than ${EVENT_MAX_AGE_MS / 86_400_000} days in the past`,
+    };
+  }
+  const properties = eventPropertiesSchema(type)!.safeParse(envelope.data.properties ?? {});
+  if (!properties.success) {
+    return { ok: false, code: 'INVALID_PROPERTIES', message: describeIssues(properties.error.issues, 'properties') };
+  }
+  return { ok: true, id, type, occurredAt: at, properties: properties.data };
+}
+
+/**
+ * Inserts documents unordered and returns how many were already stored (duplicate keys). Any other failure of
+ * any row is thrown: only "already there" counts as success.
+ */
+async function insertUnordered(docs: Omit<EventDocument, '_id'>[]): Promise<number> {
+  if (docs.length === 0) return 0;
+  try {
+    await EventModel.insertMany(docs, { ordered: false, lean: true });
+    return 0;
+  } catch (error) {
+    const failure = error as { writeErrors?: unknown; writeConcernError?: unknown };
+    if (failure.writeErrors === undefined || failure.writeConcernError) throw error;
+    const writeErrors = [failure.writeErrors].flat() as { code?: number; index?: number }[];
+    if (writeErrors.length === 0 || !writeErrors.every((writeError) => writeError.code === 11000)) throw error;
+    return new Set(writeErrors.map((writeError) => writeError.index)).size;
+  }
+}
+
+/**
+ * Stores a batch of mini-program events for the signed-in customer: each event is checked on its own, the good
+ * ones are written with one unordered insert, resends and repeats are counted as duplicates.
+ */
+export async function ingestClientEvents(input: {
+  organisationId: string;
+  customerId: string;
+  events: readonly unknown[];
+  now?: Date;
+}): Promise<IngestEventsResponse> {
+  const receivedAt = input.now ?? new Date();
+  const now = receivedAt.getTime();
+  const organisationId = oid(input.organisationId);
+  const customerId = oid(input.customerId);
+  const rejected: EventRejection[] = [];
+  const seen = new Set<string>();
+  const docs: Omit<EventDocument, '_id'>[] = [];
+  let repeated = 0;
+
+  input.events.forEach((raw, index) => {
+    const checked = checkClientEvent(raw, now);
+    if (!checked.ok) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      rejected.push({
+        index,
+        id: typeof id === 'string' ? id.slice(0, 64) : null,
+        code: checked.code,
+        message: checked.message,
+      });
+      return;
+    }
+    if (seen.has(checked.id)) {
+      repeated += 1;
+      return;
+    }
+    seen.add(checked.id);
+    docs.push({
+      organisationId,
+      customerId,
+      type: checked.type,
+      occurredAt: checked.occurredAt,
+      receivedAt,
+      source: 'miniapp',
+      sourceEventId: miniappSourceEventId(input.customerId, checked.id),
+      properties: checked.properties,
+    });
+  });
+
+  const alreadyStored = await insertUnordered(docs);
+  return { accepted: docs.length - alreadyStored, duplicates: repeated + alreadyStored, rejected };
+}
+
+export interface RecordEventInput {
+  organisationId: string;
+  customerId: string;
+  /** A type of the catalogue in shared/src/events.ts (a server type, or a client type the server observed). */
+  type: string;
+  /** Default: now. */
+  occurredAt?: Date;
+  properties?: Record<string, unknown>;
+  /** Anything but `miniapp`, whose ids belong to the mini-program's batches. */
+  source: Exclude<EventSource, 'miniapp'>;
+  /** The event's id at its source (e.g. `appointment:<id>:booked`, a WeCom callback's id); the idempotency key. */
+  sourceEventId: string;
+  /** The staff member who caused it. */
+  actor?: string | null;
+}
+
+/**
+ * Records a domain event into the customer's timeline. Idempotent: recording the same (source, sourceEventId)
+ * again stores nothing and answers `{ stored: false }`. A wrong type or properties is a programming error: it
+ * throws.
+ */
+export async function recordEvent(input: RecordEventInput): Promise<{ stored: boolean }> {
+  if ((input.source as string) === 'miniapp')
+    throw new Error('recordEvent: source miniapp is reserved for the mini-program');
+  if (!input.sourceEventId || input.sourceEventId.length > 200) {
+    throw new Error('recordEvent: sourceEventId must be 1–200 characters');
+  }
+  const schema = eventPropertiesSchema(input.type);
+  if (!schema) throw new Error(`recordEvent: unknown event type ${input.type}; add it to shared/src/events.ts`);
+  const parsed = schema.safeParse(input.properties ?? {});
+  if (!parsed.success) {
+    throw new Error(
+      `recordEvent: invalid ${input.type} properties: ${describeIssues(parsed.error.issues, 'properties')}`,
+    );
+  }
+  if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_PROPERTIES_BYTES) {
+    throw new Error(`recordEvent: ${input.type} properties exceed ${MAX_PROPERTIES_BYTES} bytes`);
+  }
+  const occurredAt = input.occurredAt ?? new Date();
+  if (Number.isNaN(occurredAt.getTime())) throw new Error('recordEvent: occurredAt is not a valid date');
+  try {
+    await EventModel.create({
+      organisationId: oid(input.organisationId),
+      customerId: oid(input.customerId),
+      type: input.type,
+      occurredAt,
+      receivedAt: new Date(),
+      source: input.source,
+      sourceEventId: input.sourceEventId,
+      properties: parsed.data,
+      ...(input.actor && { actor: input.actor }),
+    });
+    return { stored: true };
+  } catch (error) {
+    if (isDuplicateKey(error)) return { stored: false };
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Timeline
+
+/** The opaque cursor: the last item's occurredAt (8-byte double) and _id (12 bytes), base64url. */
+function encodeCursor(occurredAt: Date, id: Types.ObjectId): string {
+  const buffer = Buffer.alloc(20);
+  buffer.writeDoubleBE(occurredAt.getTime(), 0);
+  Buffer.from(id.toHexString(), 'hex').copy(buffer, 8);
+  return buffer.toString('base64url');
+}
+
+function decodeCursor(cursor: string): { occurredAt: Date; id: Types.ObjectId } {
+  const buffer = Buffer.from(cursor, 'base64url');
+  const time = buffer.length === 20 ? buffer.readDoubleBE(0) : NaN;
+  if (!Number.isFinite(time) || buffer.toString('base64url') !== cursor) {
+    throw new AppError('VALIDATION_FAILED', 'Invalid query', [
+      { in: 'query', path: 'cursor', code: 'invalid_cursor', message: 'Not a cursor this API returned' },
+    ]);
+  }
+  return { occurredAt: new Date(time), id: new Types.ObjectId(buffer.subarray(8).toString('hex')) };
+}
+
+function toTimelineEvent(doc: EventDocument): TimelineEvent {
+  return {
+    id: String(doc._id),
+    type: doc.type,
+    occurredAt: doc.occurredAt.toISOString(),
+    receivedAt: doc.receivedAt.toISOString(),
+    source: doc.source,
+    properties: doc.properties ?? {},
+    actor: doc.actor ?? null,
+  };
+}
+
+/**
+ * A customer's events, newest first (by occurredAt, then _id), a page at a time. The cursor is the position of the
+ * last item returned, so events stored after the first page (newer ones) never shift or repeat later pages.
+ */
+export async function listTimeline(
+  organisationId: string,
+  customerId: string,
+  options: { cursor?: string; limit: number; types?: readonly string[] },
+): Promise<TimelinePage> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), customerId: oid(customerId) };
+  if (options.types?.length) filter.type = { $in: [...options.types] };
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor);
+    filter.occurredAt = { $lte: after.occurredAt };
+    filter.$or = [{ occurredAt: { $lt: after.occurredAt } }, { _id: { $lt: after.id } }];
+  }
+  const docs = await EventModel.find(filter)
+    .sort({ occurredAt: -1, _id: -1 })
+    .limit(options.limit + 1)
+    .lean<EventDocument[]>();
+  const items = docs.slice(0, options.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(toTimelineEvent),
+    nextCursor: docs.length > options.limit && last ? encodeCursor(last.occurredAt, last._id) : null,
+  };
+}
+
+/** How many events of each type the customer has had since `since` (activity level). */
+export async function countEventsByType(
+  organisationId: string,
+  customerId: string,
+  since: Date,
+): Promise<Record<string, number>> {
+  const rows = await EventModel.aggregate<{ _id: string; count: number }>([
+    { $match: { organisationId: oid(organisationId), customerId: oid(customerId), occurredAt: { $gte: since } } },
+    { $group: { _id: '$type', count: { $sum: 1 } } },
+  ]);
+  return Object.fromEntries(rows.map((row) => [row._id, row.count]));
+}
+
+/** When the customer's latest event happened, or null. */
+export async function lastEventAt(
+  organisationId: string,
+  customerId: string,
+  types?: readonly string[],
+): Promise<Date | null> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), customerId: oid(customerId) };
+  if (types?.length) filter.type = { $in: [...types] };
+  const doc = await EventModel.findOne(filter)
+    .sort({ occurredAt: -1, _id: -1 })
+    .select({ occurredAt: 1 })
+    .lean<{ occurredAt: Date }>();
+  return doc?.occurredAt ?? null;
+}
+
+/** The ids of the customers who had an event of `type` in [from, to) (segments, dynamic tags). */
+export async function customersWithEvent(
+  organisationId: string,
+  type: string,
+  window: { from: Date; to: Date },
+): Promise<string[]> {
+  const ids = await EventModel.distinct('customerId', {
+    organisationId: oid(organisationId),
+    type,
+    occurredAt: { $gte: window.from, $lt: window.to },
+  });
+  return ids.map(String);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Merge and privacy
+
+registerMergeStep({
+  name: 'events',
+  async move({ organisationId, fromCustomerId, intoCustomerId }) {
+    await EventModel.updateMany(
+      { organisationId: oid(organisationId), customerId: oid(fromCustomerId) },
+      { $set: { customerId: oid(intoCustomerId) } },
+    );
+  },
+});
+
+registerPrivacyContributor({
+  name: 'events',
+  async exportData({ organisationId, customerId }) {
+    const docs = await EventModel.find({ organisationId: oid(organisationId), customerId: oid(customerId) })
+      .sort({ occurredAt: 1, _id: 1 })
+      .select({ type: 1, occurredAt: 1, source: 1, properties: 1 })
+      .lean<Pick<EventDocument, 'type' | 'occurredAt' | 'source' | 'properties'>[]>();
+    return docs.map((doc) => ({
+      type: doc.type,
+      occurredAt: doc.occurredAt.toISOString(),
+      source: doc.source,
+      properties: doc.properties ?? {},
+    }));
+  },
+  // Keeps type and time, so that aggregate counts (channel, content, funnel) stay right.
+  async erase({ organisationId, customerId }) {
+    await EventModel.updateMany(
+      { organisationId: oid(organisationId), customerId: oid(customerId) },
+      { $set: { properties: {} } },
+    );
+  },
+});

@@ -1,0 +1,208 @@
+/**
+ * Behaviour events: the catalogue of event types with the schema of each type's properties, the mini-program's
+ * batch ingestion contract and the timeline contract.
+ *
+ * Client types are what the mini-program may send to `POST /api/mp/events`. Server types are recorded by the
+ * backend's domains through the internal `recordEvent` only; a client sending one is rejected. A domain that
+ * records a new kind of event adds its type (and the schema of its properties) to `serverEventCatalogue`.
+ */
+import { z } from 'zod';
+import { ObjectId } from './common';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** An id of a record in another domain (content, campaign …), as the mini-program knows it. */
+const RecordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters A–Z, a–z, 0–9, _ or -');
+/** A mini-program page path with its query, e.g. `pages/content/detail?id=42`. */
+const PagePath = text(512);
+
+/** What the mini-program may send, and the properties of each (strict: unknown fields are rejected). */
+export const clientEventCatalogue = {
+  'page.viewed': z.strictObject({ path: PagePath, title: text(200).optional(), referrer: PagePath.optional() }),
+  'content.opened': z.strictObject({ contentId: RecordId }),
+  'content.dwell': z.strictObject({ contentId: RecordId, seconds: z.number().int().min(1).max(86_400) }),
+  'content.finished': z.strictObject({ contentId: RecordId }),
+  'share.clicked': z.strictObject({
+    target: z.enum(['friend', 'group', 'moments', 'poster', 'link']),
+    path: PagePath.optional(),
+  }),
+  /** `scene`: the mini-program code's scene (at most 32 visible characters, WeChat's limit). */
+  'qr.scanned': z.strictObject({ scene: z.string().regex(/^[\x21-\x7e]{1,32}$/, 'must be 1–32 visible characters') }),
+} as const;
+
+/**
+ * What the backend records about a customer. Properties are open objects (a domain may add fields) whose
+ * named fields are typed; the store bounds their size.
+ */
+export const serverEventCatalogue = {
+  'profile.created': z.looseObject({ via: z.string().max(64).optional() }),
+  'profile.merged': z.looseObject({ fromCustomerId: ObjectId.optional(), intoCustomerId: ObjectId.optional() }),
+  'identity.linked': z.looseObject({ kind: z.string().max(64).optional(), app: z.string().max(128).optional() }),
+  'phone.verified': z.looseObject({ via: z.string().max(64).optional() }),
+  'consent.changed': z.looseObject({
+    privacyPolicyVersion: z.string().max(64).nullable().optional(),
+    marketing: z.boolean().optional(),
+    channel: z.string().max(64).optional(),
+  }),
+  'wecom.contact_added': z.looseObject({
+    staffId: z.string().max(64).optional(),
+    state: z.string().max(64).optional(),
+  }),
+  'wecom.contact_removed': z.looseObject({ staffId: z.string().max(64).optional() }),
+  'appointment.booked': z.looseObject({ appointmentId: z.string().max(64).optional() }),
+  'appointment.rescheduled': z.looseObject({ appointmentId: z.string().max(64).optional() }),
+  'appointment.cancelled': z.looseObject({ appointmentId: z.string().max(64).optional() }),
+  'appointment.arrived': z.looseObject({ appointmentId: z.string().max(64).optional() }),
+  'appointment.no_show': z.looseObject({ appointmentId: z.string().max(64).optional() }),
+  'payment.paid': z.looseObject({ paymentId: z.string().max(64).optional(), amountFen: z.number().int().optional() }),
+  'payment.refunded': z.looseObject({
+    paymentId: z.string().max(64).optional(),
+    amountFen: z.number().int().optional(),
+  }),
+  'coupon.claimed': z.looseObject({ couponId: z.string().max(64).optional() }),
+  'coupon.redeemed': z.looseObject({ couponId: z.string().max(64).optional() }),
+  'tag.added': z.looseObject({ tagId: z.string().max(64).optional() }),
+  'tag.removed': z.looseObject({ tagId: z.string().max(64).optional() }),
+  'task.completed': z.looseObject({ taskId: z.string().max(64).optional() }),
+  'meeting.signed_up': z.looseObject({ meetingId: z.string().max(64).optional() }),
+  'meeting.checked_in': z.looseObject({ meetingId: z.string().max(64).optional() }),
+} as const;
+
+export type ClientEventType = keyof typeof clientEventCatalogue;
+export type ServerEventType = keyof typeof serverEventCatalogue;
+export type EventType = ClientEventType | ServerEventType;
+
+export const ClientEventType = z.enum(Object.keys(clientEventCatalogue) as [ClientEventType, ...ClientEventType[]]);
+export const ServerEventType = z.enum(Object.keys(serverEventCatalogue) as [ServerEventType, ...ServerEventType[]]);
+export const EventType = z.enum([...ClientEventType.options, ...ServerEventType.options]);
+
+export const isClientEventType = (type: string): type is ClientEventType => Object.hasOwn(clientEventCatalogue, type);
+export const isServerEventType = (type: string): type is ServerEventType => Object.hasOwn(serverEventCatalogue, type);
+
+/** The properties schema of a known type (client or server), or undefined for an unknown type. */
+export function eventPropertiesSchema(type: string): z.ZodType<Record<string, unknown>> | undefined {
+  if (isClientEventType(type)) return clientEventCatalogue[type];
+  if (isServerEventType(type)) return serverEventCatalogue[type];
+  return undefined;
+}
+
+/** Where an event came from. Staff-caused events are `server` events with an `actor`. */
+export const EventSource = z.enum(['miniapp', 'server', 'wecom', 'wechat', 'wechat_pay']);
+export type EventSource = z.infer<typeof EventSource>;
+
+/** How far ahead of the server clock a client timestamp may be (clock skew), and how old a batch may be. */
+export const EVENT_MAX_FUTURE_MS = 5 * 60_000;
+export const EVENT_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
+export const EVENT_BATCH_MAX = 100;
+
+/** The mini-program's id of one event; a resend carries the same id and is stored once. */
+export const ClientEventId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 characters A–Z, a–z, 0–9, _ or -');
+
+/**
+ * The envelope of one event as the mini-program sends it. The type is any string here so that an unknown or
+ * server-only type gets its own rejection code; the properties are then checked against the type's schema.
+ */
+export const ClientEventEnvelope = z.strictObject({
+  id: ClientEventId,
+  type: z.string().min(1).max(64),
+  occurredAt: z.iso.datetime({ offset: true }),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A well-formed client event, typed by its type (for the mini-program's sender). */
+export type ClientEvent = {
+  [T in ClientEventType]: {
+    id: string;
+    type: T;
+    occurredAt: string;
+    properties: z.input<(typeof clientEventCatalogue)[T]>;
+  };
+}[ClientEventType];
+
+/**
+ * The batch. Each element is checked on its own (an invalid event is rejected with a reason and the others are
+ * still stored), so the body schema only fixes the batch's shape.
+ */
+export const IngestEventsRequest = z.strictObject({
+  events: z
+    .array(z.unknown().meta({ description: 'A ClientEvent: { id, type, occurredAt, properties }' }))
+    .min(1)
+    .max(EVENT_BATCH_MAX),
+});
+export type IngestEventsRequest = z.infer<typeof IngestEventsRequest>;
+
+export const EventRejectionCode = z.enum([
+  /** Not an object, or a missing or malformed id, type or occurredAt, or an unexpected field. */
+  'INVALID_EVENT',
+  'UNKNOWN_TYPE',
+  /** A type only the server records (e.g. `profile.merged`). */
+  'SERVER_ONLY_TYPE',
+  'INVALID_PROPERTIES',
+  /** More than EVENT_MAX_FUTURE_MS ahead of the server clock. */
+  'TIMESTAMP_IN_FUTURE',
+  /** Older than EVENT_MAX_AGE_MS. */
+  'TIMESTAMP_TOO_OLD',
+]);
+export type EventRejectionCode = z.infer<typeof EventRejectionCode>;
+
+export const EventRejection = z.object({
+  /** Position in the batch. */
+  index: z.number().int().min(0),
+  /** The event's id when it sent a string id (cut to 64 characters), else null. */
+  id: z.string().nullable(),
+  code: EventRejectionCode,
+  message: z.string(),
+});
+export type EventRejection = z.infer<typeof EventRejection>;
+
+export const IngestEventsResponse = z
+  .object({
+    /** Events stored by this request. */
+    accepted: z.number().int().min(0),
+    /** Valid events already stored (a resend) or repeated within the batch: stored once, nothing to retry. */
+    duplicates: z.number().int().min(0),
+    /** Events that will never be stored: do not retry them. */
+    rejected: z.array(EventRejection),
+  })
+  .meta({ id: 'IngestEventsResponse' });
+export type IngestEventsResponse = z.infer<typeof IngestEventsResponse>;
+
+export const TimelineQuery = z.strictObject({
+  /** `nextCursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Comma-separated event types to keep, e.g. `page.viewed,content.opened`. */
+  types: z
+    .string()
+    .max(1000)
+    .transform((value) => value.split(',').filter(Boolean))
+    .pipe(z.array(EventType).max(50))
+    .optional(),
+});
+export type TimelineQuery = z.infer<typeof TimelineQuery>;
+
+export const TimelineEvent = z
+  .object({
+    id: ObjectId,
+    type: z.string(),
+    occurredAt: z.iso.datetime(),
+    receivedAt: z.iso.datetime(),
+    source: z.string(),
+    properties: z.record(z.string(), z.unknown()),
+    /** The staff member who caused it, for staff-caused events. */
+    actor: z.string().nullable(),
+  })
+  .meta({ id: 'TimelineEvent' });
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const TimelinePage = z
+  .object({
+    /** Newest first. */
+    items: z.array(TimelineEvent),
+    /** Pass as `cursor` for the next (older) page; null on the last page. */
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'TimelinePage' });
+export type TimelinePage = z.infer<typeof TimelinePage>;
