@@ -13,6 +13,7 @@ import { buildRouter, defineRoute, openApiDocument, type RouteDefinition } from 
 import { pingDatabase } from './db/connection';
 import { authRoutes } from './auth/routes';
 import { identityRoutes } from './identity/routes';
+import { tagRoutes } from './tags/routes';
 import { staffRoutes } from './staff/routes';
 import { eventRoutes } from './events/routes';
 import { consentRoutes } from './consent/routes';
@@ -58,6 +59,7 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
   const routes = [
     ...authRoutes(deps),
     ...identityRoutes(deps),
+    ...tagRoutes(),
     ...staffRoutes(),
     ...eventRoutes(),
     ...consentRoutes(deps),

@@ -107,3 +107,12 @@ export const DuplicateDecision = z.strictObject({ decision: z.enum(['confirm', '
 export const DuplicateDecisionResult = z.object({ survivorId: ObjectId.nullable() });
 
 export const ContactSyncResult = z.object({ contactsSeen: z.number().int() });
+
+export const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(20)
+  .regex(/^[^\s/]+( [^\s/]+)*$/, 'no slashes or double spaces');
+export const AddTagRequest = z.strictObject({ name: TagName });
+export const TagParams = z.strictObject({ id: ObjectId, name: TagName });
