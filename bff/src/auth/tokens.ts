@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { StaffRole } from '@careloop/shared';
 import { AppError } from '../http/errors';
@@ -17,10 +18,18 @@ interface Claims {
   roles?: StaffRole[];
 }
 
+// jsonwebtoken tries a string secret as a public key first (and fails) on every call: give it a KeyObject.
+const keys = new Map<string, KeyObject>();
+function keyFor(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+  return key;
+}
+
 export function signAccessToken(subject: Subject, secret: string, ttlSeconds: number): string {
   const claims: Claims = { sub: subject.id, org: subject.organisationId };
   if (subject.kind === 'staff') claims.roles = subject.roles;
-  return jwt.sign(claims, secret, {
+  return jwt.sign(claims, keyFor(secret), {
     algorithm: ALGORITHM,
     issuer: ISSUER,
     audience: AUDIENCE[subject.kind],
@@ -31,7 +40,7 @@ export function signAccessToken(subject: Subject, secret: string, ttlSeconds: nu
 export function verifyAccessToken(token: string, kind: Subject['kind'], secret: string): Subject {
   let claims: Claims;
   try {
-    claims = jwt.verify(token, secret, {
+    claims = jwt.verify(token, keyFor(secret), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE[kind],

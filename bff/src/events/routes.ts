@@ -8,6 +8,7 @@ import {
 import { defineRoute } from '../http/routes';
 import { recordAudit } from '../audit/service';
 import { getCustomer } from '../identity/service';
+import { resolveCustomerId } from '../identity/merge';
 import { ingestClientEvents, listTimeline } from './service';
 
 const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
@@ -24,8 +25,13 @@ export function eventRoutes() {
       access: 'customer',
       body: IngestEventsRequest,
       response: IngestEventsResponse,
-      handler: ({ auth, body }) =>
-        ingestClientEvents({ organisationId: auth.organisationId, customerId: auth.id, events: body.events }),
+      handler: async ({ auth, body }) =>
+        ingestClientEvents({
+          organisationId: auth.organisationId,
+          sessionCustomerId: auth.id,
+          customerId: await resolveCustomerId(auth.organisationId, auth.id),
+          events: body.events,
+        }),
     }),
     defineRoute({
       method: 'get',

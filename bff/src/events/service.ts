@@ -113,6 +113,9 @@ async function insertUnordered(docs: Omit<EventDocument, '_id'>[]): Promise<numb
  */
 export async function ingestClientEvents(input: {
   organisationId: string;
+  /** The customer the session was opened for: it scopes the client's event ids, so resends stay duplicates. */
+  sessionCustomerId: string;
+  /** Where the events go: the session's customer, or the profile it was merged into. */
   customerId: string;
   events: readonly unknown[];
   now?: Date;
@@ -150,7 +153,7 @@ export async function ingestClientEvents(input: {
       occurredAt: checked.occurredAt,
       receivedAt,
       source: 'miniapp',
-      sourceEventId: miniappSourceEventId(input.customerId, checked.id),
+      sourceEventId: miniappSourceEventId(input.sessionCustomerId, checked.id),
       properties: checked.properties,
     });
   });

@@ -13,12 +13,15 @@ import type { WechatClient } from '../platform/wechat/client';
 import { CustomerModel, DuplicateSuggestionModel, PhoneCodeModel } from './model';
 import { mergeCustomers, resolveCustomerId } from './merge';
 import { attachIdentity, getCustomer } from './service';
+import { recordEvent } from '../events/service';
 
 type PhoneSource = 'wechat_phone_code' | 'typed_by_customer' | 'typed_by_staff';
 
 /** The number behind a getPhoneNumber code, asking WeChat at most once per code. */
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+
 async function phoneFromCode(wechat: WechatClient, organisationId: string, customerId: string, code: string) {
-  const codeHash = createHash('sha256').update(code).digest('hex');
+  const codeHash = hashCode(code);
   try {
     await PhoneCodeModel.create({ codeHash, organisationId, customerId, status: 'pending' });
   } catch (error) {
@@ -82,7 +85,7 @@ export async function verifyPhoneWithCode(
   const phone = 'phoneNumber' in result ? normalisePhone(result.phoneNumber) : vault.decrypt(result.ciphertext);
   if ('phoneNumber' in result) {
     await PhoneCodeModel.updateOne(
-      { codeHash: createHash('sha256').update(code).digest('hex') },
+      { codeHash: hashCode(code) },
       { $set: { status: 'done', ciphertext: vault.encrypt(phone) } },
     );
   }
@@ -96,6 +99,14 @@ export async function verifyPhoneWithCode(
   }
   await storePhone(deps.config, organisationId, current, phone, 'wechat_phone_code');
   await raiseDuplicatesForPhone(organisationId, current, vault.lookupHash(phone));
+  await recordEvent({
+    organisationId,
+    customerId: current,
+    type: 'phone.verified',
+    properties: { via: 'wechat_phone_code' },
+    source: 'wechat',
+    sourceEventId: `phone.verified:${hashCode(code)}`,
+  });
   return getCustomer(organisationId, current);
 }
 

@@ -20,7 +20,6 @@ import type { Context } from 'koa';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
 import { auditContext, recordAudit } from '../audit/service';
-import { recordEvent } from '../events/service';
 import { getActiveStaff } from '../staff/service';
 import { getCustomer, renameCustomer, searchCustomers } from './service';
 import { customerProfile360, decideHcpVerification, updateCustomerBaseData } from './profile';
@@ -75,18 +74,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       access: 'customer',
       body: VerifyPhoneRequest,
       response: CustomerProfile,
-      handler: async ({ auth, body }) => {
-        const customer = await verifyPhoneWithCode({ config, wechat }, auth.organisationId, auth.id, body.code);
-        await recordEvent({
-          organisationId: auth.organisationId,
-          customerId: customer.id,
-          type: 'phone.verified',
-          properties: {},
-          source: 'server',
-          sourceEventId: `phone.verified:${customer.id}:${Date.now()}`,
-        });
-        return customer;
-      },
+      handler: ({ auth, body }) => verifyPhoneWithCode({ config, wechat }, auth.organisationId, auth.id, body.code),
     }),
     defineRoute({
       method: 'post',

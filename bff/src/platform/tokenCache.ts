@@ -66,14 +66,23 @@ export class TokenCache {
   private async takeLease(key: string): Promise<boolean> {
     const now = new Date();
     try {
+      // Only while the token still needs refreshing: an instance that read the document just before another
+      // stored a fresh token must not take the lease and fetch again.
       const result = await PlatformTokenModel.updateOne(
-        { _id: key, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        {
+          _id: key,
+          $and: [
+            { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+            { $or: [{ expiresAt: null }, { expiresAt: { $lt: new Date(now.getTime() + REFRESH_MARGIN_MS) } }] },
+          ],
+        },
         { $set: { leaseOwner: this.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) } },
         { upsert: true },
       );
       return result.modifiedCount + result.upsertedCount === 1;
     } catch (error) {
-      // The document exists and another instance holds the lease: the upsert's insert hit the _id.
+      // The document exists and another instance holds the lease, or the token is fresh: the upsert's insert
+      // hit the _id.
       if (isDuplicateKey(error)) return false;
       throw error;
     }
