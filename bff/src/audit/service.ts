@@ -175,3 +175,21 @@ export async function queryAudit(organisationId: string, query: AuditQuery): Pro
   const last = page.at(-1);
   return { items, nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null };
 }
+
+/** Audits a staff member's read or change of a customer's record, with the request's id and surface. */
+export function auditStaffAccess(
+  ctx: Parameters<typeof auditContext>[0],
+  staff: { id: string; organisationId: string },
+  action: string,
+  customerId: string,
+  details?: AuditDetails,
+): Promise<void> {
+  return recordAudit({
+    organisationId: staff.organisationId,
+    actor: { kind: 'staff', id: staff.id },
+    action,
+    subject: { kind: 'customer', id: customerId },
+    details,
+    ...auditContext(ctx),
+  });
+}

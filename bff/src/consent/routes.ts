@@ -1,7 +1,7 @@
 import { AcceptConsentRequest, ConsentState, CustomerIdParams } from '@careloop/shared';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
-import { auditContext, recordAudit } from '../audit/service';
+import { auditContext, auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
 import { assertNotErased } from '../privacy/service';
 import { acceptConsent, getConsent, staffConsentChannel, withdrawMarketingConsent } from './service';
@@ -74,13 +74,7 @@ export function consentRoutes({ config }: Pick<AppDeps, 'config'>) {
       response: ConsentState,
       handler: async ({ auth, params, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
-        await recordAudit({
-          organisationId: auth.organisationId,
-          actor: { kind: 'staff', id: auth.id },
-          action: 'customer.consent_viewed',
-          subject: { kind: 'customer', id: customer.id },
-          ...auditContext(ctx),
-        });
+        await auditStaffAccess(ctx, auth, 'customer.consent_viewed', customer.id);
         return getConsent(auth.organisationId, customer.id, currentPolicyVersion);
       },
     }),
@@ -103,13 +97,10 @@ export function consentRoutes({ config }: Pick<AppDeps, 'config'>) {
           channel: staffConsentChannel(context.surface),
           actor: { kind: 'staff', id: auth.id },
         });
-        await recordAudit({
-          organisationId: auth.organisationId,
-          actor: { kind: 'staff', id: auth.id },
-          action: 'customer.consent_changed',
-          subject: { kind: 'customer', id: customer.id },
-          ...context,
-          details: { field: 'marketing', from: before.marketing?.granted ?? null, to: false },
+        await auditStaffAccess(ctx, auth, 'customer.consent_changed', customer.id, {
+          field: 'marketing',
+          from: before.marketing?.granted ?? null,
+          to: false,
         });
         return state;
       },

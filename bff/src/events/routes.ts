@@ -6,7 +6,7 @@ import {
   TimelineQuery,
 } from '@careloop/shared';
 import { defineRoute } from '../http/routes';
-import { recordAudit } from '../audit/service';
+import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
 import { resolveCustomerId } from '../identity/merge';
 import { ingestClientEvents, listTimeline } from './service';
@@ -46,13 +46,7 @@ export function eventRoutes() {
         const customer = await getCustomer(auth.organisationId, params.id);
         const [page] = await Promise.all([
           listTimeline(auth.organisationId, customer.id, query),
-          recordAudit({
-            organisationId: auth.organisationId,
-            actor: { kind: 'staff', id: auth.id },
-            action: 'customer.timeline_viewed',
-            subject: { kind: 'customer', id: customer.id },
-            requestId: ctx.state.requestId,
-          }),
+          auditStaffAccess(ctx, auth, 'customer.timeline_viewed', customer.id),
         ]);
         return page;
       },

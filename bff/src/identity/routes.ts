@@ -16,10 +16,9 @@ import {
   UpdateMyProfileRequest,
   VerifyPhoneRequest,
 } from '@careloop/shared';
-import type { Context } from 'koa';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
-import { auditContext, recordAudit } from '../audit/service';
+import { auditStaffAccess } from '../audit/service';
 import { getActiveStaff } from '../staff/service';
 import { getCustomer, renameCustomer, searchCustomers } from './service';
 import { customerProfile360, decideHcpVerification, updateCustomerBaseData } from './profile';
@@ -29,20 +28,6 @@ import { customerForStaffContact, syncStaffContacts } from './wecomContacts';
 const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
 const MANAGERS = { staff: ['admin', 'manager'] } as const;
 const ADMINS = { staff: ['admin'] } as const;
-
-type StaffActor = { id: string; organisationId: string };
-
-/** Audits a staff member's read or change of a customer's profile. */
-function audit(ctx: Context, auth: StaffActor, action: string, customerId: string, details?: Record<string, string[]>) {
-  return recordAudit({
-    organisationId: auth.organisationId,
-    actor: { kind: 'staff', id: auth.id },
-    action,
-    subject: { kind: 'customer', id: customerId },
-    details,
-    ...auditContext(ctx),
-  });
-}
 
 export function identityRoutes({ config, wecom, wechat }: AppDeps) {
   const tag = 'customers';
@@ -107,7 +92,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       handler: async ({ auth, params, ctx }) => {
         const staff = await getActiveStaff(auth.organisationId, auth.id);
         const customer = await customerForStaffContact(wecom, auth.organisationId, staff, params.externalUserId);
-        await audit(ctx, auth, 'customer.viewed', customer.id);
+        await auditStaffAccess(ctx, auth, 'customer.viewed', customer.id);
         return customer;
       },
     }),
@@ -121,7 +106,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       response: CustomerProfile,
       handler: async ({ auth, params, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
-        await audit(ctx, auth, 'customer.viewed', customer.id);
+        await auditStaffAccess(ctx, auth, 'customer.viewed', customer.id);
         return customer;
       },
     }),
@@ -135,7 +120,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       response: Customer360,
       handler: async ({ auth, params, ctx }) => {
         const profile = await customerProfile360(config, auth.organisationId, params.id);
-        await audit(ctx, auth, 'customer.profile_viewed', profile.customer.id);
+        await auditStaffAccess(ctx, auth, 'customer.profile_viewed', profile.customer.id);
         return profile;
       },
     }),
@@ -151,7 +136,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       handler: async ({ auth, params, body, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
         const fields = await updateCustomerBaseData(config, auth.organisationId, customer.id, body);
-        await audit(ctx, auth, 'customer.updated', customer.id, { fields });
+        await auditStaffAccess(ctx, auth, 'customer.updated', customer.id, { fields: fields.join(',') });
         return getCustomer(auth.organisationId, customer.id);
       },
     }),
@@ -167,7 +152,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       handler: async ({ auth, params, body, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
         await decideHcpVerification(auth.organisationId, customer.id, body, auth.id);
-        await audit(ctx, auth, 'customer.hcp_verification', customer.id, { fields: [body.decision] });
+        await auditStaffAccess(ctx, auth, 'customer.hcp_verification', customer.id, { decision: body.decision });
         return getCustomer(auth.organisationId, customer.id);
       },
     }),
@@ -182,7 +167,7 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       handler: async ({ auth, params, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
         const revealed = await revealPhone(config, auth.organisationId, customer.id);
-        await audit(ctx, auth, 'customer.phone_revealed', customer.id);
+        await auditStaffAccess(ctx, auth, 'customer.phone_revealed', customer.id);
         return revealed;
       },
     }),
@@ -197,7 +182,8 @@ export function identityRoutes({ config, wecom, wechat }: AppDeps) {
       response: DuplicateDecisionResult,
       handler: async ({ auth, params, body, ctx }) => {
         const result = await decideDuplicate(auth.organisationId, params.id, body.decision, auth.id);
-        if (result.survivorId) await audit(ctx, auth, 'customer.merged', result.survivorId, { fields: [params.id] });
+        if (result.survivorId)
+          await auditStaffAccess(ctx, auth, 'customer.merged', result.survivorId, { suggestion: params.id });
         return result;
       },
     }),

@@ -1,7 +1,7 @@
 import { AddTagRequest, CustomerIdParams, TagParams } from '@careloop/shared';
 import { defineRoute } from '../http/routes';
 import { AppError } from '../http/errors';
-import { auditContext, recordAudit } from '../audit/service';
+import { auditStaffAccess } from '../audit/service';
 import { recordEvent } from '../events/service';
 import { getCustomer } from '../identity/service';
 import { addTag, removeTag } from './service';
@@ -22,14 +22,7 @@ export function tagRoutes() {
       handler: async ({ auth, params, body, ctx }) => {
         const customer = await getCustomer(auth.organisationId, params.id);
         await addTag(auth.organisationId, customer.id, { name: body.name, source: 'manual', setBy: auth.id });
-        await recordAudit({
-          organisationId: auth.organisationId,
-          actor: { kind: 'staff', id: auth.id },
-          action: 'customer.tag_added',
-          subject: { kind: 'customer', id: customer.id },
-          details: { tag: body.name },
-          ...auditContext(ctx),
-        });
+        await auditStaffAccess(ctx, auth, 'customer.tag_added', customer.id, { tag: body.name });
         await recordEvent({
           organisationId: auth.organisationId,
           customerId: customer.id,
@@ -53,14 +46,7 @@ export function tagRoutes() {
         if (!(await removeTag(auth.organisationId, customer.id, params.name))) {
           throw new AppError('NOT_FOUND', 'The customer has no such tag');
         }
-        await recordAudit({
-          organisationId: auth.organisationId,
-          actor: { kind: 'staff', id: auth.id },
-          action: 'customer.tag_removed',
-          subject: { kind: 'customer', id: customer.id },
-          details: { tag: params.name },
-          ...auditContext(ctx),
-        });
+        await auditStaffAccess(ctx, auth, 'customer.tag_removed', customer.id, { tag: params.name });
         await recordEvent({
           organisationId: auth.organisationId,
           customerId: customer.id,
