@@ -13,6 +13,7 @@ import { buildRouter, defineRoute, openApiDocument, type RouteDefinition } from 
 import { pingDatabase } from './db/connection';
 import { authRoutes } from './auth/routes';
 import { identityRoutes } from './identity/routes';
+import { resolveCustomerId } from './identity/merge';
 import { tagRoutes } from './tags/routes';
 import { staffRoutes } from './staff/routes';
 import { eventRoutes } from './events/routes';
@@ -85,7 +86,7 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
   const { config } = deps;
   const app = new Koa({ proxy: false });
   const routes = allRoutes(deps);
-  const router = buildRouter(routes, config.auth.jwtSecret);
+  const router = buildRouter(routes, { jwtSecret: config.auth.jwtSecret, currentCustomerId: resolveCustomerId });
 
   app.use(requestContext(deps.logger));
   app.use(errorHandler());

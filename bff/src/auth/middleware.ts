@@ -3,7 +3,8 @@ import type { StaffRole } from '@careloop/shared';
 import { AppError } from '../http/errors';
 import { verifyAccessToken, type Subject } from './tokens';
 
-export type CustomerAuth = Extract<Subject, { kind: 'customer' }>;
+/** A signed-in customer: `id` is their current profile, `signedInAs` the profile the session was opened for. */
+export type CustomerAuth = Extract<Subject, { kind: 'customer' }> & { signedInAs?: string };
 export type StaffAuth = Extract<Subject, { kind: 'staff' }>;
 
 function bearerToken(ctx: Context): string {

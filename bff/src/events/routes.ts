@@ -8,7 +8,6 @@ import {
 import { defineRoute } from '../http/routes';
 import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
-import { resolveCustomerId } from '../identity/merge';
 import { ingestClientEvents, listTimeline } from './service';
 
 const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
@@ -25,11 +24,11 @@ export function eventRoutes() {
       access: 'customer',
       body: IngestEventsRequest,
       response: IngestEventsResponse,
-      handler: async ({ auth, body }) =>
+      handler: ({ auth, body }) =>
         ingestClientEvents({
           organisationId: auth.organisationId,
-          sessionCustomerId: auth.id,
-          customerId: await resolveCustomerId(auth.organisationId, auth.id),
+          sessionCustomerId: auth.signedInAs ?? auth.id,
+          customerId: auth.id,
           events: body.events,
         }),
     }),

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ErrorBody, type StaffRole } from '@careloop/shared';
 import { AppError } from './errors';
 import { authenticate, type CustomerAuth, type StaffAuth } from '../auth/middleware';
+import type { Subject } from '../auth/tokens';
 
 type Access = 'public' | 'customer' | { staff: readonly StaffRole[] };
 type AuthFor<A extends Access> = A extends 'public' ? null : A extends 'customer' ? CustomerAuth : StaffAuth;
@@ -74,11 +75,22 @@ function validate(schema: Schema | undefined, value: unknown, where: string): un
   return result.data;
 }
 
-export function buildRouter(routes: readonly RouteDefinition[], jwtSecret: string): Router {
+export interface RouterOptions {
+  jwtSecret: string;
+  /** The profile a customer id stands for now (a merged profile's id resolves to the survivor). */
+  currentCustomerId: (organisationId: string, customerId: string) => Promise<string>;
+}
+
+export function buildRouter(routes: readonly RouteDefinition[], options: RouterOptions): Router {
   const router = new Router();
   for (const route of routes) {
     router[route.method](route.path, async (ctx) => {
-      const auth = authenticate(ctx, route.access, jwtSecret);
+      let auth: Subject | CustomerAuth | null = authenticate(ctx, route.access, options.jwtSecret);
+      // A session opened before a merge acts for the surviving profile, so no customer route writes to a
+      // merged-away one.
+      if (auth?.kind === 'customer') {
+        auth = { ...auth, signedInAs: auth.id, id: await options.currentCustomerId(auth.organisationId, auth.id) };
+      }
       const params = validate(route.params, ctx.params, 'path');
       const query = validate(route.query, { ...ctx.query }, 'query');
       const body = validate(route.body, ctx.request.body ?? {}, 'body');
