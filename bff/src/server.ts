@@ -11,6 +11,10 @@ import { createWechatClient } from './platform/wechat/client';
 import { createWecomClient } from './platform/wecom/client';
 import { deleteExpiredRefreshTokens } from './auth/refreshTokens';
 import { seedDemoOrganisation } from './demo/seed';
+import { startJobs } from './jobs/schedule';
+import { syncStaffContacts } from './identity/wecomContacts';
+import { findOrganisationByPlatform } from './organisations/service';
+import { listActiveStaff } from './staff/service';
 import { resumePendingMerges } from './identity/merge';
 import { registerIdentityPrivacy } from './identity/privacy';
 import { resumePendingErasures } from './privacy/service';
@@ -72,11 +76,26 @@ export async function startBff(options: {
   }
   server.on('request', createApp(deps, options.staticApps).callback());
 
-  const cleanup = setInterval(
-    () => void deleteExpiredRefreshTokens().catch((err) => deps.logger.warn({ err }, 'token clean-up failed')),
-    60 * 60_000,
+  const stopJobs = startJobs(
+    [
+      { name: 'refresh-token-cleanup', intervalMs: 60 * 60_000, run: () => deleteExpiredRefreshTokens() },
+      {
+        // WeCom sends no event for every change (e.g. contacts added before CareLoop was installed): sync all.
+        name: 'wecom-contact-sync',
+        intervalMs: 30 * 60_000,
+        run: async () => {
+          const organisation = await findOrganisationByPlatform({ wecomCorpId: config.wecom.corpId });
+          const staff = await listActiveStaff(organisation.id);
+          return syncStaffContacts(
+            deps.wecom,
+            organisation.id,
+            staff.map((member) => member.wecomUserId),
+          );
+        },
+      },
+    ],
+    deps.logger,
   );
-  cleanup.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -86,7 +105,7 @@ export async function startBff(options: {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(cleanup);
+        stopJobs();
         // Stop accepting connections, let in-flight requests finish, then drop idle keep-alive sockets.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

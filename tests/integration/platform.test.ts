@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCache } from '../../bff/src/platform/tokenCache';
 import { signJsApi } from '../../bff/src/platform/wecom/client';
+import { takeJobRun } from '../../bff/src/jobs/schedule';
 import { signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
@@ -124,5 +125,20 @@ describe('platform access tokens', () => {
       })
     ).json();
     expect(seen).toEqual([stable.access_token, stable.access_token]);
+  });
+});
+
+describe('scheduled jobs', () => {
+  it('runs each interval of a job on exactly one of several instances', async () => {
+    const name = `test-job-${Date.now()}`;
+    const start = new Date('2030-01-01T00:00:00Z');
+    const first = await Promise.all(Array.from({ length: 8 }, () => takeJobRun(name, 60_000, start)));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const tooEarly = await takeJobRun(name, 60_000, new Date(start.getTime() + 30_000));
+    expect(tooEarly).toBe(false);
+    const next = await Promise.all(
+      Array.from({ length: 8 }, () => takeJobRun(name, 60_000, new Date(start.getTime() + 61_000))),
+    );
+    expect(next.filter(Boolean)).toHaveLength(1);
   });
 });

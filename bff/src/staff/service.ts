@@ -77,3 +77,8 @@ export async function staffNamesById(organisationId: string, ids: string[]) {
   const docs = await StaffModel.find({ organisationId, _id: { $in: ids } }, { name: 1 }).lean();
   return new Map(docs.map((doc) => [String(doc._id), doc.name]));
 }
+
+export async function listActiveStaff(organisationId: string): Promise<StaffMember[]> {
+  const docs = await StaffModel.find({ organisationId, active: true }).sort({ name: 1 }).lean();
+  return docs.map(toStaffMember);
+}
