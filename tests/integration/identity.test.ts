@@ -160,6 +160,19 @@ describe('WeCom contacts', () => {
   });
 });
 
+describe('first sign-in of a WeCom contact', () => {
+  it('links a mini-program user who is already a WeCom contact (same unionid) at once, without a sync', async () => {
+    const unionid = `oUnionFirst${Date.now()}`;
+    await bff.call('POST', '/sandbox/control/wecom/external-contacts', {
+      body: { userid: 'wangfang', name: '老客户', unionid },
+    });
+    const patient = await signInNewPatient(bff, { unionid });
+    expect(patient.customer.name).toBe('老客户');
+    const seen = await profile(patient.customer.id, manager.accessToken);
+    expect(seen.body.followers).toEqual([expect.objectContaining({ wecomUserId: 'wangfang' })]);
+  });
+});
+
 describe('the 360° profile', () => {
   it('shows base data, tags with who set them, activity and consent in one answer', async () => {
     const patient = await signInNewPatient(bff);

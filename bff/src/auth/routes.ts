@@ -9,7 +9,8 @@ import {
 } from '@careloop/shared';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
-import { signInMiniappUser } from '../identity/service';
+import { getCustomer, hasIdentityOfKind, signInMiniappUser } from '../identity/service';
+import { linkWecomContactOfUnionid } from '../identity/wecomContacts';
 import { findOrganisationByPlatform } from '../organisations/service';
 import { findActiveStaffByWecomUserId, staffProfile } from '../staff/service';
 import { revokeRefreshToken } from './refreshTokens';
@@ -26,15 +27,26 @@ export function authRoutes({ config, wechat, wecom }: AppDeps) {
       access: 'public',
       body: MpLoginRequest,
       response: MpLoginResponse,
-      handler: async ({ body }) => {
+      handler: async ({ body, ctx }) => {
         const organisation = await findOrganisationByPlatform({ miniappAppId: config.wechat.appId });
         const session = await wechat.code2Session(body.code);
-        const customer = await signInMiniappUser({
+        let customer = await signInMiniappUser({
           organisationId: organisation.id,
           appId: config.wechat.appId,
           openid: session.openid,
           unionid: session.unionid,
         });
+        if (session.unionid && !(await hasIdentityOfKind(organisation.id, customer.id, 'wecom_external_userid'))) {
+          // Best effort: sign-in must not fail because WeCom is slow or down; the periodic sync links them later.
+          const linked = await linkWecomContactOfUnionid(wecom, organisation.id, {
+            unionid: session.unionid,
+            openid: session.openid,
+          }).catch((err: unknown) => {
+            ctx.state.log.warn({ err }, 'could not look the user up in WeCom');
+            return false;
+          });
+          if (linked) customer = await getCustomer(organisation.id, customer.id);
+        }
         const tokens = await issueSession(
           { kind: 'customer', id: customer.id, organisationId: organisation.id },
           config.auth,

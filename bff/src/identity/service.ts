@@ -236,3 +236,12 @@ export async function listIdentities(organisationId: string, customerId: string)
     linkedAt: doc.createdAt,
   }));
 }
+
+export async function hasIdentityOfKind(organisationId: string, customerId: string, kind: IdentityKind) {
+  return Boolean(await IdentityModel.exists({ organisationId, customerId, kind }));
+}
+
+/** Sets the name only where the profile has none (a name staff or the customer gave is never overwritten). */
+export async function fillMissingName(organisationId: string, customerId: string, name: string) {
+  await CustomerModel.updateOne({ _id: customerId, organisationId, name: null }, { $set: { name } });
+}

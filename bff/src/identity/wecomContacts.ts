@@ -7,7 +7,7 @@ import type { ExternalContact, WecomClient } from '../platform/wecom/client';
 import { notFound } from '../http/errors';
 import { ignoringDuplicateKeys } from '../db/retry';
 import { WecomFollowModel } from './model';
-import { findCustomerByExternalUserId, linkIdentities, type IdentityRef } from './service';
+import { fillMissingName, findCustomerByExternalUserId, linkIdentities, type IdentityRef } from './service';
 
 /** Links an external contact to its customer (by unionid when WeCom gives one) and records who follows them. */
 export async function recordExternalContact(organisationId: string, corpId: string, contact: ExternalContact) {
@@ -17,6 +17,8 @@ export async function recordExternalContact(organisationId: string, corpId: stri
     evidence: 'external_contact_unionid',
     newCustomer: { kind: 'patient', name: contact.name || null },
   });
+  // A profile without a name takes the one the customer has on WeChat.
+  if (contact.name) await fillMissingName(organisationId, customerId, contact.name);
   if (contact.follows.length) {
     await ignoringDuplicateKeys(
       WecomFollowModel.bulkWrite(
@@ -80,4 +82,22 @@ export async function followersOf(organisationId: string, externalUserIds: strin
     staffUserId: doc.staffUserId,
     addedAt: doc.addedAt,
   }));
+}
+
+/**
+ * When a mini-program user with a unionid signs in, asks WeCom whether they are already an external contact
+ * of the corp and, if so, links that contact to them now rather than at the next sync.
+ */
+export async function linkWecomContactOfUnionid(
+  wecom: WecomClient,
+  organisationId: string,
+  person: { unionid: string; openid: string },
+): Promise<boolean> {
+  const externalUserId = await wecom.externalUserIdForUnionid(person.unionid, person.openid);
+  if (!externalUserId) return false;
+  const contact = await wecom.externalContact(externalUserId);
+  if (!contact) return false;
+  // WeCom may omit the unionid from the contact itself; we know it from the conversion.
+  await recordExternalContact(organisationId, wecom.corpId, { ...contact, unionid: contact.unionid ?? person.unionid });
+  return true;
 }
