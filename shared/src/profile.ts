@@ -102,9 +102,11 @@ export const VerifyPhoneRequest = z.strictObject({
 export const TypedPhoneRequest = z.strictObject({ phone: z.string().min(1).max(40) });
 
 export const RevealedPhone = z.object({ phone: z.string(), verified: z.boolean() }).meta({ id: 'RevealedPhone' });
+export type RevealedPhone = z.infer<typeof RevealedPhone>;
 
 export const DuplicateDecision = z.strictObject({ decision: z.enum(['confirm', 'dismiss']) });
 export const DuplicateDecisionResult = z.object({ survivorId: ObjectId.nullable() });
+export type DuplicateDecisionResult = z.infer<typeof DuplicateDecisionResult>;
 
 export const ContactSyncResult = z.object({ contactsSeen: z.number().int() });
 

@@ -98,7 +98,7 @@ export async function verifyPhoneWithCode(
     );
   }
   await storePhone(deps.config, organisationId, current, phone, 'wechat_phone_code');
-  await raiseDuplicatesForPhone(organisationId, current, vault.lookupHash(phone));
+  await raiseDuplicatesForPhone(organisationId, current, phone, vault.lookupHash(phone));
   await recordEvent({
     organisationId,
     customerId: current,
@@ -128,11 +128,12 @@ export async function setTypedPhone(
     throw new AppError('VALIDATION_FAILED', 'This customer has a phone number verified by WeChat');
   }
   if (!existing.phone?.verified) await storePhone(config, organisationId, current, normalised, source);
-  await raiseDuplicatesForPhone(organisationId, current, vault.lookupHash(normalised));
+  await raiseDuplicatesForPhone(organisationId, current, normalised, vault.lookupHash(normalised));
   return getCustomer(organisationId, current);
 }
 
-async function raiseDuplicatesForPhone(organisationId: string, customerId: string, lookupHash: string) {
+async function raiseDuplicatesForPhone(organisationId: string, customerId: string, phone: string, lookupHash: string) {
+  if (isTestPhoneNumber(phone)) return; // placeholders are shared by strangers: never a sign of one person
   const others = await CustomerModel.find(
     { organisationId, 'phone.lookupHash': lookupHash, _id: { $ne: customerId }, mergedInto: null },
     { _id: 1 },

@@ -17,6 +17,12 @@ export default function SessionStatus() {
       );
     case 'error':
       return <AppError title="登录失败" message={state.message} onRetry={() => void session.retry()} />;
+    case 'erased':
+      return (
+        <View className="session-status session-status--erased">
+          <Text className="session-status__name">你的数据已删除，账号已注销</Text>
+        </View>
+      );
     case 'signed-in':
       return (
         <View className="session-status session-status--signed-in">

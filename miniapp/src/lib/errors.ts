@@ -2,6 +2,8 @@ import { ApiError } from '@careloop/shared/client';
 
 export const NETWORK_ERROR = 'NETWORK_ERROR';
 export const BAD_RESPONSE = 'BAD_RESPONSE';
+/** Thrown by the client itself after the customer's data was erased (nothing signs in again by itself). */
+export const SIGNED_OUT = 'SIGNED_OUT';
 
 /** A sentence to show the customer for any error thrown by the API client, the platform or our own code. */
 export function errorMessage(error: unknown): string {

@@ -2,7 +2,25 @@ import { createApiClient } from '@careloop/shared/client';
 import { apiBaseUrl } from '../services/env';
 import { taroStorage, taroTransport } from '../services/taro';
 import { createSandboxPlatform } from './sandbox';
-import type { Platform } from './types';
+import type { ExportDelivery, Platform } from './types';
+
+/** A browser download of the export: a Blob behind a temporary link with `download`. */
+export async function downloadJson(json: string, filename: string): Promise<ExportDelivery> {
+  const url = URL.createObjectURL(new Blob([json], { type: 'application/json;charset=utf-8' }));
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    link.style.display = 'none';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  } finally {
+    // The download has started by now; give the browser a moment before the URL goes away.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return { kind: 'downloaded', filename };
+}
 
 export function createH5Platform(): Platform {
   const api = createApiClient({
@@ -10,5 +28,5 @@ export function createH5Platform(): Platform {
     transport: taroTransport,
     tokens: { get: () => null, set: () => undefined },
   });
-  return createSandboxPlatform({ api, storage: taroStorage });
+  return createSandboxPlatform({ api, storage: taroStorage, deliverExport: downloadJson });
 }

@@ -1,6 +1,7 @@
 import type { SandboxCode, SandboxWechatUser } from '@careloop/shared';
 import { ApiError, type ApiClient } from '@careloop/shared/client';
 import type { KeyValueStorage } from '../services/storage';
+import { isMainlandMobile, normaliseMobileInput } from './phone';
 import type { Platform } from './types';
 
 export const SANDBOX_OPENID_KEY = 'careloop.sandbox.openid';
@@ -9,6 +10,8 @@ export interface SandboxPlatformOptions {
   /** A client for the sandbox control API (on the same origin as the API in the H5 build). */
   api: Pick<ApiClient, 'publicRequest'>;
   storage: KeyValueStorage;
+  /** How the export reaches the customer (a browser download in H5). */
+  deliverExport?: Platform['deliverExport'];
 }
 
 /**
@@ -16,7 +19,11 @@ export interface SandboxPlatformOptions {
  * an emulated WeChat user and keeps its openid, so the same user comes back after a reload; each login then asks the
  * sandbox for a code for that user, exactly like `wx.login` would hand one out.
  */
-export function createSandboxPlatform({ api, storage }: SandboxPlatformOptions): Platform {
+export function createSandboxPlatform({
+  api,
+  storage,
+  deliverExport = () => Promise.reject(new Error('这里无法保存导出的数据')),
+}: SandboxPlatformOptions): Platform {
   let creating: Promise<string> | null = null;
 
   function storedOpenid(): string | null {
@@ -55,6 +62,7 @@ export function createSandboxPlatform({ api, storage }: SandboxPlatformOptions):
   }
 
   return {
+    deliverExport,
     async login() {
       const openid = storedOpenid();
       if (openid) {
@@ -66,6 +74,23 @@ export function createSandboxPlatform({ api, storage }: SandboxPlatformOptions):
         }
       }
       return codeFor(await createUserOnce());
+    },
+    /**
+     * What WeChat's getPhoneNumber sheet returns once the user confirms their number. The sandbox needs the
+     * emulated user (the one signed in) and the number that user "has bound".
+     */
+    async sandboxPhoneCode(phoneNumber) {
+      const openid = storedOpenid();
+      if (!openid) throw new ApiError(401, 'SANDBOX_USER_MISSING', '请先登录后再绑定手机号');
+      if (!isMainlandMobile(phoneNumber)) throw new ApiError(400, 'INVALID_PHONE', '请输入 11 位手机号');
+      const result = await api.publicRequest<SandboxCode>('POST', '/sandbox/control/wechat/phone-code', {
+        openid,
+        phoneNumber: normaliseMobileInput(phoneNumber),
+      });
+      if (typeof result?.code !== 'string' || !result.code) {
+        throw new ApiError(502, 'BAD_RESPONSE', 'The sandbox did not return a phone code');
+      }
+      return result.code;
     },
   };
 }

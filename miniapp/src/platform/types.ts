@@ -1,8 +1,24 @@
 /**
  * What the mini-program needs from the platform it runs on. One implementation per build target
  * (`process.env.TARO_ENV`): the real WeChat APIs in `weapp`, the CareLoop sandbox in `h5`.
+ *
+ * The phone number is the exception: WeChat hands out a getPhoneNumber code only from a button the user taps
+ * (`<Button openType="getPhoneNumber">`), so that part of the adapter is a component, `PhoneNumberButton`.
  */
 export interface Platform {
   /** A single-use WeChat login code (what `wx.login` returns) for `POST /api/mp/auth/login`. */
   login(): Promise<string>;
+  /**
+   * Sandbox only (H5): the code WeChat's getPhoneNumber sheet would return once the signed-in emulated user
+   * confirms this number. Absent where the real button does the job.
+   */
+  sandboxPhoneCode?(phoneNumber: string): Promise<string>;
+  /** Hands the customer's data export (JSON text) over to them: a downloaded file in H5, the clipboard in WeChat. */
+  deliverExport(json: string, filename: string): Promise<ExportDelivery>;
 }
+
+export type ExportDelivery = { kind: 'downloaded'; filename: string } | { kind: 'copied'; bytes: number };
+
+/** What came of asking for the phone number. */
+export type PhoneCodeResult =
+  { ok: true; code: string } | { ok: false; reason: 'refused' } | { ok: false; reason: 'failed'; message: string };

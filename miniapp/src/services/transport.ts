@@ -12,6 +12,10 @@ export interface RequestOptions {
 }
 export type RequestFunction = (options: RequestOptions) => Promise<{ statusCode: number; data: unknown }>;
 
+/** Every request names the surface it comes from; the BFF records it in the audit trail. */
+export const SURFACE_HEADER = 'x-careloop-surface';
+export const SURFACE = 'miniapp';
+
 export interface RequestTransportOptions {
   /**
    * Methods the platform cannot send, sent as POST with `X-HTTP-Method-Override` instead. WeChat's `wx.request`
@@ -26,7 +30,7 @@ export function createRequestTransport(request: RequestFunction, options: Reques
   const overrideMethods = new Set(options.overrideMethods ?? []);
   const timeout = options.timeoutMs ?? 15_000;
   return async (req) => {
-    const header = { ...req.headers };
+    const header: Record<string, string> = { ...req.headers, [SURFACE_HEADER]: SURFACE };
     let method: RequestOptions['method'] = req.method;
     if (overrideMethods.has(req.method)) {
       header['x-http-method-override'] = req.method;

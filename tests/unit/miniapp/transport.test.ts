@@ -18,7 +18,7 @@ describe('createRequestTransport', () => {
     expect(request).toHaveBeenCalledWith({
       url: 'http://api.test/api/mp/auth/login',
       method: 'POST',
-      header: { 'content-type': 'application/json' },
+      header: { 'content-type': 'application/json', 'x-careloop-surface': 'miniapp' },
       data: { code: 'c1' },
       dataType: 'json',
       timeout: 5000,
@@ -43,6 +43,15 @@ describe('createRequestTransport', () => {
       data: { name: 'x' },
     });
     expect(request.mock.calls[1]?.[0]).toMatchObject({ method: 'GET', header: {} });
+  });
+
+  it('names the mini-program as the surface on every request (the BFF audits it)', async () => {
+    const request = vi.fn<RequestFunction>(async () => ({ statusCode: 200, data: {} }));
+    const transport = createRequestTransport(request, { overrideMethods: ['PATCH'] });
+    await transport({ method: 'GET', url: '/api/mp/me/export', headers: { authorization: 'Bearer t' } });
+    await transport({ method: 'PATCH', url: '/api/mp/me', headers: {}, body: {} });
+    await transport({ method: 'POST', url: '/sandbox/control/wechat/users', headers: {}, body: {} });
+    for (const [options] of request.mock.calls) expect(options.header['x-careloop-surface']).toBe('miniapp');
   });
 
   it('keeps PATCH as it is where the platform has it', async () => {

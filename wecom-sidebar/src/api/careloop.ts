@@ -1,17 +1,45 @@
 /** The BFF routes the WeCom web app uses, over the shared API client. */
 import type {
   AppConfig,
+  ConsentState,
+  Customer360,
   CustomerList,
   CustomerProfile,
+  EventType,
   JsSdkSignature,
   SandboxCode,
   SandboxWecomUser,
   StaffLoginResponse,
   StaffProfile,
+  TimelinePage,
+  UpdateCustomerRequest,
 } from '@careloop/shared';
 import { ApiError, type ApiClient } from '@careloop/shared/client';
 
+export interface TimelineRequest {
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | null;
+  /** Only these event types; none or empty: every type. */
+  types?: readonly EventType[];
+}
+
+export interface RevealedPhone {
+  phone: string;
+  verified: boolean;
+}
+
+/** The query string of a timeline page: `limit`, then `cursor` and `types` when given. */
+export function timelineQuery(request: TimelineRequest = {}): string {
+  const params = new URLSearchParams();
+  params.set('limit', String(request.limit ?? 20));
+  if (request.cursor) params.set('cursor', request.cursor);
+  if (request.types?.length) params.set('types', request.types.join(','));
+  return params.toString();
+}
+
 export function createCareloopApi(client: ApiClient) {
+  const customerPath = (id: string) => `/api/staff/customers/${encodeURIComponent(id)}`;
   return {
     appConfig: () => client.publicRequest<AppConfig>('GET', '/api/app-config'),
     staffSignIn: (code: string) => client.publicRequest<StaffLoginResponse>('POST', '/api/staff/auth/wecom', { code }),
@@ -25,7 +53,27 @@ export function createCareloopApi(client: ApiClient) {
       params.set('limit', String(limit));
       return client.get<CustomerList>(`/api/staff/customers?${params.toString()}`);
     },
-    customer: (id: string) => client.get<CustomerProfile>(`/api/staff/customers/${encodeURIComponent(id)}`),
+    customer: (id: string) => client.get<CustomerProfile>(customerPath(id)),
+    /** The 360° profile: everything the sidebar's header, tags, consent and duplicate banner show, in one answer. */
+    profile: (id: string) => client.get<Customer360>(`${customerPath(id)}/profile`),
+    timeline: (id: string, request: TimelineRequest = {}) =>
+      client.get<TimelinePage>(`${customerPath(id)}/timeline?${timelineQuery(request)}`),
+    updateCustomer: (id: string, changes: UpdateCustomerRequest) =>
+      client.patch<CustomerProfile>(customerPath(id), changes),
+    verifyHcp: (id: string, decision: 'verified' | 'rejected', evidence: string) =>
+      client.post<CustomerProfile>(`${customerPath(id)}/hcp-verification`, { decision, evidence }),
+    /** The full number (managers and admins); the BFF audits every reveal. */
+    revealPhone: (id: string) => client.post<RevealedPhone>(`${customerPath(id)}/phone/reveal`),
+    addTag: (id: string, name: string) => client.post<void>(`${customerPath(id)}/tags`, { name }),
+    removeTag: (id: string, name: string) =>
+      client.request<void>('DELETE', `${customerPath(id)}/tags/${encodeURIComponent(name)}`),
+    /** Confirm merges the two profiles and answers the survivor's id; dismiss answers null. */
+    decideDuplicate: (suggestionId: string, decision: 'confirm' | 'dismiss') =>
+      client.post<{ survivorId: string | null }>(`/api/staff/duplicates/${encodeURIComponent(suggestionId)}/decision`, {
+        decision,
+      }),
+    /** The customer asked (e.g. in the chat) to receive no more marketing; takes effect at once. */
+    withdrawMarketing: (id: string) => client.post<ConsentState>(`${customerPath(id)}/consent/withdraw-marketing`),
     /** The customer with this WeCom external contact, or null when nobody in the organisation has it. */
     customerByExternalUserId: async (externalUserId: string) => {
       try {

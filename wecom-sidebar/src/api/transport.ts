@@ -1,15 +1,31 @@
+import type { AuditSurface } from '@careloop/shared';
 import { ApiError, type HttpRequest, type HttpResponse, type Transport } from '@careloop/shared/client';
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * The header a front end names its surface in (`SURFACE_HEADER` in `@careloop/shared`; repeated here so the page does
+ * not import the schema module, and checked equal in the unit tests). The BFF records it in the audit trail.
+ */
+export const SURFACE_HEADER = 'x-careloop-surface';
+
+export interface FetchTransportOptions {
+  /** Sent as `x-careloop-surface` on every request: which page of the WeCom app made it. */
+  surface?: AuditSurface;
+}
+
 /** The shared client's transport over fetch: JSON in, JSON out; an empty or non-JSON body reads as null. */
-export function createFetchTransport(fetchImpl: FetchLike = (input, init) => globalThis.fetch(input, init)): Transport {
+export function createFetchTransport(
+  fetchImpl: FetchLike = (input, init) => globalThis.fetch(input, init),
+  options: FetchTransportOptions = {},
+): Transport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
+    const headers = options.surface ? { ...request.headers, [SURFACE_HEADER]: options.surface } : request.headers;
     let response: Response;
     try {
       response = await fetchImpl(request.url, {
         method: request.method,
-        headers: request.headers,
+        headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         credentials: 'same-origin',
       });

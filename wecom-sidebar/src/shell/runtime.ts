@@ -5,6 +5,7 @@ import { createCareloopApi } from '../api/careloop';
 import { sessionStore, STORAGE_KEYS } from '../api/storage';
 import { createTokenStore } from '../api/tokens';
 import { createFetchTransport } from '../api/transport';
+import { surfaceForPath } from './surface';
 
 export const tokens = createTokenStore(sessionStore, STORAGE_KEYS.tokens);
 
@@ -17,7 +18,8 @@ export function setReauthenticate(handler: (() => Promise<TokenPair>) | null): v
 
 export const client = createApiClient({
   baseUrl: '',
-  transport: createFetchTransport(),
+  // Every request names its page, for the audit trail (the BFF records who saw a profile from where).
+  transport: createFetchTransport(undefined, { surface: surfaceForPath(globalThis.location?.pathname ?? '') }),
   tokens,
   signIn: () =>
     reauthenticate

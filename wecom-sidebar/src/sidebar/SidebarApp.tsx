@@ -1,31 +1,25 @@
-import type { CustomerProfile } from '@careloop/shared';
+import type { CustomerProfile, StaffProfile } from '@careloop/shared';
 import { useCallback } from 'react';
-import { customerDisplayName, KIND_LABELS } from '../labels';
 import { ErrorBanner, Notice, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
 import { useStaffSession } from '../shell/useStaffSession';
 import { ContactPicker } from './ContactPicker';
+import { Profile360 } from './Profile360';
 import { useContact, type ContactState } from './useContact';
 
-function ContactCard({ customer }: { customer: CustomerProfile }) {
-  return (
-    <section className="card contact">
-      <div className="contact__avatar" aria-hidden="true">
-        {customerDisplayName(customer.name).slice(0, 1)}
-      </div>
-      <div className="contact__main">
-        <h1 className="contact__name" data-testid="contact-name">
-          {customerDisplayName(customer.name)}
-        </h1>
-        <span className={`kind kind--${customer.kind}`} data-testid="contact-kind">
-          {KIND_LABELS[customer.kind]}
-        </span>
-      </div>
-    </section>
-  );
-}
-
-function ContactView({ state, emulated }: { state: ContactState; emulated: boolean }) {
+function ContactView({
+  state,
+  emulated,
+  staff,
+  onError,
+  onCustomer,
+}: {
+  state: ContactState;
+  emulated: boolean;
+  staff: StaffProfile;
+  onError(message: string | null): void;
+  onCustomer(customer: CustomerProfile): void;
+}) {
   switch (state.status) {
     case 'idle':
       return emulated ? (
@@ -50,7 +44,9 @@ function ContactView({ state, emulated }: { state: ContactState; emulated: boole
         </Notice>
       );
     case 'ready':
-      if (state.customer) return <ContactCard customer={state.customer} />;
+      if (state.customer) {
+        return <Profile360 customerId={state.customer.id} staff={staff} onError={onError} onCustomer={onCustomer} />;
+      }
       return (
         <Notice title="该联系人尚未关联客户档案">
           <p>No customer profile in your organisation is linked to this WeCom contact.</p>
@@ -92,7 +88,13 @@ export function SidebarApp() {
           </header>
           {banner}
           <main className="sidebar__main">
-            <ContactView state={contact.state} emulated={session.mode === 'emulated'} />
+            <ContactView
+              state={contact.state}
+              emulated={session.mode === 'emulated'}
+              staff={session.staff}
+              onError={setError}
+              onCustomer={contact.update}
+            />
           </main>
         </>
       ) : (

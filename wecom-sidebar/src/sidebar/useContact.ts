@@ -21,6 +21,11 @@ export interface ContactController {
   state: ContactState;
   /** Emulated context: make this customer the current contact. */
   choose(customer: CustomerProfile): void;
+  /**
+   * The profile shown changed: renamed, or merged into another profile (the survivor). Keeps the contact in step
+   * without loading it again; in the emulated context the choice survives a reload.
+   */
+  update(customer: CustomerProfile): void;
 }
 
 type WecomIds = AppConfig['wecom'];
@@ -100,5 +105,19 @@ export function useContact(
     setState({ status: 'ready', customer, externalUserId: null });
   }, []);
 
-  return { state, choose };
+  const update = useCallback(
+    (customer: CustomerProfile) => {
+      if (mode === 'emulated') sessionStore.setItem(STORAGE_KEYS.emulatedContact, customer.id);
+      setState((current) => {
+        if (current.status !== 'ready' || !current.customer) return current;
+        const before = current.customer;
+        if (before.id === customer.id && before.name === customer.name && before.kind === customer.kind) return current;
+        const { id, organisationId, kind, name, phone, createdAt } = customer;
+        return { ...current, customer: { id, organisationId, kind, name, phone, createdAt } };
+      });
+    },
+    [mode],
+  );
+
+  return { state, choose, update };
 }

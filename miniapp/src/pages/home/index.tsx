@@ -1,11 +1,14 @@
 import { Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
+import ConsentPrompt from '../../components/ConsentPrompt';
 import SessionStatus from '../../components/SessionStatus';
 import { welcomeTitle } from '../../lib/format';
 import { session } from '../../session';
+import { usePageView } from '../../tracking';
 import './index.scss';
 
 export default function Home() {
+  usePageView('首页');
   const [sandbox, setSandbox] = useState(false);
   const [organisationName, setOrganisationName] = useState<string | null>(null);
 
@@ -33,6 +36,7 @@ export default function Home() {
         </View>
       )}
       <SessionStatus />
+      <ConsentPrompt variant="popup" />
     </View>
   );
 }

@@ -1,0 +1,154 @@
+/**
+ * What a timeline event says to staff: a Chinese label per event type of the catalogue (`@careloop/shared`
+ * events.ts), and a short detail from the event's properties. Types only are imported from the catalogue, so the
+ * page carries no schema code; `satisfies Record<EventType, …>` makes a new catalogue type a compile error here.
+ */
+import type { EventType, TimelineEvent } from '@careloop/shared';
+import { formatFen } from './format';
+
+export const EVENT_LABELS = {
+  'page.viewed': '浏览页面',
+  'content.opened': '打开内容',
+  'content.dwell': '阅读内容',
+  'content.finished': '读完内容',
+  'share.clicked': '分享',
+  'qr.scanned': '扫码',
+  'profile.created': '创建档案',
+  'profile.merged': '合并档案',
+  'identity.linked': '关联身份',
+  'phone.verified': '验证手机号',
+  'consent.changed': '授权变更',
+  'wecom.contact_added': '添加企业微信',
+  'wecom.contact_removed': '删除企业微信',
+  'appointment.booked': '预约',
+  'appointment.rescheduled': '改约',
+  'appointment.cancelled': '取消预约',
+  'appointment.arrived': '到店',
+  'appointment.no_show': '失约',
+  'payment.paid': '支付',
+  'payment.refunded': '退款',
+  'coupon.claimed': '领取优惠券',
+  'coupon.redeemed': '核销优惠券',
+  'tag.added': '添加标签',
+  'tag.removed': '移除标签',
+  'task.completed': '完成回访任务',
+  'meeting.signed_up': '报名会议',
+  'meeting.checked_in': '会议签到',
+} as const satisfies Record<EventType, string>;
+
+export const IDENTITY_KIND_LABELS: Record<string, string> = {
+  miniapp_openid: '小程序',
+  oa_openid: '公众号',
+  unionid: '微信 UnionID',
+  wecom_external_userid: '企业微信',
+  phone: '手机号',
+};
+
+const SHARE_TARGETS: Record<string, string> = {
+  friend: '好友',
+  group: '群聊',
+  moments: '朋友圈',
+  poster: '海报',
+  link: '链接',
+};
+
+const CHANNELS: Record<string, string> = {
+  miniapp: '小程序',
+  official_account: '公众号',
+  sidebar: '侧边栏',
+  workbench: '工作台',
+  api: '接口',
+};
+
+/** `via` of profile.created is the kind of the identity the profile was created for; of phone.verified, how. */
+const VIA: Record<string, string> = {
+  ...IDENTITY_KIND_LABELS,
+  wechat_phone_code: '微信手机号授权',
+  staff_confirmed: '员工确认',
+};
+
+/** Who a staff id (or WeCom userid) is, as far as the page knows; null when it does not. */
+export type NameOf = (id: string) => string | null;
+
+export interface EventDescription {
+  /** E.g. `浏览页面`; an unknown type shows as itself. */
+  label: string;
+  /** E.g. the page title, the tag, the amount; '' when there is nothing to add. */
+  detail: string;
+  /** The staff member who caused it, when known. */
+  actor: string | null;
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+export function eventLabel(type: string): string {
+  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type as EventType] : type;
+}
+
+function detailOf(event: Pick<TimelineEvent, 'type' | 'properties'>, nameOf: NameOf): string {
+  const p = event.properties ?? {};
+  switch (event.type) {
+    case 'page.viewed':
+      return str(p.title) ?? str(p.path) ?? '';
+    case 'content.opened':
+    case 'content.finished':
+      return str(p.contentId) ? `内容 ${str(p.contentId)}` : '';
+    case 'content.dwell': {
+      const seconds = num(p.seconds);
+      const what = str(p.contentId) ? `内容 ${str(p.contentId)}` : '';
+      return [what, seconds === null ? '' : `停留 ${seconds} 秒`].filter(Boolean).join(' · ');
+    }
+    case 'share.clicked': {
+      const target = str(p.target);
+      return target ? `到${SHARE_TARGETS[target] ?? target}` : '';
+    }
+    case 'qr.scanned':
+      return str(p.scene) ? `场景 ${str(p.scene)}` : '';
+    case 'profile.created':
+    case 'phone.verified': {
+      const via = str(p.via);
+      return via ? `经${VIA[via] ?? via}` : '';
+    }
+    case 'identity.linked': {
+      const kind = str(p.kind);
+      return kind ? (IDENTITY_KIND_LABELS[kind] ?? kind) : '';
+    }
+    case 'consent.changed': {
+      const parts: string[] = [];
+      const version = str(p.privacyPolicyVersion);
+      if (version) parts.push(`同意隐私政策 ${version}`);
+      if (p.marketing === true) parts.push('同意接收营销信息');
+      if (p.marketing === false) parts.push('停止营销');
+      const channel = str(p.channel);
+      if (channel) parts.push(`经${CHANNELS[channel] ?? channel}`);
+      return parts.join(' · ');
+    }
+    case 'wecom.contact_added':
+    case 'wecom.contact_removed': {
+      const staff = str(p.staffId);
+      return staff ? `员工 ${nameOf(staff) ?? staff}` : '';
+    }
+    case 'payment.paid':
+    case 'payment.refunded': {
+      const fen = num(p.amountFen);
+      return fen === null ? '' : formatFen(fen);
+    }
+    case 'tag.added':
+    case 'tag.removed':
+      return str(p.tagId) ? `「${str(p.tagId)}」` : '';
+    default:
+      return '';
+  }
+}
+
+export function describeEvent(
+  event: Pick<TimelineEvent, 'type' | 'properties' | 'actor'>,
+  nameOf: NameOf = () => null,
+): EventDescription {
+  return {
+    label: eventLabel(event.type),
+    detail: detailOf(event, nameOf),
+    actor: event.actor ? (nameOf(event.actor) ?? '员工') : null,
+  };
+}
