@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes';
 import { identityRoutes } from './identity/routes';
 import { resolveCustomerId } from './identity/merge';
 import { tagRoutes } from './tags/routes';
+import { appointmentRoutes } from './appointments/routes';
 import { staffRoutes } from './staff/routes';
 import { eventRoutes } from './events/routes';
 import { consentRoutes } from './consent/routes';
@@ -22,6 +23,9 @@ import { privacyRoutes } from './privacy/routes';
 import { auditRoutes } from './audit/routes';
 import { platformRoutes } from './platform/routes';
 import { sandboxControlRoutes, sandboxPlatformRouter } from './platform/sandbox/routes';
+import { sandboxPayControlRoutes, sandboxPayRouter } from './platform/sandbox/payRoutes';
+import { paymentRoutes } from './payments/routes';
+import { payNotifyRouter } from './payments/notify';
 
 export interface StaticApps {
   /** The mini-program's H5 build, served at /m/. */
@@ -61,6 +65,7 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...authRoutes(deps),
     ...identityRoutes(deps),
     ...tagRoutes(),
+    ...appointmentRoutes(),
     ...staffRoutes(),
     ...eventRoutes(),
     ...consentRoutes(deps),
@@ -68,6 +73,8 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...auditRoutes(),
     ...platformRoutes(deps),
     ...(deps.config.sandbox ? sandboxControlRoutes(deps.config) : []),
+    ...paymentRoutes(),
+    ...(deps.config.pay.sandbox ? sandboxPayControlRoutes(deps.config) : []),
   ];
   const documented: RouteDefinition[] = [...systemRoutes(() => documented), ...routes];
   return documented;
@@ -115,10 +122,13 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
       methodNotAllowed: () => new AppError('METHOD_NOT_ALLOWED', 'Method not allowed'),
     }),
   );
+  // WeChat Pay's notifications answer in WeChat Pay's format, so they are not defineRoute routes.
+  app.use(payNotifyRouter(deps).routes());
   if (config.sandbox) {
     const sandbox = sandboxPlatformRouter(config);
     app.use(sandbox.routes());
   }
+  if (config.pay.sandbox) app.use(sandboxPayRouter(config).routes());
   app.use((ctx, next) => {
     if (ctx.path === '/m' || ctx.path === '/wecom') return ctx.redirect(ctx.path + '/');
     return next();

@@ -9,3 +9,5 @@ export * from './privacy';
 export * from './audit';
 export * from './events';
 export * from './profile';
+export * from './payments';
+export * from './appointments';

@@ -5,7 +5,7 @@ import { notFound } from '../http/errors';
 import { getConsent } from '../consent/service';
 import { countEventsByType, lastEventAt } from '../events/service';
 import { listTags } from '../tags/service';
-import { getClinic } from '../organisations/service';
+import { getClinicDetails } from '../organisations/service';
 import { getActiveStaff, staffNamesById, staffNamesByWecomUserId } from '../staff/service';
 import { CustomerModel } from './model';
 import { mergeHistory, resolveCustomerId } from './merge';
@@ -48,7 +48,12 @@ export async function customerProfile360(
       getConsent(organisationId, id, config.privacy.policyVersion),
       openDuplicates(organisationId, id),
       mergeHistory(organisationId, id),
-      doc.clinicId ? getClinic(organisationId, String(doc.clinicId)).catch(() => null) : null,
+      doc.clinicId
+        ? getClinicDetails(organisationId, String(doc.clinicId)).then(
+            (found) => ({ id: found.id, name: found.name }),
+            () => null,
+          )
+        : null,
       doc.ownerStaffId ? getActiveStaff(organisationId, String(doc.ownerStaffId)).catch(() => null) : null,
     ]);
   const externalIds = identities.filter((i) => i.kind === 'wecom_external_userid').map((i) => i.value);
@@ -116,7 +121,7 @@ export async function updateCustomerBaseData(
   const id = await resolveCustomerId(organisationId, customerId);
   const doc = await CustomerModel.findOne({ _id: id, organisationId }).lean();
   if (!doc) throw notFound('Customer');
-  if (changes.clinicId) await getClinic(organisationId, changes.clinicId);
+  if (changes.clinicId) await getClinicDetails(organisationId, changes.clinicId);
   if (changes.ownerStaffId) await getActiveStaff(organisationId, changes.ownerStaffId);
   const set: Record<string, unknown> = {};
   for (const field of ['name', 'kind', 'gender', 'birthday', 'clinicId', 'ownerStaffId'] as const) {

@@ -245,3 +245,9 @@ export async function hasIdentityOfKind(organisationId: string, customerId: stri
 export async function fillMissingName(organisationId: string, customerId: string, name: string) {
   await CustomerModel.updateOne({ _id: customerId, organisationId, name: null }, { $set: { name } });
 }
+
+/** Display names of customers by id (for schedules and lists). */
+export async function customerNames(organisationId: string, customerIds: string[]) {
+  const docs = await CustomerModel.find({ organisationId, _id: { $in: customerIds } }, { name: 1 }).lean();
+  return new Map(docs.map((doc) => [String(doc._id), doc.name ?? null]));
+}

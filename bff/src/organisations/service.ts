@@ -51,9 +51,19 @@ export async function createClinic(organisationId: string, input: { name: string
   return { id: String(doc._id), name: doc.name };
 }
 
-/** A clinic of the organisation, or NOT_FOUND. */
-export async function getClinic(organisationId: string, clinicId: string) {
+/** A clinic with what scheduling needs (its time zone). */
+export async function getClinicDetails(organisationId: string, clinicId: string) {
   const doc = await ClinicModel.findOne({ _id: clinicId, organisationId }).lean();
   if (!doc) throw new AppError('NOT_FOUND', 'Clinic not found');
-  return { id: String(doc._id), name: doc.name };
+  return { id: String(doc._id), name: doc.name, address: doc.address ?? '', timeZone: doc.timeZone ?? 'Asia/Shanghai' };
+}
+
+export async function listClinics(organisationId: string) {
+  const docs = await ClinicModel.find({ organisationId }).sort({ name: 1 }).lean();
+  return docs.map((doc) => ({
+    id: String(doc._id),
+    name: doc.name,
+    address: doc.address ?? '',
+    timeZone: doc.timeZone ?? 'Asia/Shanghai',
+  }));
 }
