@@ -10,6 +10,8 @@ import { createStaff } from '../staff/service';
 import { createCustomer } from '../identity/service';
 import { recordExternalContact } from '../identity/wecomContacts';
 import { updateCustomerBaseData } from '../identity/profile';
+import { createService } from '../appointments/catalog';
+import { createScheduleTemplate } from '../appointments/schedule';
 import { addExternalContact, addWecomMember } from '../platform/sandbox/service';
 import { AppError } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
@@ -50,8 +52,9 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
     await createClinic(organisation.id, { name: '静安旗舰店 Jing’an', address: '上海市静安区南京西路 1266 号' }),
     await createClinic(organisation.id, { name: '浦东分院 Pudong', address: '上海市浦东新区世纪大道 88 号' }),
   ];
+  const staffIds = new Map<string, string>();
   for (const member of DEMO_STAFF) {
-    await createStaff({
+    const created = await createStaff({
       organisationId: organisation.id,
       wecomUserId: member.userid,
       name: member.name,
@@ -59,6 +62,7 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
       roles: member.roles,
       clinicIds: [clinics[member.clinic]!.id],
     });
+    staffIds.set(member.userid, created.id);
     if (config.sandbox) await addWecomMember(config.wecom.corpId, { userid: member.userid, name: member.name });
   }
   // Patients who added a consultant on WeCom: in the sandbox WeCom knows them, and CareLoop links them as it
@@ -85,5 +89,43 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
     }
   }
   await createCustomer({ organisationId: organisation.id, kind: 'patient', name: '周婷', identities: [] });
+
+  // What patients can book: a cleaning without deposit, an implant consultation with a ¥100 deposit (full
+  // refund when cancelled a day ahead, half later), with the dentist every day at the flagship clinic.
+  const cleaning = await createService(organisation.id, {
+    name: '洗牙 Cleaning',
+    description: '超声波洁牙与抛光',
+    durationMinutes: 30,
+    depositFen: 0,
+    fullRefundHoursBefore: 24,
+    lateRefundPercent: 0,
+    clinicIds: [],
+  });
+  const implant = await createService(organisation.id, {
+    name: '种植咨询 Implant consultation',
+    description: '医生面诊与方案，需付定金',
+    durationMinutes: 30,
+    depositFen: 10_000,
+    fullRefundHoursBefore: 24,
+    lateRefundPercent: 50,
+    clinicIds: [],
+  });
+  for (let weekday = 1; weekday <= 7; weekday += 1) {
+    for (const [startTime, endTime] of [
+      ['09:00', '12:00'],
+      ['14:00', '17:30'],
+    ] as const) {
+      await createScheduleTemplate(organisation.id, {
+        clinicId: clinics[0]!.id,
+        doctorStaffId: staffIds.get('chenjie')!,
+        serviceIds: [cleaning.id, implant.id],
+        weekday,
+        startTime,
+        endTime,
+        slotMinutes: 30,
+        capacity: 1,
+      });
+    }
+  }
   logger.info({ organisation: organisation.name }, 'seeded the demo organisation');
 }
