@@ -32,3 +32,14 @@ export const SandboxAddExternalContactRequest = z.strictObject({
   state: z.string().max(30).optional(),
 });
 export const SandboxExternalContact = z.object({ externalUserId: z.string() });
+
+export const SandboxSubscribeRequest = z.strictObject({
+  openid: z.string().min(1).max(64),
+  templateIds: z.array(z.string().min(1).max(64)).min(1).max(3),
+});
+export const SandboxSubscribeMessage = z.object({
+  templateId: z.string(),
+  page: z.string(),
+  data: z.record(z.string(), z.object({ value: z.string() })),
+  sentAt: z.iso.datetime(),
+});

@@ -7,7 +7,8 @@ import { createService } from '../../bff/src/appointments/catalog';
 import { createScheduleTemplate, generateSlots } from '../../bff/src/appointments/schedule';
 import { expireUnpaidHolds, markOverdueNoShows } from '../../bff/src/appointments/booking';
 import { depositHooks } from '../../bff/src/appointments/deposits';
-import { SlotModel } from '../../bff/src/appointments/model';
+import { AppointmentReminderModel, SlotModel } from '../../bff/src/appointments/model';
+import { sendDueReminders } from '../../bff/src/appointments/reminders';
 import { getPayment } from '../../bff/src/payments/service';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
@@ -280,6 +281,51 @@ describe('at the clinic', () => {
     });
     const appointments = day.body.doctors.flatMap((doctor: { appointments: unknown[] }) => doctor.appointments);
     expect(appointments).toEqual([expect.objectContaining({ customerName: '日程测试', status: 'confirmed' })]);
+  });
+});
+
+describe('reminders', () => {
+  it('sends the reminder once even when two instances run the job at the same time', async () => {
+    const patient = await signInNewPatient(bff);
+    const templateId = bff.config.wechat.reminderTemplateId;
+    // The patient allows the template in requestSubscribeMessage: WeChat and CareLoop each count one credit.
+    await bff.call('POST', '/sandbox/control/wechat/subscribe', {
+      body: { openid: patient.openid, templateIds: [templateId] },
+    });
+    const granted = await bff.call('POST', '/api/mp/subscriptions', {
+      token: patient.accessToken,
+      body: { acceptedTemplateIds: [templateId] },
+    });
+    expect(granted.body.credits[templateId]).toBe(1);
+    const [slot] = await freeSlots(patient.accessToken, nextDate());
+    const booked = await book(patient.accessToken, slot!.id);
+    const evening = new Date(new Date(booked.body.startsAt).getTime() - 2 * 3_600_000);
+    const results = await Promise.all([sendDueReminders(bff.deps, evening), sendDueReminders(bff.deps, evening)]);
+    expect(results.reduce((sum, count) => sum + count, 0)).toBe(1);
+    const messages = await bff.call('GET', `/sandbox/control/wechat/users/${patient.openid}/subscribe-messages`);
+    expect(messages.body).toEqual([
+      expect.objectContaining({
+        templateId,
+        data: {
+          thing1: { value: '测试洗牙' },
+          time2: { value: `${booked.body.local.date} ${booked.body.local.time}` },
+          thing3: { value: '测试诊所' },
+        },
+      }),
+    ]);
+    expect(await sendDueReminders(bff.deps, evening)).toBe(0);
+  });
+
+  it('does not send a reminder the patient never allowed, and records why', async () => {
+    const patient = await signInNewPatient(bff);
+    const [slot] = await freeSlots(patient.accessToken, nextDate());
+    const booked = await book(patient.accessToken, slot!.id);
+    const evening = new Date(new Date(booked.body.startsAt).getTime() - 2 * 3_600_000);
+    await sendDueReminders(bff.deps, evening);
+    const messages = await bff.call('GET', `/sandbox/control/wechat/users/${patient.openid}/subscribe-messages`);
+    expect(messages.body).toEqual([]);
+    const reminder = await AppointmentReminderModel.findOne({ appointmentId: booked.body.id }).lean();
+    expect(reminder?.status).toBe('no_credit');
   });
 });
 

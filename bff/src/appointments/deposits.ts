@@ -10,6 +10,11 @@ registerPaymentPurpose(PURPOSE, {
   onPaid: (payment) => confirmPaidAppointment(payment.organisationId, payment.referenceId, payment.id),
 });
 
+/** Closes an unpaid deposit order at WeChat Pay (its hold expired or was cancelled). */
+export async function closeDeposit(paymentId: string): Promise<void> {
+  await closePaymentOrder(paymentId);
+}
+
 export function depositHooks(organisationId: string, customerId: string): BookingHooks & CancelHooks {
   return {
     async createDeposit({ appointmentId, amountFen, description, expiresAt }) {
@@ -27,8 +32,6 @@ export function depositHooks(organisationId: string, customerId: string): Bookin
     async refundDeposit({ paymentId, amountFen, reason, idempotencyKey }) {
       await refundPayment({ organisationId, paymentId, amountFen, reason, idempotencyKey });
     },
-    async closeDeposit(paymentId) {
-      await closePaymentOrder(paymentId);
-    },
+    closeDeposit,
   };
 }

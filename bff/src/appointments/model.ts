@@ -135,6 +135,23 @@ const customerBookingsSchema = new Schema({
 });
 customerBookingsSchema.index({ organisationId: 1, customerId: 1 }, { unique: true });
 
+/** One reminder per appointment: inserting it (unique) is the claim that makes sending happen once. */
+const appointmentReminderSchema = new Schema(
+  {
+    appointmentId: { type: Schema.Types.ObjectId, required: true, unique: true },
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    status: { type: String, enum: ['sending', 'sent', 'no_credit', 'no_openid', 'failed'], required: true },
+    errcode: { type: Number, default: null },
+    errmsg: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+
+export const AppointmentReminderModel = mongoose.model(
+  'AppointmentReminder',
+  appointmentReminderSchema,
+  'appointment_reminders',
+);
 export const DepartmentModel = mongoose.model('Department', departmentSchema, 'departments');
 export const ServiceModel = mongoose.model('Service', serviceSchema, 'services');
 export const ScheduleTemplateModel = mongoose.model('ScheduleTemplate', scheduleTemplateSchema, 'schedule_templates');

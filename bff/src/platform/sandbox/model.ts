@@ -38,6 +38,27 @@ const externalContactSchema = new Schema(
 externalContactSchema.index({ corpId: 1, unionid: 1 });
 externalContactSchema.index({ corpId: 1, 'follows.userid': 1, externalUserId: 1 });
 
+/** Subscribe-message credits the emulated WeChat holds per user and template, and the messages it delivered. */
+const subscribeCreditSchema = new Schema({
+  appId: { type: String, required: true },
+  openid: { type: String, required: true },
+  templateId: { type: String, required: true },
+  credits: { type: Number, default: 0 },
+});
+subscribeCreditSchema.index({ appId: 1, openid: 1, templateId: 1 }, { unique: true });
+const subscribeMessageSchema = new Schema(
+  {
+    appId: { type: String, required: true },
+    openid: { type: String, required: true },
+    templateId: { type: String, required: true },
+    page: { type: String, default: '' },
+    data: { type: Schema.Types.Mixed, required: true },
+    miniprogramState: { type: String, default: 'formal' },
+  },
+  { timestamps: true },
+);
+subscribeMessageSchema.index({ appId: 1, openid: 1, createdAt: -1 });
+
 /** A one-time code (wx.login code, WeCom OAuth code): valid five minutes, spent by its first use. */
 const codeSchema = new Schema({
   code: { type: String, required: true, unique: true },
@@ -63,6 +84,16 @@ export const SandboxExternalContactModel = mongoose.model(
   'SandboxExternalContact',
   externalContactSchema,
   'sandbox_wecom_external_contacts',
+);
+export const SandboxSubscribeCreditModel = mongoose.model(
+  'SandboxSubscribeCredit',
+  subscribeCreditSchema,
+  'sandbox_subscribe_credits',
+);
+export const SandboxSubscribeMessageModel = mongoose.model(
+  'SandboxSubscribeMessage',
+  subscribeMessageSchema,
+  'sandbox_subscribe_messages',
 );
 export const SandboxCodeModel = mongoose.model('SandboxCode', codeSchema, 'sandbox_codes');
 export const SandboxCredentialModel = mongoose.model('SandboxCredential', credentialSchema, 'sandbox_credentials');

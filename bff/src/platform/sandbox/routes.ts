@@ -12,6 +12,8 @@ import {
   SandboxCreateWechatUserRequest,
   SandboxExternalContact,
   SandboxPhoneCodeRequest,
+  SandboxSubscribeMessage,
+  SandboxSubscribeRequest,
   SandboxLoginCodeRequest,
   SandboxOauthCodeRequest,
   SandboxWechatUser,
@@ -25,6 +27,9 @@ import {
   externalContactsOfMembers,
   findExternalContact,
   checkCredential,
+  deliverSubscribeMessage,
+  grantSubscribeCredits,
+  listSubscribeMessages,
   createWechatUser,
   currentCredential,
   expireAllCredentials,
@@ -110,6 +115,32 @@ export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom'>):
         watermark: { timestamp: Math.floor(Date.now() / 1000), appid: wechat.appId },
       },
     });
+  });
+
+  router.post('/wechat/cgi-bin/message/subscribe/send', async (ctx) => {
+    if (!(await requireToken(ctx, 'wechat_token', wechat.appId, 40001))) return;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const data = body.data as Record<string, { value?: unknown }> | undefined;
+    if (typeof body.touser !== 'string' || typeof body.template_id !== 'string' || !data || typeof data !== 'object') {
+      return answer(ctx, 47003, 'argument invalid!');
+    }
+    // thing.DATA allows at most 20 characters, as in WeChat's template field rules.
+    for (const [key, field] of Object.entries(data)) {
+      if (typeof field?.value !== 'string') return answer(ctx, 47003, `argument invalid! data.${key}.value`);
+      if (key.startsWith('thing') && [...field.value].length > 20) {
+        return answer(ctx, 47003, `argument invalid! data.${key}.value exceeds 20 characters`);
+      }
+    }
+    if (!(await findWechatUser(body.touser))) return answer(ctx, 40003, 'invalid openid');
+    const delivered = await deliverSubscribeMessage(wechat.appId, {
+      openid: body.touser,
+      templateId: body.template_id,
+      page: typeof body.page === 'string' ? body.page : '',
+      data,
+      miniprogramState: typeof body.miniprogram_state === 'string' ? body.miniprogram_state : 'formal',
+    });
+    if (!delivered) return answer(ctx, 43101, 'user refuse to accept the msg');
+    answer(ctx, 0, 'ok');
   });
 
   // ---- WeCom (qyapi.weixin.qq.com) ----
@@ -295,6 +326,28 @@ export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): 
         if (!(await findWecomMember(config.wecom.corpId, body.userid))) throw notFound('Sandbox WeCom member');
         return addExternalContact(config.wecom.corpId, body);
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wechat/subscribe',
+      summary: 'What requestSubscribeMessage records when the user allows these templates: one credit each',
+      tag,
+      access: 'public',
+      body: SandboxSubscribeRequest,
+      handler: async ({ body }) => {
+        if (!(await findWechatUser(body.openid))) throw notFound('Sandbox WeChat user');
+        await grantSubscribeCredits(config.wechat.appId, body.openid, body.templateIds);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/sandbox/control/wechat/users/:openid/subscribe-messages',
+      summary: 'The subscribe messages WeChat delivered to this user',
+      tag,
+      access: 'public',
+      params: z.strictObject({ openid: z.string().min(1).max(64) }),
+      response: z.array(SandboxSubscribeMessage),
+      handler: ({ params }) => listSubscribeMessages(config.wechat.appId, params.openid),
     }),
     defineRoute({
       method: 'post',

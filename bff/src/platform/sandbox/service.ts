@@ -3,6 +3,8 @@ import {
   SandboxCodeModel,
   SandboxCredentialModel,
   SandboxExternalContactModel,
+  SandboxSubscribeCreditModel,
+  SandboxSubscribeMessageModel,
   SandboxWechatUserModel,
   SandboxWecomMemberModel,
 } from './model';
@@ -148,4 +150,39 @@ export async function externalContactsOfMembers(corpId: string, userids: string[
 
 export async function externalContactByUnionid(corpId: string, unionid: string) {
   return SandboxExternalContactModel.findOne({ corpId, unionid }).lean();
+}
+
+/** The user taps "allow" for these templates in requestSubscribeMessage: one credit each. */
+export async function grantSubscribeCredits(appId: string, openid: string, templateIds: string[]) {
+  for (const templateId of new Set(templateIds)) {
+    await SandboxSubscribeCreditModel.updateOne(
+      { appId, openid, templateId },
+      { $inc: { credits: 1 } },
+      { upsert: true },
+    );
+  }
+}
+
+/** Delivers a subscribe message if the user holds a credit for the template (spending it); false otherwise. */
+export async function deliverSubscribeMessage(
+  appId: string,
+  message: { openid: string; templateId: string; page: string; data: unknown; miniprogramState: string },
+) {
+  const spent = await SandboxSubscribeCreditModel.updateOne(
+    { appId, openid: message.openid, templateId: message.templateId, credits: { $gt: 0 } },
+    { $inc: { credits: -1 } },
+  );
+  if (spent.modifiedCount !== 1) return false;
+  await SandboxSubscribeMessageModel.create({ appId, ...message });
+  return true;
+}
+
+export async function listSubscribeMessages(appId: string, openid: string) {
+  const docs = await SandboxSubscribeMessageModel.find({ appId, openid }).sort({ createdAt: 1 }).lean();
+  return docs.map((doc) => ({
+    templateId: doc.templateId,
+    page: doc.page ?? '',
+    data: doc.data as Record<string, { value: string }>,
+    sentAt: doc.createdAt.toISOString(),
+  }));
 }

@@ -87,6 +87,41 @@ export function createWechatClient(config: Config['wechat'], tokens: TokenCache)
       return { phoneNumber: answer.phone_info.purePhoneNumber, countryCode: answer.phone_info.countryCode };
     },
 
+    /**
+     * Sends a subscribe message (subscribeMessage.send). Answers WeChat's errcode instead of throwing for the
+     * errors a caller must record rather than retry (43101: the user has no credit for the template).
+     */
+    async sendSubscribeMessage(message: {
+      touser: string;
+      templateId: string;
+      page: string;
+      data: Record<string, { value: string }>;
+      miniprogramState: 'formal' | 'trial' | 'developer';
+    }): Promise<{ errcode: number; errmsg: string }> {
+      try {
+        await withAccessToken((accessToken) =>
+          fetchJson<PlatformAnswer>(
+            `${config.apiBase}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`,
+            {
+              method: 'POST',
+              body: {
+                touser: message.touser,
+                template_id: message.templateId,
+                page: message.page,
+                data: message.data,
+                miniprogram_state: message.miniprogramState,
+                lang: 'zh_CN',
+              },
+            },
+          ),
+        );
+        return { errcode: 0, errmsg: 'ok' };
+      } catch (error) {
+        if (error instanceof PlatformError) return { errcode: error.errcode, errmsg: error.errmsg };
+        throw error;
+      }
+    },
+
     withAccessToken,
   };
 }
