@@ -360,30 +360,44 @@ export async function repairStaleReservations(now = new Date()): Promise<number>
   return stale.length;
 }
 
-/** An appointment as the mini-program and staff see it, with its times in the clinic's zone. */
-export async function describeAppointment(doc: AppointmentDoc) {
-  const [clinic, service] = await Promise.all([
-    getClinicDetails(String(doc.organisationId), String(doc.clinicId)),
-    ServiceModel.findById(doc.serviceId).lean(),
+/**
+ * Appointments as the mini-program and staff see them, with times in the clinic's zone. Clinics and services
+ * are read once for the whole list, not per appointment.
+ */
+export async function describeAppointments(docs: AppointmentDoc[]) {
+  if (docs.length === 0) return [];
+  const organisationId = String(docs[0]!.organisationId);
+  const clinicIds = [...new Set(docs.map((doc) => String(doc.clinicId)))];
+  const [clinics, services] = await Promise.all([
+    Promise.all(clinicIds.map((id) => getClinicDetails(organisationId, id))),
+    ServiceModel.find({ _id: { $in: [...new Set(docs.map((doc) => String(doc.serviceId)))] } }, { name: 1 }).lean(),
   ]);
-  return {
-    id: String(doc._id),
-    customerId: String(doc.customerId),
-    status: doc.status as
-      'held' | 'confirmed' | 'arrived' | 'no_show' | 'cancelled' | 'expired' | 'failed' | 'reserving',
-    clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
-    service: { id: String(doc.serviceId), name: service?.name ?? '' },
-    doctorStaffId: String(doc.doctorStaffId),
-    startsAt: doc.startsAt.toISOString(),
-    endsAt: doc.endsAt.toISOString(),
-    local: utcToLocal(doc.startsAt, clinic.timeZone),
-    note: doc.note ?? '',
-    depositFen: doc.depositFen ?? 0,
-    paymentId: doc.paymentId ? String(doc.paymentId) : null,
-    holdExpiresAt: doc.holdExpiresAt?.toISOString() ?? null,
-    refundFen: doc.refundFen ?? null,
-    checkInCode: doc.checkInCode,
-  };
+  const clinicById = new Map(clinics.map((clinic) => [clinic.id, clinic]));
+  const serviceName = new Map(services.map((service) => [String(service._id), service.name]));
+  return docs.map((doc) => {
+    const clinic = clinicById.get(String(doc.clinicId))!;
+    return {
+      id: String(doc._id),
+      customerId: String(doc.customerId),
+      status: doc.status,
+      clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone },
+      service: { id: String(doc.serviceId), name: serviceName.get(String(doc.serviceId)) ?? '' },
+      doctorStaffId: String(doc.doctorStaffId),
+      startsAt: doc.startsAt.toISOString(),
+      endsAt: doc.endsAt.toISOString(),
+      local: utcToLocal(doc.startsAt, clinic.timeZone),
+      note: doc.note ?? '',
+      depositFen: doc.depositFen ?? 0,
+      paymentId: doc.paymentId ? String(doc.paymentId) : null,
+      holdExpiresAt: doc.holdExpiresAt?.toISOString() ?? null,
+      refundFen: doc.refundFen ?? null,
+      checkInCode: doc.checkInCode,
+    };
+  });
+}
+
+export async function describeAppointment(doc: AppointmentDoc) {
+  return (await describeAppointments([doc]))[0]!;
 }
 
 export { loadAppointment };

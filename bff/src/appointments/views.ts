@@ -3,7 +3,7 @@ import { getClinicDetails } from '../organisations/service';
 import { staffNamesById } from '../staff/service';
 import { customerNames } from '../identity/service';
 import { AppointmentModel } from './model';
-import { describeAppointment } from './booking';
+import { describeAppointments } from './booking';
 import { localToUtc } from './schedule';
 
 const VISIBLE = ['held', 'confirmed', 'arrived', 'no_show', 'cancelled', 'expired'] as const;
@@ -17,7 +17,7 @@ export async function customerAppointments(organisationId: string, customerId: s
   const now = Date.now();
   const upcoming = docs.filter((doc) => doc.startsAt.getTime() >= now).reverse();
   const past = docs.filter((doc) => doc.startsAt.getTime() < now);
-  return Promise.all([...upcoming, ...past].map(describeAppointment));
+  return describeAppointments([...upcoming, ...past]);
 }
 
 export async function daySchedule(organisationId: string, clinicId: string, date: string) {
@@ -32,11 +32,7 @@ export async function daySchedule(organisationId: string, clinicId: string, date
   })
     .sort({ startsAt: 1 })
     .lean();
-  const sameDay: Awaited<ReturnType<typeof describeAppointment>>[] = [];
-  for (const doc of docs) {
-    const described = await describeAppointment(doc);
-    if (described.local.date === date) sameDay.push(described);
-  }
+  const sameDay = (await describeAppointments(docs)).filter((appointment) => appointment.local.date === date);
   const doctorIds = [...new Set(sameDay.map((a) => a.doctorStaffId))];
   const [doctorNames, names] = await Promise.all([
     staffNamesById(organisationId, doctorIds),
