@@ -2,7 +2,8 @@
  * Configuration, read once from the environment and validated. Every variable is documented in README.md.
  * Start-up fails fast with a message naming the bad variable; secrets are never logged (see `describeConfig`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const optionalString = z
@@ -45,6 +46,12 @@ const EnvSchema = z.object({
   WECHAT_APPID: optionalString,
   WECHAT_SECRET: optionalString,
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  /** The subscribe-message template of the appointment reminder (fields thing1 service, time2 time, thing3 clinic). */
+  WECHAT_REMINDER_TEMPLATE_ID: optionalString,
+  /** Which mini-program version a message opens: formal, trial or developer. */
+  WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
+  /** How long before an appointment its reminder is sent. */
+  APPOINTMENT_REMINDER_HOURS: z.coerce.number().min(1).max(168).default(24),
   WECOM_CORPID: optionalString,
   WECOM_AGENTID: optionalString,
   WECOM_SECRET: optionalString,
@@ -72,6 +79,43 @@ const EnvSchema = z.object({
     .pipe(z.array(phoneKey)),
   /** Keys the HMAC-SHA256 lookup hash of phone numbers: 32 bytes, base64 or hex, not the encryption key. */
   PHONE_LOOKUP_KEY: optionalString.pipe(phoneKey.optional()),
+  /** WeChat Pay merchant id; unset: the sandbox plays WeChat Pay (not allowed in production). */
+  PAY_MCHID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,32}$/, 'must be the merchant id (digits)')
+      .optional(),
+  ),
+  /** The APIv3 key (decrypts notifications): exactly 32 characters. */
+  PAY_APIV3_KEY: optionalString.pipe(z.string().length(32, 'must be exactly 32 characters').optional()),
+  /** The merchant API private key (apiclient_key.pem) as PEM text (\n escapes allowed), or a file path variant. */
+  PAY_MERCHANT_PRIVATE_KEY: optionalString,
+  PAY_MERCHANT_PRIVATE_KEY_FILE: optionalString,
+  /** The merchant API certificate's serial number. */
+  PAY_MERCHANT_SERIAL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Fa-f]{8,64}$/, 'must be the certificate serial number in hex')
+      .optional(),
+  ),
+  /** Verification by WeChat Pay platform certificate(s): PEM text (one or several), or comma-separated files. */
+  PAY_PLATFORM_CERTIFICATES: optionalString,
+  PAY_PLATFORM_CERTIFICATE_FILES: optionalString,
+  /** Verification by the WeChat Pay public key (pub_key.pem) and its id (`PUB_KEY_ID_…`). */
+  PAY_PUBLIC_KEY: optionalString,
+  PAY_PUBLIC_KEY_FILE: optionalString,
+  PAY_PUBLIC_KEY_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^PUB_KEY_ID_[0-9A-Za-z]{1,64}$/, 'must look like PUB_KEY_ID_…')
+      .optional(),
+  ),
+  PAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+  /** Where WeChat Pay sends payment and refund notifications; default $PUBLIC_URL/api/pay/notify and …/refund-notify. */
+  PAY_NOTIFY_URL: z.url().optional(),
+  PAY_REFUND_NOTIFY_URL: z.url().optional(),
+  /** How long an unpaid order stays payable when its domain gives no expiry. */
+  PAY_ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -83,6 +127,10 @@ export const SANDBOX = {
   wecomCorpId: 'wwsandbox0000corp',
   wecomAgentId: '1000002',
   wecomSecret: 'sandbox-wecom-agent-secret',
+  reminderTemplateId: 'tmplSandboxAppointmentReminder',
+  payMchId: '1900000109',
+  /** Public and for the sandbox only (its RSA keys are generated once per database, see PayConfig.keys). */
+  payApiV3Key: 'careloopSandboxApiV3Key000000000',
 } as const;
 
 // Only for development and tests; production refuses to start without JWT_SECRET.
@@ -90,6 +138,37 @@ const DEVELOPMENT_JWT_SECRET = 'careloop-development-only-secret-not-for-product
 // Only for development and tests, derived from public labels (so anyone can decrypt with them): production
 // refuses to start without PHONE_ENCRYPTION_KEY and PHONE_LOOKUP_KEY.
 const developmentKey = (label: string) => createHash('sha256').update(`careloop-development-only:${label}`).digest();
+
+/** A WeChat Pay public key or platform certificate that may sign responses and notifications. */
+export interface PayVerificationKey {
+  /** What `Wechatpay-Serial` names: the certificate serial (upper-case hex) or the public key id `PUB_KEY_ID_…`. */
+  serial: string;
+  /** SPKI PEM. */
+  publicKey: string;
+}
+
+export interface PayConfig {
+  /** True when the local sandbox plays WeChat Pay. */
+  sandbox: boolean;
+  mchId: string;
+  apiV3Key: string;
+  apiBase: string;
+  notifyUrl: string;
+  refundNotifyUrl: string;
+  orderTtlMinutes: number;
+  /**
+   * The merchant's signing key and WeChat Pay's verification keys. Null in sandbox mode: there they are generated
+   * once per database and read from it lazily, so every instance sharing the database signs and verifies alike.
+   */
+  keys: {
+    merchantPrivateKey: string;
+    merchantSerial: string;
+    /** Platform certificates and/or the WeChat Pay public key; `Wechatpay-Serial` picks one. */
+    verification: PayVerificationKey[];
+    /** The public key id, sent as `Wechatpay-Serial` on requests so WeChat Pay answers in public-key mode. */
+    publicKeyId: string | null;
+  } | null;
+}
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -102,9 +181,17 @@ export interface Config {
   auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlDays: number };
   /** True when WeChat and WeCom are played by the local sandbox. */
   sandbox: boolean;
-  wechat: { appId: string; secret: string; apiBase: string };
+  wechat: {
+    appId: string;
+    secret: string;
+    apiBase: string;
+    reminderTemplateId: string;
+    miniprogramState: 'formal' | 'trial' | 'developer';
+    reminderHoursBefore: number;
+  };
   wecom: { corpId: string; agentId: string; secret: string; apiBase: string };
   demoSeed: boolean;
+  pay: PayConfig;
   privacy: {
     /** The privacy policy version customers are asked to accept. */
     policyVersion: string;
@@ -164,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const sandboxBase = `http://127.0.0.1:${e.PORT}/sandbox`;
+  const pay = loadPayConfig(e, publicUrl, sandboxBase);
   return {
     env: e.CARELOOP_ENV,
     host: e.HOST,
@@ -178,9 +266,15 @@ export function loadConfig(env: Env = process.env): Config {
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     },
     sandbox,
-    wechat: sandbox
-      ? { appId: SANDBOX.wechatAppId, secret: SANDBOX.wechatSecret, apiBase: `${sandboxBase}/wechat` }
-      : { appId: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') },
+    wechat: {
+      ...(sandbox
+        ? { appId: SANDBOX.wechatAppId, secret: SANDBOX.wechatSecret, apiBase: `${sandboxBase}/wechat` }
+        : { appId: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') }),
+      // Without a template id there are no reminders (empty); the sandbox has its own.
+      reminderTemplateId: e.WECHAT_REMINDER_TEMPLATE_ID ?? (sandbox ? SANDBOX.reminderTemplateId : ''),
+      miniprogramState: sandbox ? 'developer' : e.WECHAT_MINIPROGRAM_STATE,
+      reminderHoursBefore: e.APPOINTMENT_REMINDER_HOURS,
+    },
     wecom: sandbox
       ? {
           corpId: SANDBOX.wecomCorpId,
@@ -195,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
           apiBase: e.WECOM_API_BASE.replace(/\/$/, ''),
         },
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : e.CARELOOP_ENV !== 'production',
+    pay,
     privacy: {
       policyVersion: e.PRIVACY_POLICY_VERSION,
       phone: {
@@ -214,6 +309,11 @@ export function describeConfig(config: Config): Record<string, unknown> {
     auth: { ...config.auth, jwtSecret: '[redacted]' },
     wechat: { ...config.wechat, secret: '[redacted]' },
     wecom: { ...config.wecom, secret: '[redacted]' },
+    pay: {
+      ...config.pay,
+      apiV3Key: '[redacted]',
+      keys: config.pay.keys && { ...config.pay.keys, merchantPrivateKey: '[redacted]' },
+    },
     privacy: {
       ...config.privacy,
       phone: {
@@ -222,6 +322,120 @@ export function describeConfig(config: Config): Record<string, unknown> {
         lookupKey: '[redacted]',
         developmentKeys: config.privacy.phone.developmentKeys,
       },
+    },
+  };
+}
+
+const pemText = (value: string) => value.replace(/\\n/g, '\n');
+
+function readConfigFile(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${variable}: cannot read ${file} (${(error as Error).message})`);
+  }
+}
+
+/** PEM from the variable itself or from the file its _FILE variant names (not both). */
+function pemFrom(
+  e: z.infer<typeof EnvSchema>,
+  name: 'PAY_MERCHANT_PRIVATE_KEY' | 'PAY_PUBLIC_KEY',
+): string | undefined {
+  const inline = e[name];
+  const file = e[`${name}_FILE`];
+  if (inline && file) throw new ConfigError(`Invalid configuration: set ${name} or ${name}_FILE, not both`);
+  return inline ? pemText(inline) : file ? readConfigFile(`${name}_FILE`, file) : undefined;
+}
+
+function platformCertificates(e: z.infer<typeof EnvSchema>): PayVerificationKey[] {
+  const texts: [string, string][] = [];
+  if (e.PAY_PLATFORM_CERTIFICATES) texts.push(['PAY_PLATFORM_CERTIFICATES', pemText(e.PAY_PLATFORM_CERTIFICATES)]);
+  for (const file of (e.PAY_PLATFORM_CERTIFICATE_FILES ?? '').split(',').map((f) => f.trim())) {
+    if (file) texts.push(['PAY_PLATFORM_CERTIFICATE_FILES', readConfigFile('PAY_PLATFORM_CERTIFICATE_FILES', file)]);
+  }
+  return texts.flatMap(([variable, text]) => {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new ConfigError(`Invalid configuration: ${variable}: no PEM certificate found`);
+    return blocks.map((block) => {
+      try {
+        const certificate = new X509Certificate(block);
+        return {
+          serial: certificate.serialNumber.toUpperCase(),
+          publicKey: certificate.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        };
+      } catch (error) {
+        throw new ConfigError(`Invalid configuration: ${variable}: ${(error as Error).message}`);
+      }
+    });
+  });
+}
+
+/** WeChat Pay: the real service when PAY_MCHID is set (then every credential is required), else the sandbox. */
+function loadPayConfig(e: z.infer<typeof EnvSchema>, publicUrl: string, sandboxBase: string): PayConfig {
+  const common = {
+    notifyUrl: e.PAY_NOTIFY_URL ?? `${publicUrl}/api/pay/notify`,
+    refundNotifyUrl: e.PAY_REFUND_NOTIFY_URL ?? `${publicUrl}/api/pay/refund-notify`,
+    orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES,
+  };
+  if (!e.PAY_MCHID) {
+    if (e.CARELOOP_ENV === 'production') {
+      throw new ConfigError('Invalid configuration: production needs WeChat Pay credentials (PAY_MCHID and the rest)');
+    }
+    return {
+      sandbox: true,
+      mchId: SANDBOX.payMchId,
+      apiV3Key: SANDBOX.payApiV3Key,
+      apiBase: `${sandboxBase}/pay`,
+      ...common,
+      keys: null,
+    };
+  }
+  const privateKeyPem = pemFrom(e, 'PAY_MERCHANT_PRIVATE_KEY');
+  const missing = [
+    !e.PAY_APIV3_KEY && 'PAY_APIV3_KEY',
+    !privateKeyPem && 'PAY_MERCHANT_PRIVATE_KEY',
+    !e.PAY_MERCHANT_SERIAL && 'PAY_MERCHANT_SERIAL',
+  ].filter(Boolean);
+  if (missing.length) {
+    throw new ConfigError(`Invalid configuration: with PAY_MCHID set, also set ${missing.join(', ')}`);
+  }
+  let merchantPrivateKey: string;
+  try {
+    merchantPrivateKey = createPrivateKey(privateKeyPem!).export({ type: 'pkcs8', format: 'pem' }).toString();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: PAY_MERCHANT_PRIVATE_KEY: ${(error as Error).message}`);
+  }
+  const verification = platformCertificates(e);
+  const publicKeyPem = pemFrom(e, 'PAY_PUBLIC_KEY');
+  if (Boolean(publicKeyPem) !== Boolean(e.PAY_PUBLIC_KEY_ID)) {
+    throw new ConfigError(
+      'Invalid configuration: set PAY_PUBLIC_KEY (or PAY_PUBLIC_KEY_FILE) and PAY_PUBLIC_KEY_ID together',
+    );
+  }
+  if (publicKeyPem) {
+    try {
+      const publicKey = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+      verification.push({ serial: e.PAY_PUBLIC_KEY_ID!, publicKey });
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration: PAY_PUBLIC_KEY: ${(error as Error).message}`);
+    }
+  }
+  if (verification.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration: WeChat Pay needs a way to verify its signatures: PAY_PUBLIC_KEY + PAY_PUBLIC_KEY_ID, or PAY_PLATFORM_CERTIFICATES',
+    );
+  }
+  return {
+    sandbox: false,
+    mchId: e.PAY_MCHID,
+    apiV3Key: e.PAY_APIV3_KEY!,
+    apiBase: e.PAY_API_BASE.replace(/\/$/, ''),
+    ...common,
+    keys: {
+      merchantPrivateKey,
+      merchantSerial: e.PAY_MERCHANT_SERIAL!.toUpperCase(),
+      verification,
+      publicKeyId: e.PAY_PUBLIC_KEY_ID ?? null,
     },
   };
 }

@@ -16,6 +16,7 @@ import { identityRoutes } from './identity/routes';
 import { resolveCustomerId } from './identity/merge';
 import { tagRoutes } from './tags/routes';
 import { appointmentRoutes } from './appointments/routes';
+import { subscriptionRoutes } from './subscriptions/routes';
 import { staffRoutes } from './staff/routes';
 import { eventRoutes } from './events/routes';
 import { consentRoutes } from './consent/routes';
@@ -66,6 +67,7 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...identityRoutes(deps),
     ...tagRoutes(),
     ...appointmentRoutes(),
+    ...subscriptionRoutes(deps),
     ...staffRoutes(),
     ...eventRoutes(),
     ...consentRoutes(deps),

@@ -3,6 +3,7 @@ import type { Config } from '@careloop/config';
 import type { WechatClient } from './platform/wechat/client';
 import type { WecomClient } from './platform/wecom/client';
 import type { TokenCache } from './platform/tokenCache';
+import type { PayClient } from './platform/pay/client';
 
 /** What route factories are given: configuration and the platform clients. */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   tokens: TokenCache;
   wechat: WechatClient;
   wecom: WecomClient;
+  /** WeChat Pay (the real service or the sandbox). */
+  pay: PayClient;
 }

@@ -12,12 +12,19 @@ import { createWecomClient } from './platform/wecom/client';
 import { deleteExpiredRefreshTokens } from './auth/refreshTokens';
 import { seedDemoOrganisation } from './demo/seed';
 import { startJobs } from './jobs/schedule';
+import { expireUnpaidHolds, markOverdueNoShows, repairStaleReservations } from './appointments/booking';
+import { closeDeposit } from './appointments/deposits';
+import { sendDueReminders } from './appointments/reminders';
 import { syncStaffContacts } from './identity/wecomContacts';
 import { findOrganisationByPlatform } from './organisations/service';
 import { listActiveStaff } from './staff/service';
 import { resumePendingMerges } from './identity/merge';
 import { registerIdentityPrivacy } from './identity/privacy';
 import { resumePendingErasures } from './privacy/service';
+import { createPayClient } from './platform/pay/client';
+import { configuredPayKeys } from './platform/pay/keys';
+import { sandboxPayKeys } from './platform/sandbox/payKeys';
+import { reconcilePayments, registerPaymentsRuntime } from './payments/service';
 
 export interface RunningBff {
   config: Config;
@@ -32,12 +39,20 @@ export function createDeps(config: Config): AppDeps {
   registerIdentityPrivacy(config);
   const logger = createLogger(config);
   const tokens = new TokenCache();
+  // In sandbox mode the Pay keys live in the database, shared by every instance (platform/sandbox/payKeys.ts).
+  const pay = createPayClient({
+    config: config.pay,
+    appId: config.wechat.appId,
+    keys: config.pay.keys ? configuredPayKeys(config.pay.keys) : sandboxPayKeys,
+  });
+  registerPaymentsRuntime({ config, pay, logger });
   return {
     config,
     logger,
     tokens,
     wechat: createWechatClient(config.wechat, tokens),
     wecom: createWecomClient(config.wecom, tokens),
+    pay,
   };
 }
 
@@ -79,6 +94,10 @@ export async function startBff(options: {
   const stopJobs = startJobs(
     [
       { name: 'refresh-token-cleanup', intervalMs: 60 * 60_000, run: () => deleteExpiredRefreshTokens() },
+      { name: 'appointment-hold-expiry', intervalMs: 60_000, run: () => expireUnpaidHolds({ closeDeposit }) },
+      { name: 'appointment-reminders', intervalMs: 5 * 60_000, run: () => sendDueReminders(deps) },
+      { name: 'appointment-no-shows', intervalMs: 5 * 60_000, run: () => markOverdueNoShows() },
+      { name: 'appointment-repair', intervalMs: 5 * 60_000, run: () => repairStaleReservations() },
       {
         // WeCom sends no event for every change (e.g. contacts added before CareLoop was installed): sync all.
         name: 'wecom-contact-sync',
@@ -93,6 +112,8 @@ export async function startBff(options: {
           );
         },
       },
+      // Lost payment notifications, unfinished onPaid / refunds, expired unpaid orders.
+      { name: 'payment-reconciliation', intervalMs: 60_000, run: () => reconcilePayments() },
     ],
     deps.logger,
   );

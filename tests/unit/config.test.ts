@@ -18,7 +18,14 @@ describe('configuration', () => {
       WECOM_SECRET: 's2',
     });
     expect(config.sandbox).toBe(false);
-    expect(config.wechat).toEqual({ appId: 'wx123', secret: 's1', apiBase: 'https://api.weixin.qq.com' });
+    expect(config.wechat).toEqual({
+      appId: 'wx123',
+      secret: 's1',
+      apiBase: 'https://api.weixin.qq.com',
+      reminderTemplateId: '', // no reminders until a template is configured
+      miniprogramState: 'formal',
+      reminderHoursBefore: 24,
+    });
     expect(config.wecom.apiBase).toBe('https://qyapi.weixin.qq.com');
   });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '@careloop/config';
 import {
@@ -194,6 +194,20 @@ describe('phone key configuration', () => {
     );
   });
 
+  /** WeChat Pay credentials, which production also requires (with a freshly generated key pair). */
+  function productionPayConfig() {
+    const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return {
+      PAY_MCHID: '1230000109',
+      PAY_APIV3_KEY: 'a'.repeat(32),
+      PAY_MERCHANT_PRIVATE_KEY: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      PAY_MERCHANT_SERIAL: 'abcdef0123456789',
+      PAY_PUBLIC_KEY: platform.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      PAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0000000000000000000000000000',
+    };
+  }
+
   it('requires both phone keys in production', () => {
     const production = {
       CARELOOP_ENV: 'production',
@@ -203,6 +217,7 @@ describe('phone key configuration', () => {
       WECOM_CORPID: 'ww456',
       WECOM_AGENTID: '1000005',
       WECOM_SECRET: 's2',
+      ...productionPayConfig(),
     };
     expect(() => loadConfig(production)).toThrow(ConfigError);
     expect(() => loadConfig(production)).toThrow(/PHONE_ENCRYPTION_KEY and PHONE_LOOKUP_KEY are required/);
