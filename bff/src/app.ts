@@ -26,7 +26,7 @@ import { platformRoutes } from './platform/routes';
 import { sandboxControlRoutes, sandboxPlatformRouter } from './platform/sandbox/routes';
 import { sandboxPayControlRoutes, sandboxPayRouter } from './platform/sandbox/payRoutes';
 import { paymentRoutes } from './payments/routes';
-import { payNotifyRouter } from './payments/notify';
+import { payNotifyOpenApiPaths, payNotifyRouter } from './payments/notify';
 
 export interface StaticApps {
   /** The mini-program's H5 build, served at /m/. */
@@ -56,7 +56,8 @@ function systemRoutes(getRoutes: () => RouteDefinition[]) {
       tag: 'system',
       access: 'public',
       response: z.record(z.string(), z.unknown()),
-      handler: async () => openApiDocument(getRoutes(), { title: 'CareLoop API', version: '0.1.0' }),
+      handler: async () =>
+        openApiDocument(getRoutes(), { title: 'CareLoop API', version: '0.1.0' }, payNotifyOpenApiPaths),
     }),
   ];
 }

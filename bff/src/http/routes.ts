@@ -111,8 +111,13 @@ function jsonSchema(schema: Schema, io: 'input' | 'output') {
 }
 
 /** The OpenAPI 3 document of the given routes, generated from the same schemas that validate them. */
-export function openApiDocument(routes: readonly RouteDefinition[], info: { title: string; version: string }) {
-  const paths: Record<string, Record<string, unknown>> = {};
+export function openApiDocument(
+  routes: readonly RouteDefinition[],
+  info: { title: string; version: string },
+  /** Path items of routes that cannot be declared with defineRoute (e.g. ones answering a platform's format). */
+  otherPaths: Record<string, Record<string, unknown>> = {},
+) {
+  const paths: Record<string, Record<string, unknown>> = { ...otherPaths };
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const parameters: unknown[] = [];

@@ -36,6 +36,52 @@ const answer = (ctx: Context, status: number, code: 'SUCCESS' | 'FAIL', message:
   ctx.body = { code, message };
 };
 
+/**
+ * The notification endpoints as OpenAPI path items. They are plain Koa routes because WeChat Pay expects its own
+ * `{code, message}` answers, so they are documented here rather than through defineRoute.
+ */
+export const payNotifyOpenApiPaths = Object.fromEntries(
+  [
+    ['/api/pay/notify', 'WeChat Pay payment notification (TRANSACTION.SUCCESS)'],
+    ['/api/pay/refund-notify', 'WeChat Pay refund notification (REFUND.*)'],
+  ].map(([path, summary]) => [
+    path,
+    {
+      post: {
+        summary: `${summary}: verified by Wechatpay-Signature over the raw body, resource decrypted with the APIv3 key`,
+        tags: ['payments'],
+        operationId: path === '/api/pay/notify' ? 'postApiPayNotify' : 'postApiPayRefundNotify',
+        security: [],
+        parameters: ['Wechatpay-Signature', 'Wechatpay-Serial', 'Wechatpay-Timestamp', 'Wechatpay-Nonce'].map(
+          (name) => ({ name, in: 'header', required: true, schema: { type: 'string' } }),
+        ),
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: Object.fromEntries(
+          [
+            ['200', 'Applied (or already applied)'],
+            ['400', 'Undecryptable resource, or amount, mchid or appid not those of the order'],
+            ['401', 'Bad signature, unknown serial or stale timestamp'],
+            ['404', 'Unknown order'],
+          ].map(([status, description]) => [
+            status,
+            {
+              description,
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { code: { type: 'string', enum: ['SUCCESS', 'FAIL'] }, message: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          ]),
+        ),
+      },
+    },
+  ]),
+);
+
 export function payNotifyRouter({ pay }: Pick<AppDeps, 'pay'>): Router {
   const router = new Router();
 
