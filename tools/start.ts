@@ -26,7 +26,7 @@ async function main() {
 
   const base = config.publicUrl;
   console.log(`
-CareLoop is running (${config.sandbox ? 'sandbox: emulated WeChat and WeCom' : 'connected to WeChat and WeCom'}; database: ${database.server}${database.server === 'external' ? '' : ', data in ' + path.relative(repoRoot, path.join(repoRoot, '.data')) + '/'})
+CareLoop is running (${config.sandbox ? 'sandbox: emulated WeChat, WeCom and WeChat Pay' : 'connected to WeChat and WeCom'}; database: ${database.server}${database.server === 'external' ? '' : ', data in ' + path.relative(repoRoot, path.join(repoRoot, '.data')) + '/'})
 
   Mini-program (H5)   ${base}/m/
   WeCom sidebar       ${base}/wecom/
