@@ -10,6 +10,7 @@ import { createCustomer, getCustomer, linkIdentities, listIdentities } from '../
 import { mergeCustomers, resumePendingMerges } from '../../bff/src/identity/merge';
 import { registerMergeStep } from '../../bff/src/identity/mergeSteps';
 import { MergeModel, IdentityModel } from '../../bff/src/identity/model';
+import { AppointmentModel, CustomerBookingsModel } from '../../bff/src/appointments/model';
 import { recordExternalContact } from '../../bff/src/identity/wecomContacts';
 import { addTag, listTags } from '../../bff/src/tags/service';
 import { countEventsByType, listTimeline, recordEvent } from '../../bff/src/events/service';
@@ -69,7 +70,7 @@ async function customerWithRecords(organisationId: string, label: string) {
 }
 
 describe('a merge', () => {
-  it('moves every identity, event, tag and consent record of the merged profile to the survivor, once', async () => {
+  it('moves every identity, event, tag, consent record and appointment of the merged profile to the survivor, once', async () => {
     const org = await freshOrganisation();
     const older = await customerWithRecords(org.id, 'older');
     const newer = await customerWithRecords(org.id, 'newer');
@@ -81,6 +82,25 @@ describe('a merge', () => {
       marketing: true,
       channel: 'miniapp',
       actor: { kind: 'customer', id: newer.id },
+    });
+
+    const startsAt = new Date(Date.now() + 86_400_000);
+    const appointment = await AppointmentModel.create({
+      organisationId: org.id,
+      customerId: newer.id,
+      clinicId: new Types.ObjectId(),
+      doctorStaffId: new Types.ObjectId(),
+      serviceId: new Types.ObjectId(),
+      slotId: new Types.ObjectId(),
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 1_800_000),
+      status: 'confirmed',
+      checkInCode: `merge-test-${Date.now()}`,
+    });
+    await CustomerBookingsModel.create({
+      organisationId: org.id,
+      customerId: newer.id,
+      intervals: [{ appointmentId: appointment._id, startsAt, endsAt: appointment.endsAt }],
     });
 
     const survivor = await mergeCustomers(org.id, newer.id, older.id, { rule: 'staff_confirmed', details: {} });
@@ -97,6 +117,9 @@ describe('a merge', () => {
     expect((await getConsent(org.id, older.id, bff.config.privacy.policyVersion)).marketing).toMatchObject({
       granted: true,
     });
+    expect(String((await AppointmentModel.findById(appointment._id).lean())!.customerId)).toBe(older.id);
+    const bookings = await CustomerBookingsModel.findOne({ organisationId: org.id, customerId: older.id }).lean();
+    expect(bookings!.intervals.map((interval) => String(interval.appointmentId))).toEqual([String(appointment._id)]);
     // The merged id still resolves, to the survivor.
     expect((await getCustomer(org.id, newer.id)).id).toBe(older.id);
     expect(await countEventsByType(org.id, newer.id, new Date(0))).toEqual({});

@@ -9,7 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppError, notFound } from '../http/errors';
-import { isDuplicateKey } from '../db/retry';
+import { isDuplicateKey, upsertWithRetry } from '../db/retry';
+import { registerMergeStep } from '../identity/mergeSteps';
+import { registerPrivacyContributor } from '../privacy/contributors';
 import { recordEvent } from '../events/service';
 import { getClinicDetails } from '../organisations/service';
 import { AppointmentModel, CustomerBookingsModel, ServiceModel, SlotModel } from './model';
@@ -401,3 +403,38 @@ export async function describeAppointment(doc: AppointmentDoc) {
 }
 
 export { loadAppointment };
+
+// A merged profile's appointments and their booked times become the survivor's. The survivor's overlap guard
+// does not apply to the moved intervals (both were booked legitimately, by what were two profiles).
+registerMergeStep({
+  name: 'appointments',
+  async move({ organisationId, fromCustomerId, intoCustomerId }) {
+    await AppointmentModel.updateMany(
+      { organisationId, customerId: fromCustomerId },
+      { $set: { customerId: intoCustomerId } },
+    );
+    const from = await CustomerBookingsModel.findOne({ organisationId, customerId: fromCustomerId }).lean();
+    if (from?.intervals.length) {
+      await upsertWithRetry(() =>
+        CustomerBookingsModel.updateOne(
+          { organisationId, customerId: intoCustomerId },
+          { $addToSet: { intervals: { $each: from.intervals } } },
+          { upsert: true },
+        ),
+      );
+    }
+    await CustomerBookingsModel.deleteOne({ organisationId, customerId: fromCustomerId });
+  },
+});
+
+registerPrivacyContributor({
+  name: 'appointments',
+  exportData: async ({ organisationId, customerId }) =>
+    describeAppointments(
+      await AppointmentModel.find({ organisationId, customerId }).sort({ startsAt: -1 }).limit(1000).lean(),
+    ),
+  // Appointments stay (clinics keep their schedule and counts); the free-text note is the personal part.
+  erase: async ({ organisationId, customerId }) => {
+    await AppointmentModel.updateMany({ organisationId, customerId }, { $set: { note: '' } });
+  },
+});
