@@ -6,6 +6,10 @@ export default defineAppConfig({
   //   { root: 'meetings', pages: [...] }, { root: 'pay', pages: [...] },
   // and are added when there is a page to put in them (WeChat rejects a subpackage without pages).
   pages: ['pages/home/index', 'pages/appointments/index', 'pages/coupons/index', 'pages/me/index'],
+  subPackages: [
+    // Booking, paying the deposit, and one appointment's details (cancel, reschedule, check-in QR).
+    { root: 'subpackages/booking', pages: ['pages/book/index', 'pages/detail/index'] },
+  ],
   window: {
     navigationBarTitleText: 'CareLoop',
     navigationBarBackgroundColor: '#ffffff',

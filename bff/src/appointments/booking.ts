@@ -258,7 +258,7 @@ export async function rescheduleAppointment(
   const current = await loadAppointment(organisationId, appointmentId);
   if (!current || String(current.customerId) !== customerId) throw notFound('Appointment');
   if (!['held', 'confirmed'].includes(current.status)) {
-    throw new AppError('APPOINTMENT_NOT_CANCELLABLE', `An appointment that is ${current.status} cannot be moved`);
+    throw new AppError('APPOINTMENT_STATE_CONFLICT', `An appointment that is ${current.status} cannot be moved`);
   }
   const { slot, service } = await bookableSlot(organisationId, newSlotId, String(current.serviceId));
   const startsAt = slot.startsAt;
@@ -281,7 +281,7 @@ export async function rescheduleAppointment(
   ).lean();
   if (!moved) {
     await releasePlace(slot._id, current._id);
-    throw new AppError('APPOINTMENT_NOT_CANCELLABLE', 'The appointment changed meanwhile; try again');
+    throw new AppError('APPOINTMENT_STATE_CONFLICT', 'The appointment changed meanwhile; try again');
   }
   await releasePlace(current.slotId, current._id);
   await appointmentEvent(moved, 'appointment.rescheduled', null, `:${startsAt.toISOString()}`);
@@ -298,19 +298,34 @@ export async function markArrived(
     ? await AppointmentModel.findOne({ organisationId, checkInCode: ref.checkInCode }).lean()
     : await loadAppointment(organisationId, ref.appointmentId!);
   if (!doc) throw notFound('Appointment');
+  if (doc.status === 'arrived') return doc; // a second scan changes nothing
   const arrived = await transition(organisationId, String(doc._id), ['confirmed', 'no_show'], 'arrived', by);
   if (!arrived) {
-    if (doc.status === 'arrived') return doc;
-    throw new AppError('APPOINTMENT_NOT_CANCELLABLE', `An appointment that is ${doc.status} cannot be marked arrived`);
+    throw new AppError('APPOINTMENT_STATE_CONFLICT', `An appointment that is ${doc.status} cannot be marked arrived`);
   }
   await releaseInterval(arrived);
   await appointmentEvent(arrived, 'appointment.arrived', by);
   return arrived;
 }
 
-export async function markNoShow(organisationId: string, appointmentId: string, by: string | null) {
-  const noShow = await transition(organisationId, appointmentId, ['confirmed'], 'no_show', by);
-  if (!noShow) return null;
+/** Marks a confirmed appointment whose start has passed as not come; anything else is a conflict. */
+export async function markNoShow(organisationId: string, appointmentId: string, by: string | null, now = new Date()) {
+  const noShow = await AppointmentModel.findOneAndUpdate(
+    { _id: appointmentId, organisationId, status: 'confirmed', startsAt: { $lte: now } },
+    { $set: { status: 'no_show' }, $push: { history: { status: 'no_show', at: now, by } } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!noShow) {
+    const doc = await loadAppointment(organisationId, appointmentId);
+    if (!doc) throw notFound('Appointment');
+    if (doc.status === 'no_show') return doc;
+    throw new AppError(
+      'APPOINTMENT_STATE_CONFLICT',
+      doc.status === 'confirmed'
+        ? 'The appointment has not started yet'
+        : `An appointment that is ${doc.status} cannot be marked as not come`,
+    );
+  }
   await releaseInterval(noShow);
   await appointmentEvent(noShow, 'appointment.no_show', by);
   return noShow;
@@ -325,7 +340,10 @@ export async function markOverdueNoShows(now = new Date()): Promise<number> {
     .limit(500)
     .lean();
   let marked = 0;
-  for (const doc of overdue) if (await markNoShow(String(doc.organisationId), String(doc._id), null)) marked += 1;
+  for (const doc of overdue) {
+    const result = await markNoShow(String(doc.organisationId), String(doc._id), null, now).catch(() => null);
+    if (result?.status === 'no_show') marked += 1;
+  }
   return marked;
 }
 

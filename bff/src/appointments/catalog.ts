@@ -4,10 +4,7 @@ import { AppError, notFound } from '../http/errors';
 import { getClinicDetails } from '../organisations/service';
 import { staffNamesById } from '../staff/service';
 import { ServiceModel, SlotModel } from './model';
-import { generateSlots, utcToLocal } from './schedule';
-
-/** How far ahead slots can be booked. */
-export const BOOKING_HORIZON_DAYS = 60;
+import { generateSlots, SLOT_HORIZON_DAYS, utcToLocal } from './schedule';
 
 export async function listServices(organisationId: string, clinicId?: string) {
   const docs = await ServiceModel.find({
@@ -56,7 +53,7 @@ export async function createService(
 export async function listFreeSlots(organisationId: string, clinicId: string, date: string, serviceId: string) {
   const clinic = await getClinicDetails(organisationId, clinicId);
   const today = DateTime.now().setZone(clinic.timeZone).toISODate()!;
-  const last = DateTime.now().setZone(clinic.timeZone).plus({ days: BOOKING_HORIZON_DAYS }).toISODate()!;
+  const last = DateTime.now().setZone(clinic.timeZone).plus({ days: SLOT_HORIZON_DAYS }).toISODate()!;
   if (date < today || date > last) throw new AppError('VALIDATION_FAILED', `Choose a date from ${today} to ${last}`);
   if (!(await ServiceModel.exists({ _id: serviceId, organisationId, active: true }))) throw notFound('Service');
   let slots = await SlotModel.find({ organisationId, clinicId, date }).sort({ startsAt: 1 }).lean();

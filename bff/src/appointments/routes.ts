@@ -218,12 +218,8 @@ export function appointmentRoutes() {
       access: ALL_STAFF,
       params: AppointmentParams,
       response: Appointment,
-      handler: async ({ auth, params }) => {
-        const marked = await markNoShow(auth.organisationId, params.id, auth.id);
-        const doc = marked ?? (await loadAppointment(auth.organisationId, params.id));
-        if (!doc) throw notFound('Appointment');
-        return describeAppointment(doc);
-      },
+      handler: async ({ auth, params }) =>
+        describeAppointment(await markNoShow(auth.organisationId, params.id, auth.id)),
     }),
     defineRoute({
       method: 'post',

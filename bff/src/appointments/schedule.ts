@@ -7,7 +7,12 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { ignoringDuplicateKeys } from '../db/retry';
 import { getClinicDetails } from '../organisations/service';
-import { ScheduleExceptionModel, ScheduleTemplateModel, SlotModel } from './model';
+import { AppError, notFound } from '../http/errors';
+import { getActiveStaff } from '../staff/service';
+import { ScheduleExceptionModel, ScheduleTemplateModel, ServiceModel, SlotModel } from './model';
+
+/** How many days ahead slots exist (the booking horizon). */
+export const SLOT_HORIZON_DAYS = 60;
 
 /** The UTC instant of a clinic-local date and HH:mm. */
 export function localToUtc(date: string, time: string, timeZone: string): Date {
@@ -94,8 +99,18 @@ export async function addScheduleException(
   organisationId: string,
   input: { clinicId: string; doctorStaffId: string | null; date: string; reason: string },
 ) {
-  await getClinicDetails(organisationId, input.clinicId);
-  const doc = await ScheduleExceptionModel.create({ organisationId, ...input });
+  const clinic = await getClinicDetails(organisationId, input.clinicId);
+  if (input.date < DateTime.now().setZone(clinic.timeZone).toISODate()!) {
+    throw new AppError('VALIDATION_FAILED', 'A closure must be today or later');
+  }
+  if (input.doctorStaffId) await getActiveStaff(organisationId, input.doctorStaffId);
+  const existing = await ScheduleExceptionModel.findOne({
+    organisationId,
+    clinicId: input.clinicId,
+    doctorStaffId: input.doctorStaffId,
+    date: input.date,
+  }).lean();
+  const doc = existing ?? (await ScheduleExceptionModel.create({ organisationId, ...input }));
   await SlotModel.updateMany(
     {
       organisationId,
@@ -123,8 +138,30 @@ export async function createScheduleTemplate(
     validTo?: string | null;
   },
 ) {
-  await getClinicDetails(organisationId, input.clinicId);
+  const clinic = await getClinicDetails(organisationId, input.clinicId);
+  await getActiveStaff(organisationId, input.doctorStaffId);
+  const services = await ServiceModel.countDocuments({ organisationId, _id: { $in: input.serviceIds }, active: true });
+  if (services !== new Set(input.serviceIds).size) throw notFound('Service');
+  const overlapping = await ScheduleTemplateModel.exists({
+    organisationId,
+    doctorStaffId: input.doctorStaffId,
+    weekday: input.weekday,
+    active: true,
+    startTime: { $lt: input.endTime },
+    endTime: { $gt: input.startTime },
+  });
+  if (overlapping) {
+    throw new AppError('VALIDATION_FAILED', 'The doctor already has an opening at that time on that weekday');
+  }
   const doc = await ScheduleTemplateModel.create({ organisationId, ...input });
+  // Days whose slots already exist get the new opening too (generation is idempotent).
+  const today = DateTime.now().setZone(clinic.timeZone);
+  await generateSlots(
+    organisationId,
+    input.clinicId,
+    today.toISODate()!,
+    today.plus({ days: SLOT_HORIZON_DAYS }).toISODate()!,
+  );
   return { id: String(doc._id), ...input, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null };
 }
 

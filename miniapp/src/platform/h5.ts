@@ -2,6 +2,7 @@ import { createApiClient } from '@careloop/shared/client';
 import { apiBaseUrl } from '../services/env';
 import { taroStorage, taroTransport } from '../services/taro';
 import { createSandboxPlatform } from './sandbox';
+import { createSandboxPaySheet } from './sandboxPay';
 import type { ExportDelivery, Platform } from './types';
 
 /** A browser download of the export: a Blob behind a temporary link with `download`. */
@@ -22,11 +23,21 @@ export async function downloadJson(json: string, filename: string): Promise<Expo
   return { kind: 'downloaded', filename };
 }
 
+/** The sandbox's control API lives on the same origin as the API; it needs no session. */
+const sandboxApi = createApiClient({
+  baseUrl: apiBaseUrl,
+  transport: taroTransport,
+  tokens: { get: () => null, set: () => undefined },
+});
+
+/** The emulated WeChat Pay sheet; `SandboxPaySheet` draws it on the pages that take payments. */
+export const sandboxPaySheet = createSandboxPaySheet({ api: sandboxApi });
+
 export function createH5Platform(): Platform {
-  const api = createApiClient({
-    baseUrl: apiBaseUrl,
-    transport: taroTransport,
-    tokens: { get: () => null, set: () => undefined },
+  return createSandboxPlatform({
+    api: sandboxApi,
+    storage: taroStorage,
+    deliverExport: downloadJson,
+    paySheet: sandboxPaySheet,
   });
-  return createSandboxPlatform({ api, storage: taroStorage, deliverExport: downloadJson });
 }

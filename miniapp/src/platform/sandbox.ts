@@ -2,6 +2,7 @@ import type { SandboxCode, SandboxWechatUser } from '@careloop/shared';
 import { ApiError, type ApiClient } from '@careloop/shared/client';
 import type { KeyValueStorage } from '../services/storage';
 import { isMainlandMobile, normaliseMobileInput } from './phone';
+import type { SandboxPaySheet } from './sandboxPay';
 import type { Platform } from './types';
 
 export const SANDBOX_OPENID_KEY = 'careloop.sandbox.openid';
@@ -12,6 +13,8 @@ export interface SandboxPlatformOptions {
   storage: KeyValueStorage;
   /** How the export reaches the customer (a browser download in H5). */
   deliverExport?: Platform['deliverExport'];
+  /** The emulated WeChat Pay sheet (drawn by `SandboxPaySheet`); without it, payments fail. */
+  paySheet?: Pick<SandboxPaySheet, 'requestPayment'>;
 }
 
 /**
@@ -23,6 +26,7 @@ export function createSandboxPlatform({
   api,
   storage,
   deliverExport = () => Promise.reject(new Error('这里无法保存导出的数据')),
+  paySheet,
 }: SandboxPlatformOptions): Platform {
   let creating: Promise<string> | null = null;
 
@@ -63,6 +67,10 @@ export function createSandboxPlatform({
 
   return {
     deliverExport,
+    requestPayment(params, order) {
+      if (!paySheet) return Promise.reject({ errMsg: 'requestPayment:fail not supported here' });
+      return paySheet.requestPayment(params, order);
+    },
     async login() {
       const openid = storedOpenid();
       if (openid) {

@@ -1,3 +1,5 @@
+import type { RequestPaymentParams } from '@careloop/shared';
+
 /**
  * What the mini-program needs from the platform it runs on. One implementation per build target
  * (`process.env.TARO_ENV`): the real WeChat APIs in `weapp`, the CareLoop sandbox in `h5`.
@@ -15,6 +17,24 @@ export interface Platform {
   sandboxPhoneCode?(phoneNumber: string): Promise<string>;
   /** Hands the customer's data export (JSON text) over to them: a downloaded file in H5, the clipboard in WeChat. */
   deliverExport(json: string, filename: string): Promise<ExportDelivery>;
+  /**
+   * WeChat Pay's sheet for a JSAPI order (`wx.requestPayment` with the parameters the server signed). Behaves like
+   * `wx.requestPayment`: resolves `{ errMsg: 'requestPayment:ok' }` once the user paid; rejects with
+   * `{ errMsg: 'requestPayment:fail cancel' }` when they closed the sheet, or another `requestPayment:fail …`.
+   * Either way the order's status on the server decides: poll it afterwards. `order` is what the sheet shows where
+   * the app draws it itself (the sandbox); WeChat shows its own.
+   */
+  requestPayment(params: RequestPaymentParams, order: PaymentSheetOrder): Promise<RequestPaymentSuccess>;
+}
+
+/** What the payment sheet shows: the server's amount and description of the order. */
+export interface PaymentSheetOrder {
+  amountFen: number;
+  description: string;
+}
+
+export interface RequestPaymentSuccess {
+  errMsg: string;
 }
 
 export type ExportDelivery = { kind: 'downloaded'; filename: string } | { kind: 'copied'; bytes: number };

@@ -16,6 +16,16 @@ export function createWeappPlatform(): Platform {
       await Taro.setClipboardData({ data: json });
       return { kind: 'copied', bytes: utf8Length(json) };
     },
+    /** WeChat's own payment sheet; its promise settles as `wx.requestPayment` reports (`requestPayment:fail cancel`…). */
+    requestPayment(params) {
+      return Taro.requestPayment({
+        timeStamp: params.timeStamp,
+        nonceStr: params.nonceStr,
+        package: params.package,
+        signType: params.signType,
+        paySign: params.paySign,
+      });
+    },
   };
 }
 

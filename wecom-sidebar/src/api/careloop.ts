@@ -15,6 +15,17 @@ import type {
   UpdateCustomerRequest,
 } from '@careloop/shared';
 import { ApiError, type ApiClient } from '@careloop/shared/client';
+import type {
+  Appointment,
+  BookableService,
+  CancellationResult,
+  Clinic,
+  CreateScheduleExceptionRequest,
+  CreateScheduleTemplateRequest,
+  DaySchedule,
+  ScheduleException,
+  ScheduleTemplate,
+} from '../appointments/types';
 
 export interface TimelineRequest {
   limit?: number;
@@ -38,8 +49,14 @@ export function timelineQuery(request: TimelineRequest = {}): string {
   return params.toString();
 }
 
+/** The query string of a clinic's day. */
+export function scheduleQuery(clinicId: string, date: string): string {
+  return new URLSearchParams({ clinicId, date }).toString();
+}
+
 export function createCareloopApi(client: ApiClient) {
   const customerPath = (id: string) => `/api/staff/customers/${encodeURIComponent(id)}`;
+  const appointmentPath = (id: string) => `/api/staff/appointments/${encodeURIComponent(id)}`;
   return {
     appConfig: () => client.publicRequest<AppConfig>('GET', '/api/app-config'),
     staffSignIn: (code: string) => client.publicRequest<StaffLoginResponse>('POST', '/api/staff/auth/wecom', { code }),
@@ -74,6 +91,32 @@ export function createCareloopApi(client: ApiClient) {
       }),
     /** The customer asked (e.g. in the chat) to receive no more marketing; takes effect at once. */
     withdrawMarketing: (id: string) => client.post<ConsentState>(`${customerPath(id)}/consent/withdraw-marketing`),
+    /** The customer's appointments: upcoming first (soonest first), then past ones (latest first). */
+    customerAppointments: async (id: string) =>
+      (await client.get<{ items: Appointment[] }>(`${customerPath(id)}/appointments`)).items,
+    markArrived: (appointmentId: string) => client.post<Appointment>(`${appointmentPath(appointmentId)}/arrive`),
+    /** Arrival by the code in the patient's appointment QR. */
+    checkIn: (code: string) => client.post<Appointment>('/api/staff/appointments/check-in', { code }),
+    markNoShow: (appointmentId: string) => client.post<Appointment>(`${appointmentPath(appointmentId)}/no-show`),
+    /** The deposit is refunded by the service's rule; `refundFen` says how much. */
+    cancelAppointment: (appointmentId: string) =>
+      client.post<CancellationResult>(`${appointmentPath(appointmentId)}/cancel`),
+    daySchedule: (clinicId: string, date: string) =>
+      client.get<DaySchedule>(`/api/staff/schedule?${scheduleQuery(clinicId, date)}`),
+    clinics: async () => (await client.get<{ items: Clinic[] }>('/api/staff/clinics')).items,
+    services: async () => (await client.get<{ items: BookableService[] }>('/api/staff/services')).items,
+    scheduleTemplates: async (clinicId: string) =>
+      (
+        await client.get<{ items: ScheduleTemplate[] }>(
+          `/api/staff/schedule-templates?${new URLSearchParams({ clinicId }).toString()}`,
+        )
+      ).items,
+    /** Managers and admins. */
+    createScheduleTemplate: (request: CreateScheduleTemplateRequest) =>
+      client.post<ScheduleTemplate>('/api/staff/schedule-templates', request),
+    /** Managers and admins: close a clinic (doctorStaffId null) or one doctor on a date. */
+    createScheduleException: (request: CreateScheduleExceptionRequest) =>
+      client.post<ScheduleException>('/api/staff/schedule-exceptions', request),
     /** The customer with this WeCom external contact, or null when nobody in the organisation has it. */
     customerByExternalUserId: async (externalUserId: string) => {
       try {

@@ -70,6 +70,9 @@ const VIA: Record<string, string> = {
 /** Who a staff id (or WeCom userid) is, as far as the page knows; null when it does not. */
 export type NameOf = (id: string) => string | null;
 
+/** What an appointment id stands for (e.g. `洗牙 · 3月6日 09:30`), as far as the page knows; null when it does not. */
+export type AppointmentOf = (id: string) => string | null;
+
 export interface EventDescription {
   /** E.g. `浏览页面`; an unknown type shows as itself. */
   label: string;
@@ -86,9 +89,21 @@ export function eventLabel(type: string): string {
   return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type as EventType] : type;
 }
 
-function detailOf(event: Pick<TimelineEvent, 'type' | 'properties'>, nameOf: NameOf): string {
+function detailOf(
+  event: Pick<TimelineEvent, 'type' | 'properties'>,
+  nameOf: NameOf,
+  appointmentOf: AppointmentOf,
+): string {
   const p = event.properties ?? {};
   switch (event.type) {
+    case 'appointment.booked':
+    case 'appointment.rescheduled':
+    case 'appointment.cancelled':
+    case 'appointment.arrived':
+    case 'appointment.no_show': {
+      const id = str(p.appointmentId);
+      return id ? (appointmentOf(id) ?? '') : '';
+    }
     case 'page.viewed':
       return str(p.title) ?? str(p.path) ?? '';
     case 'content.opened':
@@ -145,10 +160,11 @@ function detailOf(event: Pick<TimelineEvent, 'type' | 'properties'>, nameOf: Nam
 export function describeEvent(
   event: Pick<TimelineEvent, 'type' | 'properties' | 'actor'>,
   nameOf: NameOf = () => null,
+  appointmentOf: AppointmentOf = () => null,
 ): EventDescription {
   return {
     label: eventLabel(event.type),
-    detail: detailOf(event, nameOf),
+    detail: detailOf(event, nameOf, appointmentOf),
     actor: event.actor ? (nameOf(event.actor) ?? '员工') : null,
   };
 }

@@ -20,3 +20,8 @@ export function canVerifyHcp(staff: Staff): boolean {
 export function canAssignToMe(staff: Staff, owner: { id: string } | null): boolean {
   return !!staff && owner?.id !== staff.id;
 }
+
+/** Schedule templates, exceptions and services (`POST /api/staff/schedule-templates` …) admit managers and admins. */
+export function canManageSchedules(staff: Staff): boolean {
+  return hasAny(staff, ['admin', 'manager']);
+}

@@ -10,6 +10,9 @@ import { describeError } from '../api/errors';
 import { Notice } from '../shell/components';
 import { api } from '../shell/runtime';
 import { staffNameLookup, withConsent, withoutDuplicate, withTagAdded, withTagRemoved } from '../profile/profileView';
+import { appointmentSummary } from '../appointments/schedule';
+import type { Appointment } from '../appointments/types';
+import { Appointments } from './Appointments';
 import { ConsentCard } from './ConsentCard';
 import { DuplicateBanner } from './DuplicateBanner';
 import { EditForm } from './EditForm';
@@ -39,6 +42,12 @@ export function Profile360({
   // Bumped after a change that adds events, so the timeline's first page is loaded again.
   const [timelineVersion, setTimelineVersion] = useState(0);
   const refreshTimeline = useCallback(() => setTimelineVersion((value) => value + 1), []);
+  // The customer's appointments, for the timeline's appointment events (which carry only the appointment's id).
+  const [appointments, setAppointments] = useState<readonly Appointment[]>([]);
+  const appointmentOf = useMemo(() => {
+    const byId = new Map(appointments.map((appointment) => [appointment.id, appointmentSummary(appointment)]));
+    return (appointmentId: string) => byId.get(appointmentId) ?? null;
+  }, [appointments]);
 
   const profile = state.status === 'ready' ? state.profile : null;
   // Every change goes to the profile the server answered with (a stale id resolves to the survivor anyway).
@@ -181,9 +190,21 @@ export function Profile360({
           onClose={() => setEditingId(null)}
         />
       ) : null}
+      <Appointments
+        // Its own key (the edit form's is the bare id): a new customer starts a new list.
+        key={`appointments:${current.customer.id}`}
+        customerId={current.customer.id}
+        onChanged={refreshTimeline}
+        onLoaded={setAppointments}
+      />
       <TagList tags={current.tags} onAdd={addTag} onRemove={removeTag} />
       <ConsentCard consent={current.consent} onWithdraw={withdrawMarketing} />
-      <Timeline customerId={current.customer.id} version={timelineVersion} nameOf={nameOf} />
+      <Timeline
+        customerId={current.customer.id}
+        version={timelineVersion}
+        nameOf={nameOf}
+        appointmentOf={appointmentOf}
+      />
     </div>
   );
 }

@@ -1,12 +1,22 @@
 /** The customer's timeline, newest first, grouped by day; filter by kind of event; scroll to load older pages. */
 import { useMemo, useState } from 'react';
-import { describeEvent, type NameOf } from '../profile/eventLabels';
+import { describeEvent, type AppointmentOf, type NameOf } from '../profile/eventLabels';
 import { formatDateTime, formatTime } from '../profile/format';
 import { groupOfType, isTimelineFilterId, TIMELINE_FILTERS, type TimelineFilterId } from '../profile/timelineFilter';
 import { groupByDay } from '../profile/timelineView';
 import { useTimeline } from './useTimeline';
 
-export function Timeline({ customerId, version, nameOf }: { customerId: string; version: number; nameOf: NameOf }) {
+export function Timeline({
+  customerId,
+  version,
+  nameOf,
+  appointmentOf,
+}: {
+  customerId: string;
+  version: number;
+  nameOf: NameOf;
+  appointmentOf?: AppointmentOf;
+}) {
   const [filter, setFilter] = useState<TimelineFilterId>('all');
   const { snapshot, sentinelRef, loadMore } = useTimeline(customerId, filter, version);
   const days = useMemo(() => groupByDay(snapshot.items), [snapshot.items]);
@@ -39,7 +49,7 @@ export function Timeline({ customerId, version, nameOf }: { customerId: string; 
           <h3 className="timeline__date">{day.heading}</h3>
           <ol className="timeline__list">
             {day.items.map((item) => {
-              const description = describeEvent(item, nameOf);
+              const description = describeEvent(item, nameOf, appointmentOf);
               return (
                 <li
                   key={item.id}

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
 import '../styles/sidebar.css';
+import '../styles/appointments.css';
 import { SidebarApp } from './SidebarApp';
 
 const root = document.getElementById('root');

@@ -4,6 +4,7 @@
  */
 import * as ww from '@wecom/jssdk';
 import type { WwApi } from './contact';
+import type { WwScanApi } from './scan';
 
 export function isInsideWecom(): boolean {
   return ww.env.isWeCom;
@@ -13,4 +14,10 @@ export const wecomJsSdk: WwApi = {
   register: (options) => ww.register(options),
   getContext: () => ww.getContext(),
   getCurExternalContact: () => ww.getCurExternalContact(),
+};
+
+export const wecomScanApi: WwScanApi = {
+  register: (options) => ww.register(options),
+  scanQRCode: () =>
+    ww.scanQRCode({ needResult: true, scanType: [ww.ScanQRCodeType.qrCode, ww.ScanQRCodeType.barCode] }),
 };

@@ -1,13 +1,58 @@
-import { useCallback } from 'react';
-import { ROLE_LABELS } from '../labels';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { learnDoctorNames } from '../appointments/schedule';
+import type { DaySchedule } from '../appointments/types';
 import { ErrorBanner, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
+import { api } from '../shell/runtime';
 import { useStaffSession } from '../shell/useStaffSession';
+import { wecomScanApi } from '../wecom/jssdk';
+import { createWecomScanner } from '../wecom/scan';
+import { AccountPage } from './AccountPage';
+import { DaySchedulePage } from './DaySchedulePage';
+import { pageFromHash, WORKBENCH_PAGES, type WorkbenchPage } from './nav';
+import { TemplatesPage } from './TemplatesPage';
+import { useClinics } from './useClinics';
+
+function useHashPage(): WorkbenchPage {
+  const [page, setPage] = useState<WorkbenchPage>(() => pageFromHash(window.location.hash));
+  useEffect(() => {
+    const follow = () => setPage(pageFromHash(window.location.hash));
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  return page;
+}
 
 export function WorkbenchApp() {
   const session = useStaffSession();
-  const { staff, setError } = session;
+  const { staff, setError, config, mode } = session;
   const dismiss = useCallback(() => setError(null), [setError]);
+  const page = useHashPage();
+  const clinics = useClinics(staff?.id ?? null);
+
+  // Staff names the page has learnt (the API has no staff list): the signed-in user, and doctors seen in schedules.
+  const [learnt, setLearnt] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const names = useMemo(() => {
+    const all = new Map(learnt);
+    if (staff) all.set(staff.id, staff.name);
+    return all;
+  }, [learnt, staff]);
+  const onSchedule = useCallback((schedule: DaySchedule) => {
+    setLearnt((current) => {
+      const next = learnDoctorNames(schedule, new Map(current));
+      const changed = next.size !== current.size || [...next].some(([id, name]) => current.get(id) !== name);
+      return changed ? next : current;
+    });
+  }, []);
+
+  const wecom = config?.wecom ?? null;
+  const scan = useMemo(
+    () =>
+      mode === 'wecom' && wecom
+        ? createWecomScanner({ ww: wecomScanApi, wecom, sign: (url, type) => api.jsSignature(url, type) })
+        : null,
+    [mode, wecom],
+  );
 
   return (
     <div className="workbench">
@@ -20,8 +65,11 @@ export function WorkbenchApp() {
         {staff ? (
           <div className="topbar__user">
             <span className="topbar__who">
-              {staff.name}
-              <span className="muted"> · {staff.organisation.name}</span>
+              <span data-testid="staff-name">{staff.name}</span>
+              <span className="muted">
+                {' '}
+                · <span data-testid="organisation-name">{staff.organisation.name}</span>
+              </span>
             </span>
             <button
               type="button"
@@ -35,42 +83,31 @@ export function WorkbenchApp() {
           </div>
         ) : null}
       </header>
+      {staff ? (
+        <nav className="tabs" aria-label="工作台 Workbench">
+          {WORKBENCH_PAGES.map((item) => (
+            <a
+              key={item.id}
+              href={`#${item.id}`}
+              className={`tabs__tab${item.id === page ? ' tabs__tab--current' : ''}`}
+              aria-current={item.id === page ? 'page' : undefined}
+              data-testid={item.testId}
+            >
+              {item.label} <span className="tabs__hint">{item.hint}</span>
+            </a>
+          ))}
+        </nav>
+      ) : null}
       <ErrorBanner message={session.error} onDismiss={dismiss} />
       <main className="workbench__main">
-        {staff ? (
-          <div className="grid">
-            <section className="card">
-              <h2 className="card__title">我的账号 My account</h2>
-              <dl className="facts">
-                <dt>姓名 Name</dt>
-                <dd data-testid="staff-name">{staff.name}</dd>
-                <dt>职位 Position</dt>
-                <dd data-testid="staff-position">{staff.position || '—'}</dd>
-                <dt>角色 Roles</dt>
-                <dd data-testid="staff-roles">
-                  {staff.roles.length ? (
-                    staff.roles.map((role) => (
-                      <span key={role} className={`chip chip--${role}`}>
-                        {ROLE_LABELS[role] ?? role}
-                      </span>
-                    ))
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </dd>
-                <dt>企业微信账号 WeCom user</dt>
-                <dd className="mono">{staff.wecomUserId}</dd>
-              </dl>
-            </section>
-            <section className="card">
-              <h2 className="card__title">所属机构 Organisation</h2>
-              <p className="org" data-testid="organisation-name">
-                {staff.organisation.name}
-              </p>
-            </section>
-          </div>
-        ) : (
+        {!staff ? (
           <SessionNotice session={session} />
+        ) : page === 'schedule' ? (
+          <DaySchedulePage clinics={clinics} names={names} onSchedule={onSchedule} scan={scan} />
+        ) : page === 'templates' ? (
+          <TemplatesPage key={staff.id} staff={staff} clinics={clinics} names={names} />
+        ) : (
+          <AccountPage staff={staff} />
         )}
       </main>
     </div>

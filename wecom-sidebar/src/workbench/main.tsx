@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
+import '../styles/appointments.css';
 import '../styles/workbench.css';
 import { WorkbenchApp } from './WorkbenchApp';
 
