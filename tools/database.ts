@@ -137,7 +137,11 @@ async function startMongoJavaServer(
 ): Promise<ProvisionedDatabase> {
   await ensureLauncherBuilt(log);
 
-  const args = ['-jar', launcherJar];
+  // CARELOOP_DB_JAVA_OPTS: extra JVM options for the launcher, split on whitespace (e.g. `-Xmx18g` for
+  // `npm run bench:profile`, whose millions of documents live in the memory backend's Java heap; the JVM's default
+  // maximum heap is a quarter of RAM). Unset or empty: no options, as before.
+  const javaOptions = (process.env.CARELOOP_DB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  const args = [...javaOptions, '-jar', launcherJar];
   let logFile: string | undefined;
   if (purpose === 'start') {
     mkdirSync(dataDir, { recursive: true });

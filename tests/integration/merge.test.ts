@@ -188,7 +188,7 @@ describe('linking facts', () => {
   // + unionid), verified phones (an openid + the phone's hash). Expected people:
   //   {o1, u1, e1}, {o2, u2, o3, phone}, {e2}
   const facts = [
-    (org: string, corp: string) =>
+    (org: string) =>
       linkIdentities(
         org,
         [
