@@ -142,6 +142,12 @@ describe('booking in the mini-program', () => {
       .toBe('已确认');
     await screenshot(page, 'miniapp-booking-confirmed');
 
+    // The reminder: a tap opens WeChat's subscribe dialog (allowed by the emulated user); the server counts it.
+    await page.locator('.book-remind').click();
+    await expect.poll(() => page.locator('.book-remind-on').count(), { timeout: 10_000 }).toBe(1);
+    const subscriptions = await bff.call('GET', '/api/mp/subscriptions', { token: customer.accessToken });
+    expect(subscriptions.body.credits[subscriptions.body.templates.appointmentReminder]).toBe(1);
+
     await page.locator('.book-back-list').click();
     await expect.poll(() => page.locator('.appointment-item').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('.appointment-item .appointment-status').textContent()).toBe('已确认');

@@ -71,6 +71,13 @@ export function createSandboxPlatform({
       if (!paySheet) return Promise.reject({ errMsg: 'requestPayment:fail not supported here' });
       return paySheet.requestPayment(params, order);
     },
+    /** The emulated user allows every template asked for: the sandbox grants one credit each, as WeChat does. */
+    async requestSubscribeMessage(templateIds) {
+      const openid = storedOpenid();
+      if (!openid) throw new ApiError(401, 'SANDBOX_USER_MISSING', '请先登录');
+      await api.publicRequest('POST', '/sandbox/control/wechat/subscribe', { openid, templateIds });
+      return templateIds;
+    },
     async login() {
       const openid = storedOpenid();
       if (openid) {

@@ -25,6 +25,11 @@ export interface Platform {
    * the app draws it itself (the sandbox); WeChat shows its own.
    */
   requestPayment(params: RequestPaymentParams, order: PaymentSheetOrder): Promise<RequestPaymentSuccess>;
+  /**
+   * WeChat's subscribe-message dialog (`wx.requestSubscribeMessage`; must follow a tap): resolves the template ids
+   * the user allowed — each one lets the server send one message.
+   */
+  requestSubscribeMessage(templateIds: string[]): Promise<string[]>;
 }
 
 /** What the payment sheet shows: the server's amount and description of the order. */

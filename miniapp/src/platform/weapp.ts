@@ -16,6 +16,13 @@ export function createWeappPlatform(): Platform {
       await Taro.setClipboardData({ data: json });
       return { kind: 'copied', bytes: utf8Length(json) };
     },
+    async requestSubscribeMessage(templateIds) {
+      const result = (await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] })) as unknown as Record<
+        string,
+        string
+      >;
+      return templateIds.filter((id) => result[id] === 'accept');
+    },
     /** WeChat's own payment sheet; its promise settles as `wx.requestPayment` reports (`requestPayment:fail cancel`…). */
     requestPayment(params) {
       return Taro.requestPayment({

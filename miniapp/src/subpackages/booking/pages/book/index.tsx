@@ -18,6 +18,8 @@ import { useStore } from '../../../../booking/useStore';
 import AppError from '../../../../components/AppError';
 import AppointmentStatus from '../../../../components/AppointmentStatus';
 import { platform } from '../../../../platform';
+import { subscribeToAppointmentReminder } from '../../../../booking/reminder';
+import { session } from '../../../../session';
 import SandboxPaySheet from '../../../../platform/SandboxPaySheet';
 import { usePageView } from '../../../../tracking';
 import DepositPanel from '../../components/DepositPanel';
@@ -274,6 +276,29 @@ function ConfirmStep({
   );
 }
 
+/** Asks for the reminder subscription: WeChat allows the dialog only from a tap, so it is a button. */
+function ReminderButton() {
+  const [state, setState] = useState<'idle' | 'asking' | 'on' | 'declined' | 'failed'>('idle');
+  const ask = async () => {
+    setState('asking');
+    try {
+      setState((await subscribeToAppointmentReminder(platform, session.api)) ? 'on' : 'declined');
+    } catch {
+      setState('failed');
+    }
+  };
+  if (state === 'on') return <Text className="booking-hint book-remind-on">已开启到店前提醒</Text>;
+  return (
+    <View>
+      <Button className="book-remind" block loading={state === 'asking'} onClick={() => void ask()}>
+        到店前提醒我
+      </Button>
+      {state === 'declined' && <Text className="booking-hint">未开启提醒，可稍后在预约详情中再开启。</Text>}
+      {state === 'failed' && <Text className="booking-hint">提醒暂时无法开启，请稍后再试。</Text>}
+    </View>
+  );
+}
+
 function DoneStep({ state }: { state: BookingState }) {
   const { appointment } = state;
   if (!appointment) return null;
@@ -285,6 +310,7 @@ function DoneStep({ state }: { state: BookingState }) {
       </View>
       <Summary state={state} />
       <Text className="booking-hint">到店时在「预约」中打开这条预约，向前台出示二维码即可签到。</Text>
+      <ReminderButton />
       <Button
         className="book-view-detail"
         type="primary"
