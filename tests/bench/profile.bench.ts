@@ -24,8 +24,9 @@
  *                     the heavy rounds get a fifth of it
  *   BENCH_SEED        seed of the data generator (default 1)
  *   CARELOOP_DB_JAVA_OPTS  JVM options of mongo-java-server (see tools/database.ts); when unset this script uses
- *                     `-Xmx<70% of RAM> -XX:+ExitOnOutOfMemoryError`, because the memory backend keeps every
- *                     document in the Java heap and the JVM's default maximum heap is only a quarter of RAM
+ *                     `-Xmx<about 1.5 × the data, at most 70% of RAM> -XX:+ExitOnOutOfMemoryError`: the memory
+ *                     backend keeps every document in the Java heap (~2.1 KB each), and the JVM's default maximum
+ *                     heap, a quarter of RAM, is too small for the default scale (it stalls in GC at ~2.6 M events)
  *   MONGODB_URI       an existing server instead (see tools/database.ts): give it an empty database; this script
  *                     fills it and does not empty it
  */
@@ -67,6 +68,9 @@ const BASE_EVENT = 'events.findOne({org, customer}) newest (baseline)';
 const TIMELINE_LIMIT = 20;
 const PROFILE = 'GET …/customers/:id/profile';
 const TIMELINE = `GET …/customers/:id/timeline?limit=${TIMELINE_LIMIT}`;
+/** Documents seeded per customer besides events: the customer, ~1.8 identities, ~0.25 follows, ~1.4 tags, ~0.7 consents. */
+const DOCUMENTS_PER_CUSTOMER = 5.2;
+const JAVA_BYTES_PER_DOCUMENT = 2_200;
 const DAY = 86_400_000;
 const GIB = 1024 ** 3;
 
@@ -698,15 +702,25 @@ function printTable(title: string, result: Awaited<ReturnType<typeof measure>>) 
 async function main() {
   const runStarted = performance.now();
   const totalRam = os.totalmem();
+  // The memory backend holds about 2.1 KB of Java heap per document (measured: 1.1 GB live after a full GC for
+  // 0.55 M documents; 11.1 GiB of old generation for 5.5 M). Heap: half again that, plus 1 GiB, at most 70% of RAM.
+  const estimatedLive = (EVENTS + CUSTOMERS * DOCUMENTS_PER_CUSTOMER) * JAVA_BYTES_PER_DOCUMENT;
+  const heapGiB = Math.min(Math.floor((totalRam * 0.7) / GIB), Math.ceil((estimatedLive * 1.5) / GIB) + 1);
   const javaOptionsDefaulted = !process.env.CARELOOP_DB_JAVA_OPTS && !process.env.MONGODB_URI;
   if (javaOptionsDefaulted) {
-    process.env.CARELOOP_DB_JAVA_OPTS = `-Xmx${Math.floor((totalRam * 0.7) / GIB)}g -XX:+ExitOnOutOfMemoryError`;
+    process.env.CARELOOP_DB_JAVA_OPTS = `-Xmx${heapGiB}g -XX:+ExitOnOutOfMemoryError`;
+    if (estimatedLive * 1.15 > heapGiB * GIB) {
+      console.warn(
+        `warning: about ${(estimatedLive / GIB).toFixed(1)} GiB of data may not fit a ${heapGiB} GiB heap ` +
+          '(70% of RAM); lower BENCH_EVENTS or use MONGODB_URI',
+      );
+    }
   }
   console.log(
     `bench:profile: ${CUSTOMERS.toLocaleString('en')} customers, ${EVENTS.toLocaleString('en')} events, seed ${SEED}; ` +
       `${os.cpus().length} CPUs, ${(totalRam / GIB).toFixed(1)} GiB RAM` +
       (process.env.MONGODB_URI ? '' : `; CARELOOP_DB_JAVA_OPTS=${process.env.CARELOOP_DB_JAVA_OPTS}`) +
-      (javaOptionsDefaulted ? ' (default of this script)' : ''),
+      (javaOptionsDefaulted ? ` (default of this script for ~${(estimatedLive / GIB).toFixed(1)} GiB of data)` : ''),
   );
 
   const memory = new MemoryWatch();
@@ -715,6 +729,12 @@ async function main() {
   try {
     database = await provisionDatabase({ purpose: 'test' });
     memory.start();
+    // mongo-java-server runs queries on the few threads that also answer the driver's monitor. At full scale one
+    // query scans millions of documents for tens of seconds (and a too-small heap stalls it in GC); the monitor's
+    // hello then waits, and after connectTimeoutMS (30 s by default) the driver clears the pool and interrupts every
+    // operation in flight ("interrupted due to server monitor timeout"). Let it wait longer.
+    const mongodbUri =
+      database.server === 'mongo-java-server' ? `${database.uri}?connectTimeoutMS=600000` : database.uri;
     bff = await startBff({
       env: {
         CARELOOP_ENV: 'test',
@@ -725,7 +745,7 @@ async function main() {
         DEMO_SEED: 'true',
         ACCESS_TOKEN_TTL_SECONDS: '3600',
       },
-      mongodbUri: database.uri,
+      mongodbUri,
     });
     const url = bff.url;
     // startBff has built every model's indexes; init() again is a no-op that makes the dependency explicit.
@@ -913,4 +933,19 @@ async function main() {
   }
 }
 
-await main();
+/** The error and its causes in a few lines (a failed insertMany's own text lists every id it was given). */
+function describeError(error: unknown): string {
+  const lines: string[] = [];
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const e = current as { name?: string; message?: string; cause?: unknown; errorResponse?: unknown };
+    lines.push(`${depth ? 'caused by ' : ''}${e.name ?? 'Error'}: ${String(e.message ?? current).slice(0, 500)}`);
+    current = e.cause ?? (e.errorResponse instanceof Error ? e.errorResponse : undefined);
+  }
+  const stack = (error as Error)?.stack?.split('\n').slice(1, 4).join('\n') ?? '';
+  return `bench:profile failed: ${lines.join('\n  ')}\n${stack}`;
+}
+
+await main().catch((error: unknown) => {
+  console.error(describeError(error));
+  process.exitCode = 1;
+});
