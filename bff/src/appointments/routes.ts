@@ -25,6 +25,7 @@ import {
   SlotList,
   SlotQuery,
 } from '@careloop/shared';
+import { ALL_STAFF, MANAGERS } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { notFound } from '../http/errors';
 import { auditStaffAccess } from '../audit/service';
@@ -45,8 +46,6 @@ import { depositHooks } from './deposits';
 import { addScheduleException, createScheduleTemplate, listScheduleTemplates } from './schedule';
 import { customerAppointments, daySchedule } from './views';
 
-const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
-const MANAGERS = { staff: ['admin', 'manager'] } as const;
 const AppointmentParams = z.strictObject({ id: ObjectId });
 
 /** The customer's own appointment, or NOT_FOUND (never another customer's). */

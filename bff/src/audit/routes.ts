@@ -1,4 +1,5 @@
 import { AuditPage, AuditQuery } from '@careloop/shared';
+import { ADMINS } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { queryAudit } from './service';
 
@@ -10,7 +11,7 @@ export function auditRoutes() {
       path: '/api/staff/audit',
       summary: 'The organisation’s audit trail, newest first, filterable by customer, actor, action and time (admins)',
       tag: 'audit',
-      access: { staff: ['admin'] },
+      access: ADMINS,
       query: AuditQuery,
       response: AuditPage,
       handler: ({ auth, query }) => queryAudit(auth.organisationId, query),

@@ -7,6 +7,11 @@ import { verifyAccessToken, type Subject } from './tokens';
 export type CustomerAuth = Extract<Subject, { kind: 'customer' }> & { signedInAs?: string };
 export type StaffAuth = Extract<Subject, { kind: 'staff' }>;
 
+/** The access rules staff routes use: any staff member, managers (and admins), admins only. */
+export const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
+export const MANAGERS = { staff: ['admin', 'manager'] } as const;
+export const ADMINS = { staff: ['admin'] } as const;
+
 function bearerToken(ctx: Context): string {
   const header = ctx.get('authorization');
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);

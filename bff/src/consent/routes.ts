@@ -1,12 +1,12 @@
 import { AcceptConsentRequest, ConsentState, CustomerIdParams } from '@careloop/shared';
 import type { AppDeps } from '../deps';
+import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { auditContext, auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
 import { assertNotErased } from '../privacy/service';
 import { acceptConsent, getConsent, staffConsentChannel, withdrawMarketingConsent } from './service';
 
-const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
 const customerActor = { kind: 'customer', id: null } as const;
 
 export function consentRoutes({ config }: Pick<AppDeps, 'config'>) {

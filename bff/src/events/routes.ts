@@ -5,12 +5,11 @@ import {
   TimelinePage,
   TimelineQuery,
 } from '@careloop/shared';
+import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
 import { ingestClientEvents, listTimeline } from './service';
-
-const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
 
 export function eventRoutes() {
   const tag = 'events';

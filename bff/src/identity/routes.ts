@@ -17,6 +17,7 @@ import {
   VerifyPhoneRequest,
 } from '@careloop/shared';
 import type { AppDeps } from '../deps';
+import { ALL_STAFF, MANAGERS, ADMINS } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { auditStaffAccess } from '../audit/service';
 import { getActiveStaff } from '../staff/service';
@@ -24,10 +25,6 @@ import { getCustomer, renameCustomer, searchCustomers } from './service';
 import { customerProfile360, decideHcpVerification, updateCustomerBaseData } from './profile';
 import { decideDuplicate, revealPhone, setTypedPhone, verifyPhoneWithCode } from './phone';
 import { customerForStaffContact, syncStaffContacts } from './wecomContacts';
-
-const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
-const MANAGERS = { staff: ['admin', 'manager'] } as const;
-const ADMINS = { staff: ['admin'] } as const;
 
 export function identityRoutes({ config, wecom, wechat }: AppDeps) {
   const tag = 'customers';

@@ -1,5 +1,6 @@
 import { AppConfig, JsSdkSignature, JsSdkSignatureRequest } from '@careloop/shared';
 import type { AppDeps } from '../deps';
+import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { findOrganisationByPlatform } from '../organisations/service';
 
@@ -28,7 +29,7 @@ export function platformRoutes({ config, wecom }: AppDeps) {
       path: '/api/staff/wecom/js-signature',
       summary: 'Sign a page URL for ww.register (config or agentConfig)',
       tag,
-      access: { staff: ['admin', 'manager', 'staff'] },
+      access: ALL_STAFF,
       body: JsSdkSignatureRequest,
       response: JsSdkSignature,
       handler: ({ body }) => wecom.jsApiSignature(body.url, body.type),

@@ -1,4 +1,5 @@
 import { StaffProfile } from '@careloop/shared';
+import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { getActiveStaff, staffProfile } from './service';
 
@@ -9,7 +10,7 @@ export function staffRoutes() {
       path: '/api/staff/me',
       summary: 'The signed-in staff member, their roles and organisation',
       tag: 'staff',
-      access: { staff: ['admin', 'manager', 'staff'] },
+      access: ALL_STAFF,
       response: StaffProfile,
       handler: async ({ auth }) => staffProfile(await getActiveStaff(auth.organisationId, auth.id)),
     }),

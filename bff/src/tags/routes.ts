@@ -1,12 +1,11 @@
 import { AddTagRequest, CustomerIdParams, TagParams } from '@careloop/shared';
+import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { AppError } from '../http/errors';
 import { auditStaffAccess } from '../audit/service';
 import { recordEvent } from '../events/service';
 import { getCustomer } from '../identity/service';
 import { addTag, removeTag } from './service';
-
-const ALL_STAFF = { staff: ['admin', 'manager', 'staff'] } as const;
 
 export function tagRoutes() {
   const tag = 'tags';
