@@ -25,6 +25,7 @@ import { createPayClient } from './platform/pay/client';
 import { configuredPayKeys } from './platform/pay/keys';
 import { sandboxPayKeys } from './platform/sandbox/payKeys';
 import { reconcilePayments, registerPaymentsRuntime } from './payments/service';
+import { setEventSubscriberErrorLogger } from './events/service';
 
 export interface RunningBff {
   config: Config;
@@ -46,6 +47,12 @@ export function createDeps(config: Config): AppDeps {
     keys: config.pay.keys ? configuredPayKeys(config.pay.keys) : sandboxPayKeys,
   });
   registerPaymentsRuntime({ config, pay, logger });
+  setEventSubscriberErrorLogger((err, subscriber, event) =>
+    logger.error(
+      { err, subscriber, eventType: event.type, sourceEventId: event.sourceEventId },
+      'event subscriber failed',
+    ),
+  );
   return {
     config,
     logger,

@@ -93,19 +93,79 @@ function checkClientEvent(raw: unknown, now: number): Checked {
  * Inserts documents unordered and returns how many were already stored (duplicate keys). Any other failure of
  * any row is thrown: only "already there" counts as success.
  */
-async function insertUnordered(docs: Omit<EventDocument, '_id'>[]): Promise<number> {
-  if (docs.length === 0) return 0;
+async function insertUnordered(docs: Omit<EventDocument, '_id'>[]): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
   try {
     await EventModel.insertMany(docs, { ordered: false, lean: true });
-    return 0;
+    return new Set();
   } catch (error) {
     const failure = error as { writeErrors?: unknown; writeConcernError?: unknown };
     if (failure.writeErrors === undefined || failure.writeConcernError) throw error;
     const writeErrors = [failure.writeErrors].flat() as { code?: number; index?: number }[];
     if (writeErrors.length === 0 || !writeErrors.every((writeError) => writeError.code === 11000)) throw error;
-    return new Set(writeErrors.map((writeError) => writeError.index)).size;
+    return new Set(writeErrors.map((writeError) => writeError.index ?? -1));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Subscribers
+
+/** An event as stored, handed to subscribers once, right after it was stored (never for a duplicate). */
+export interface StoredEvent {
+  organisationId: string;
+  customerId: string;
+  type: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+  source: EventSource;
+  sourceEventId: string;
+  actor: string | null;
+}
+
+/**
+ * A domain that reacts to events (campaign counters, dynamic tags …) subscribes here. Subscribers run in the
+ * process that stored the event, after the store, one after another; a subscriber's failure is logged and does
+ * not fail the caller (the event is stored either way), so what must not be lost needs its own repair pass.
+ */
+export interface EventSubscriber {
+  name: string;
+  handle(event: StoredEvent): Promise<void>;
+}
+
+const subscribers = new Map<string, EventSubscriber>();
+let subscriberErrorLogger: (error: unknown, subscriber: string, event: StoredEvent) => void = (error, name) =>
+  console.error(`event subscriber ${name} failed`, error);
+
+export function subscribeToEvents(subscriber: EventSubscriber): void {
+  subscribers.set(subscriber.name, subscriber);
+}
+
+export function setEventSubscriberErrorLogger(log: typeof subscriberErrorLogger): void {
+  subscriberErrorLogger = log;
+}
+
+async function notifySubscribers(events: StoredEvent[]): Promise<void> {
+  for (const event of events) {
+    for (const subscriber of subscribers.values()) {
+      try {
+        await subscriber.handle(event);
+      } catch (error) {
+        subscriberErrorLogger(error, subscriber.name, event);
+      }
+    }
+  }
+}
+
+const toStoredEvent = (doc: Omit<EventDocument, '_id'>): StoredEvent => ({
+  organisationId: String(doc.organisationId),
+  customerId: String(doc.customerId),
+  type: doc.type,
+  occurredAt: doc.occurredAt,
+  properties: (doc.properties ?? {}) as Record<string, unknown>,
+  source: doc.source as EventSource,
+  sourceEventId: doc.sourceEventId,
+  actor: (doc.actor as string | undefined) ?? null,
+});
 
 /**
  * Stores a batch of mini-program events for the signed-in customer: each event is checked on its own, the good
@@ -159,7 +219,8 @@ export async function ingestClientEvents(input: {
   });
 
   const alreadyStored = await insertUnordered(docs);
-  return { accepted: docs.length - alreadyStored, duplicates: repeated + alreadyStored, rejected };
+  await notifySubscribers(docs.filter((_, index) => !alreadyStored.has(index)).map(toStoredEvent));
+  return { accepted: docs.length - alreadyStored.size, duplicates: repeated + alreadyStored.size, rejected };
 }
 
 export interface RecordEventInput {
@@ -202,23 +263,25 @@ export async function recordEvent(input: RecordEventInput): Promise<{ stored: bo
   }
   const occurredAt = input.occurredAt ?? new Date();
   if (Number.isNaN(occurredAt.getTime())) throw new Error('recordEvent: occurredAt is not a valid date');
+  const doc = {
+    organisationId: oid(input.organisationId),
+    customerId: oid(input.customerId),
+    type: input.type,
+    occurredAt,
+    receivedAt: new Date(),
+    source: input.source,
+    sourceEventId: input.sourceEventId,
+    properties: parsed.data,
+    ...(input.actor && { actor: input.actor }),
+  };
   try {
-    await EventModel.create({
-      organisationId: oid(input.organisationId),
-      customerId: oid(input.customerId),
-      type: input.type,
-      occurredAt,
-      receivedAt: new Date(),
-      source: input.source,
-      sourceEventId: input.sourceEventId,
-      properties: parsed.data,
-      ...(input.actor && { actor: input.actor }),
-    });
-    return { stored: true };
+    await EventModel.create(doc);
   } catch (error) {
     if (isDuplicateKey(error)) return { stored: false };
     throw error;
   }
+  await notifySubscribers([toStoredEvent(doc)]);
+  return { stored: true };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
