@@ -58,8 +58,34 @@ export const serverEventCatalogue = {
     paymentId: z.string().max(64).optional(),
     amountFen: z.number().int().optional(),
   }),
-  'coupon.claimed': z.looseObject({ couponId: z.string().max(64).optional() }),
-  'coupon.redeemed': z.looseObject({ couponId: z.string().max(64).optional() }),
+  'coupon.claimed': z.looseObject({
+    couponId: z.string().max(64).optional(),
+    templateId: z.string().max(64).optional(),
+    campaignId: z.string().max(64).nullable().optional(),
+  }),
+  'coupon.redeemed': z.looseObject({
+    couponId: z.string().max(64).optional(),
+    templateId: z.string().max(64).optional(),
+    campaignId: z.string().max(64).nullable().optional(),
+    clinicId: z.string().max(64).optional(),
+  }),
+  'coupon.redemption_undone': z.looseObject({ couponId: z.string().max(64).optional() }),
+  'coupon.expired': z.looseObject({ couponId: z.string().max(64).optional() }),
+  'coupon.revoked': z.looseObject({ couponId: z.string().max(64).optional(), reason: z.string().max(200).optional() }),
+  /** Fires COUPON_EXPIRING_DAYS before a claimed coupon expires (journeys use it). */
+  'coupon.expiring': z.looseObject({
+    couponId: z.string().max(64).optional(),
+    expiresAt: z.string().max(40).optional(),
+  }),
+  'campaign.scanned': z.looseObject({
+    campaignId: z.string().max(64).optional(),
+    channelId: z.string().max(64).optional(),
+    via: z.string().max(32).optional(),
+  }),
+  'campaign.attributed': z.looseObject({
+    campaignId: z.string().max(64).optional(),
+    touch: z.enum(['first', 'last']).optional(),
+  }),
   'tag.added': z.looseObject({ tagId: z.string().max(64).optional() }),
   'tag.removed': z.looseObject({ tagId: z.string().max(64).optional() }),
   'task.completed': z.looseObject({ taskId: z.string().max(64).optional() }),

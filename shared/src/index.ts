@@ -11,3 +11,5 @@ export * from './events';
 export * from './profile';
 export * from './payments';
 export * from './appointments';
+export * from './coupons';
+export * from './campaigns';
