@@ -56,6 +56,20 @@ const EnvSchema = z.object({
   WECOM_AGENTID: optionalString,
   WECOM_SECRET: optionalString,
   WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  /** The callback URL's Token (WeCom admin console, app → receive messages): 1–32 letters or digits. */
+  WECOM_CALLBACK_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits')
+      .optional(),
+  ),
+  /** The callback URL's EncodingAESKey: exactly 43 letters or digits. */
+  WECOM_CALLBACK_AES_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey (letters and digits)')
+      .optional(),
+  ),
   /** Seed the demo organisation on start when the database is empty (default: on, except in production). */
   DEMO_SEED: z.enum(['true', 'false']).optional(),
   /** The privacy policy version customers must have accepted; a new value makes the mini-program ask again. */
@@ -127,6 +141,9 @@ export const SANDBOX = {
   wecomCorpId: 'wwsandbox0000corp',
   wecomAgentId: '1000002',
   wecomSecret: 'sandbox-wecom-agent-secret',
+  /** Public and for the sandbox (and development) only: the emulated WeCom signs its callbacks with them. */
+  wecomCallbackToken: 'careloopSandboxCallbackToken',
+  wecomCallbackAesKey: 'careloopSandboxWecomCallbackEncodingAESKey0',
   reminderTemplateId: 'tmplSandboxAppointmentReminder',
   payMchId: '1900000109',
   /** Public and for the sandbox only (its RSA keys are generated once per database, see PayConfig.keys). */
@@ -189,7 +206,14 @@ export interface Config {
     miniprogramState: 'formal' | 'trial' | 'developer';
     reminderHoursBefore: number;
   };
-  wecom: { corpId: string; agentId: string; secret: string; apiBase: string };
+  wecom: {
+    corpId: string;
+    agentId: string;
+    secret: string;
+    apiBase: string;
+    /** Verifies and decrypts WeCom's callbacks (and the sandbox signs its callbacks with it). */
+    callback: { token: string; aesKey: string };
+  };
   demoSeed: boolean;
   pay: PayConfig;
   privacy: {
@@ -243,6 +267,21 @@ export function loadConfig(env: Env = process.env): Config {
       );
     }
   }
+  if (Boolean(e.WECOM_CALLBACK_TOKEN) !== Boolean(e.WECOM_CALLBACK_AES_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration: set both WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY, or neither',
+    );
+  }
+  if (e.CARELOOP_ENV === 'production' && !sandbox && !e.WECOM_CALLBACK_TOKEN) {
+    throw new ConfigError(
+      'Invalid configuration: WECOM_CALLBACK_TOKEN and WECOM_CALLBACK_AES_KEY are required in production',
+    );
+  }
+  // Outside production the public sandbox values stand in, so callbacks work without setting them.
+  const wecomCallback = {
+    token: e.WECOM_CALLBACK_TOKEN ?? SANDBOX.wecomCallbackToken,
+    aesKey: e.WECOM_CALLBACK_AES_KEY ?? SANDBOX.wecomCallbackAesKey,
+  };
   if (e.PHONE_ENCRYPTION_KEY && e.PHONE_LOOKUP_KEY && e.PHONE_ENCRYPTION_KEY.equals(e.PHONE_LOOKUP_KEY)) {
     throw new ConfigError('Invalid configuration: PHONE_LOOKUP_KEY must differ from PHONE_ENCRYPTION_KEY');
   }
@@ -281,12 +320,14 @@ export function loadConfig(env: Env = process.env): Config {
           agentId: SANDBOX.wecomAgentId,
           secret: SANDBOX.wecomSecret,
           apiBase: `${sandboxBase}/wecom`,
+          callback: wecomCallback,
         }
       : {
           corpId: e.WECOM_CORPID!,
           agentId: e.WECOM_AGENTID!,
           secret: e.WECOM_SECRET!,
           apiBase: e.WECOM_API_BASE.replace(/\/$/, ''),
+          callback: wecomCallback,
         },
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : e.CARELOOP_ENV !== 'production',
     pay,
@@ -308,7 +349,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     auth: { ...config.auth, jwtSecret: '[redacted]' },
     wechat: { ...config.wechat, secret: '[redacted]' },
-    wecom: { ...config.wecom, secret: '[redacted]' },
+    wecom: { ...config.wecom, secret: '[redacted]', callback: { token: '[redacted]', aesKey: '[redacted]' } },
     pay: {
       ...config.pay,
       apiV3Key: '[redacted]',

@@ -27,6 +27,16 @@ import { sandboxControlRoutes, sandboxPlatformRouter } from './platform/sandbox/
 import { sandboxPayControlRoutes, sandboxPayRouter } from './platform/sandbox/payRoutes';
 import { paymentRoutes } from './payments/routes';
 import { payNotifyOpenApiPaths, payNotifyRouter } from './payments/notify';
+import { contentRoutes } from './content/routes';
+import { wecomCallbackOpenApiPaths, wecomCallbackRouter } from './platform/wecom/callbacks';
+import { wecomCallbackHandlers } from './wecomCallbackHandlers';
+import { sandboxUploadRouter } from './platform/sandbox/wecomRoutes';
+import { couponRoutes } from './coupons/routes';
+import { campaignRoutes } from './campaigns/routes';
+import { meetingRoutes } from './meetings/routes';
+import { journeyRoutes } from './journeys/routes';
+import { sandboxSmsControlRoutes } from './platform/sms/routes';
+import { taskRoutes } from './tasks/routes';
 
 export interface StaticApps {
   /** The mini-program's H5 build, served at /m/. */
@@ -57,7 +67,11 @@ function systemRoutes(getRoutes: () => RouteDefinition[]) {
       access: 'public',
       response: z.record(z.string(), z.unknown()),
       handler: async () =>
-        openApiDocument(getRoutes(), { title: 'CareLoop API', version: '0.1.0' }, payNotifyOpenApiPaths),
+        openApiDocument(
+          getRoutes(),
+          { title: 'CareLoop API', version: '0.1.0' },
+          { ...payNotifyOpenApiPaths, ...wecomCallbackOpenApiPaths },
+        ),
     }),
   ];
 }
@@ -78,6 +92,13 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
     ...(deps.config.sandbox ? sandboxControlRoutes(deps.config) : []),
     ...paymentRoutes(),
     ...(deps.config.pay.sandbox ? sandboxPayControlRoutes(deps.config) : []),
+    ...contentRoutes(deps),
+    ...couponRoutes(),
+    ...campaignRoutes(deps),
+    ...meetingRoutes(deps),
+    ...journeyRoutes(),
+    ...(deps.config.sandbox ? sandboxSmsControlRoutes() : []),
+    ...taskRoutes(deps),
   ];
   const documented: RouteDefinition[] = [...systemRoutes(() => documented), ...routes];
   return documented;
@@ -113,6 +134,9 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
     }),
   );
   app.use(methodOverride());
+  // WeCom posts XML to its callback URL and media uploads are multipart: these read their own bodies.
+  app.use(wecomCallbackRouter(deps, wecomCallbackHandlers).routes());
+  if (config.sandbox) app.use(sandboxUploadRouter(config).routes());
   app.use((ctx, next) =>
     ctx.path.startsWith('/api/') || ctx.path.startsWith('/sandbox/')
       ? jsonBody(config.bodyLimitBytes)(ctx, next)

@@ -26,6 +26,20 @@ import { configuredPayKeys } from './platform/pay/keys';
 import { sandboxPayKeys } from './platform/sandbox/payKeys';
 import { reconcilePayments, registerPaymentsRuntime } from './payments/service';
 import { setEventSubscriberErrorLogger } from './events/service';
+import { sweepDueTags } from './tags/sweep';
+import { resumeRecomputes } from './tags/recompute';
+import { repairBookingsAfterReading } from './content/results';
+import { processDueWecomCallbacks } from './platform/wecom/callbacks';
+import { wecomCallbackHandlers } from './wecomCallbackHandlers';
+import { expireCoupons, recordExpiringCoupons, repairCoupons } from './coupons/service';
+import { maintainCampaignCodes } from './campaigns/service';
+import { sendDueMeetingReminders } from './meetings/reminders';
+import { settleStaleRegistrations } from './meetings/registrations';
+import { finishEndedMeetings } from './meetings/workflow';
+import { repairTaskEvents } from './tasks/service';
+import { resumeUnfinishedHandovers } from './tasks/handover';
+import { runJourneyEngine } from './journeys/engine';
+import { registerJourneyRuntime } from './journeys/runtime';
 
 export interface RunningBff {
   config: Config;
@@ -84,6 +98,7 @@ export async function startBff(options: {
   const port = await listen(server, initial.port, initial.host);
   const config = initial.port === port ? initial : loadConfig({ ...options.env, PORT: String(port) });
   const deps = createDeps(config);
+  registerJourneyRuntime(deps);
   try {
     await connectDatabase(options.mongodbUri);
     // Work a crash left half-done is finished before serving: merges, then erasures.
@@ -121,6 +136,38 @@ export async function startBff(options: {
       },
       // Lost payment notifications, unfinished onPaid / refunds, expired unpaid orders.
       { name: 'payment-reconciliation', intervalMs: 60_000, run: () => reconcilePayments() },
+      // Content results: bookings after reading whose event subscriber call was lost.
+      { name: 'content-booking-repair', intervalMs: 30 * 60_000, run: () => repairBookingsAfterReading() },
+      // WeCom callbacks the fast path did not finish (crash, handler failure: retried with backoff).
+      {
+        name: 'wecom-callback-sweep',
+        intervalMs: 60_000,
+        run: () => processDueWecomCallbacks(deps, wecomCallbackHandlers),
+      },
+      // Coupons: expiry and the expiring reminder (idempotent), and claims or events a crash left half-done.
+      {
+        name: 'coupon-expiry',
+        intervalMs: 5 * 60_000,
+        run: async () => ({ expired: await expireCoupons(), expiring: await recordExpiringCoupons() }),
+      },
+      { name: 'coupon-repair', intervalMs: 5 * 60_000, run: () => repairCoupons() },
+      // Campaign codes still missing (seeded, crashed, failed a while ago); contact-me codes of ended campaigns.
+      { name: 'campaign-codes', intervalMs: 60_000, run: () => maintainCampaignCodes(deps) },
+      // Meetings: reminders before the start, sign-ups a crash left unsettled, meetings whose check-in closed.
+      { name: 'meeting-reminders', intervalMs: 5 * 60_000, run: () => sendDueMeetingReminders(deps) },
+      {
+        name: 'meeting-upkeep',
+        intervalMs: 5 * 60_000,
+        run: async () => ({ settled: await settleStaleRegistrations(), finished: await finishEndedMeetings() }),
+      },
+      // Tasks: transition events a crash left unrecorded; staff handovers waiting on WeCom's takeovers.
+      { name: 'task-event-repair', intervalMs: 5 * 60_000, run: () => repairTaskEvents() },
+      { name: 'task-handovers', intervalMs: 5 * 60_000, run: () => resumeUnfinishedHandovers(deps.wecom) },
+      // Dynamic tags: results that time alone changes (due nextCheckAt), and recomputes a restart interrupted.
+      { name: 'tag-sweep', intervalMs: 60_000, run: () => sweepDueTags() },
+      { name: 'tag-recompute-resume', intervalMs: 60_000, run: () => resumeRecomputes() },
+      // Journeys: schedule runs, key dates and due steps (each step once, across instances: see journeys/engine.ts).
+      { name: 'journeys', intervalMs: 60_000, run: () => runJourneyEngine() },
     ],
     deps.logger,
   );

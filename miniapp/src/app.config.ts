@@ -9,6 +9,25 @@ export default defineAppConfig({
   subPackages: [
     // Booking, paying the deposit, and one appointment's details (cancel, reschedule, check-in QR).
     { root: 'subpackages/booking', pages: ['pages/book/index', 'pages/detail/index'] },
+    // A campaign's landing page: its mini-program code opens exactly `subpackages/campaign/index`
+    // (CAMPAIGN_LANDING_PAGE in shared/src/campaigns.ts).
+    { root: 'subpackages/campaign', pages: ['index'] },
+    // One of my coupons: its QR to show at the clinic.
+    { root: 'subpackages/coupons', pages: ['pages/detail/index'] },
+    // One article or video, at exactly the path shares open (CONTENT_DETAIL_PAGE in shared/src/content.ts).
+    { root: 'subpackages/content', pages: ['pages/detail/index'] },
+    // Meetings: list, detail (reminders open it), my meetings, check-in (the venue code opens exactly
+    // `pages/checkin/index`, MEETING_PAGES in shared/src/meetings.ts) and the post-meeting survey.
+    {
+      root: 'subpackages/meetings',
+      pages: [
+        'pages/list/index',
+        'pages/detail/index',
+        'pages/mine/index',
+        'pages/checkin/index',
+        'pages/survey/index',
+      ],
+    },
   ],
   window: {
     navigationBarTitleText: 'CareLoop',

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ObjectId } from './common';
+import { ContentCategory } from './content';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** An id of a record in another domain (content, campaign …), as the mini-program knows it. */
@@ -18,9 +19,18 @@ const PagePath = text(512);
 /** What the mini-program may send, and the properties of each (strict: unknown fields are rejected). */
 export const clientEventCatalogue = {
   'page.viewed': z.strictObject({ path: PagePath, title: text(200).optional(), referrer: PagePath.optional() }),
-  'content.opened': z.strictObject({ contentId: RecordId }),
+  /** `category` and `title` are filled by the server, which records reading (see shared/src/content.ts). */
+  'content.opened': z.strictObject({
+    contentId: RecordId,
+    category: ContentCategory.optional(),
+    title: text(200).optional(),
+  }),
   'content.dwell': z.strictObject({ contentId: RecordId, seconds: z.number().int().min(1).max(86_400) }),
-  'content.finished': z.strictObject({ contentId: RecordId }),
+  'content.finished': z.strictObject({
+    contentId: RecordId,
+    category: ContentCategory.optional(),
+    title: text(200).optional(),
+  }),
   'share.clicked': z.strictObject({
     target: z.enum(['friend', 'group', 'moments', 'poster', 'link']),
     path: PagePath.optional(),
@@ -28,6 +38,12 @@ export const clientEventCatalogue = {
   /** `scene`: the mini-program code's scene (at most 32 visible characters, WeChat's limit). */
   'qr.scanned': z.strictObject({ scene: z.string().regex(/^[\x21-\x7e]{1,32}$/, 'must be 1–32 visible characters') }),
 } as const;
+
+const meetingEventProperties = z.looseObject({
+  meetingId: z.string().max(64).optional(),
+  title: z.string().max(100).optional(),
+  registrationId: z.string().max(64).optional(),
+});
 
 /**
  * What the backend records about a customer. Properties are open objects (a domain may add fields) whose
@@ -88,9 +104,78 @@ export const serverEventCatalogue = {
   }),
   'tag.added': z.looseObject({ tagId: z.string().max(64).optional() }),
   'tag.removed': z.looseObject({ tagId: z.string().max(64).optional() }),
-  'task.completed': z.looseObject({ taskId: z.string().max(64).optional() }),
-  'meeting.signed_up': z.looseObject({ meetingId: z.string().max(64).optional() }),
-  'meeting.checked_in': z.looseObject({ meetingId: z.string().max(64).optional() }),
+  /** A follow-up task was completed (journeys branch on it): its outcome, and the journey step that created it. */
+  'task.completed': z.looseObject({
+    taskId: z.string().max(64).optional(),
+    outcome: z.enum(['reached', 'not_reached', 'rebooked', 'declined']).optional(),
+    taskType: z.string().max(32).optional(),
+    journeyId: z.string().max(64).optional(),
+    enrolmentId: z.string().max(64).optional(),
+    stepId: z.string().max(64).optional(),
+  }),
+  /** A follow-up task was created for the customer (by a journey step or a staff member). */
+  'task.created': z.looseObject({
+    taskId: z.string().max(64).optional(),
+    taskType: z.string().max(32).optional(),
+    assigneeStaffId: z.string().max(64).nullable().optional(),
+    journeyId: z.string().max(64).optional(),
+    stepId: z.string().max(64).optional(),
+  }),
+  /** A follow-up task moved to another staff member (by a manager, or a handover when someone leaves). */
+  'task.reassigned': z.looseObject({
+    taskId: z.string().max(64).optional(),
+    fromStaffId: z.string().max(64).nullable().optional(),
+    toStaffId: z.string().max(64).optional(),
+    reason: z.enum(['manager', 'handover']).optional(),
+  }),
+  'task.cancelled': z.looseObject({ taskId: z.string().max(64).optional(), reason: z.string().max(200).optional() }),
+  /** Meeting events carry the meeting's id and title (as it was then), and the registration's id. */
+  'meeting.signed_up': meetingEventProperties,
+  'meeting.checked_in': meetingEventProperties.extend({ via: z.enum(['self', 'staff']).optional() }),
+  'meeting.invited': meetingEventProperties,
+  'meeting.waitlisted': meetingEventProperties.extend({ position: z.number().int().optional() }),
+  /** A waitlisted registration got a place when someone cancelled (or places were added). */
+  'meeting.promoted': meetingEventProperties,
+  'meeting.cancelled_signup': meetingEventProperties.extend({ wasWaitlisted: z.boolean().optional() }),
+  'meeting.survey_answered': meetingEventProperties,
+  /** A staff member's note on a customer (the sidebar); keyword tags read its text. */
+  'note.added': z.looseObject({ noteId: z.string().max(64).optional(), text: z.string().max(1000).optional() }),
+  /** On the referrer's profile: a new customer they referred joined (recorded by the channel that knows it). */
+  'referral.converted': z.looseObject({
+    referredCustomerId: z.string().max(64).optional(),
+    campaignId: z.string().max(64).optional(),
+  }),
+  /** The customer shared content (mini-program share); `target` as in share.clicked. */
+  'content.shared': z.looseObject({
+    contentId: z.string().max(64).optional(),
+    category: z.string().max(32).optional(),
+    title: z.string().max(200).optional(),
+    target: z.string().max(32).optional(),
+  }),
+  /** A staff member (the event's actor) sent content into a chat with the customer. */
+  'content.sent': z.looseObject({
+    contentId: z.string().max(64).optional(),
+    category: z.string().max(32).optional(),
+    title: z.string().max(200).optional(),
+  }),
+  /** The customer entered a journey (marketing automation / SOP). */
+  'journey.entered': z.looseObject({
+    journeyId: z.string().max(64).optional(),
+    name: z.string().max(100).optional(),
+    version: z.number().int().optional(),
+  }),
+  /** The customer left a journey: `reason` completed, exit_step, event:<type>, manual, archived, merged. */
+  'journey.exited': z.looseObject({
+    journeyId: z.string().max(64).optional(),
+    name: z.string().max(100).optional(),
+    reason: z.string().max(100).optional(),
+  }),
+  /** A journey sent the customer a message (`channel`: subscribe_message or sms). */
+  'journey.message_sent': z.looseObject({
+    journeyId: z.string().max(64).optional(),
+    stepId: z.string().max(64).optional(),
+    channel: z.string().max(32).optional(),
+  }),
 } as const;
 
 export type ClientEventType = keyof typeof clientEventCatalogue;

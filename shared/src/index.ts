@@ -13,3 +13,8 @@ export * from './payments';
 export * from './appointments';
 export * from './coupons';
 export * from './campaigns';
+export * from './tags';
+export * from './content';
+export * from './meetings';
+export * from './journeys';
+export * from './tasks';

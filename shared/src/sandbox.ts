@@ -30,8 +30,14 @@ export const SandboxAddExternalContactRequest = z.strictObject({
   unionid: z.string().min(1).max(64).optional(),
   /** The contact-me code's state, when added through one. */
   state: z.string().max(30).optional(),
+  /** How many times the add_external_contact callback is delivered (as WeCom's retries would): default 1. */
+  deliveries: z.number().int().min(1).max(5).optional(),
 });
-export const SandboxExternalContact = z.object({ externalUserId: z.string() });
+export const SandboxExternalContact = z.object({
+  externalUserId: z.string(),
+  /** The callback the emulator sends about it (see /sandbox/control/wecom/callbacks); null if the member had them. */
+  callbackId: z.string().nullable().optional(),
+});
 
 export const SandboxSubscribeRequest = z.strictObject({
   openid: z.string().min(1).max(64),
@@ -43,3 +49,76 @@ export const SandboxSubscribeMessage = z.object({
   data: z.record(z.string(), z.object({ value: z.string() })),
   sentAt: z.iso.datetime(),
 });
+
+/** A customer scans a contact-me code: becomes the contact of one of its members, with the code's state. */
+export const SandboxContactWayScanRequest = z.strictObject({
+  name: z.string().min(1).max(40),
+  unionid: z.string().min(1).max(64).optional(),
+  /** Which of the code's members they add (default: the first). */
+  userid: z.string().min(1).max(64).optional(),
+  deliveries: z.number().int().min(1).max(5).optional(),
+});
+export const SandboxContactWayScan = z.object({
+  externalUserId: z.string(),
+  userid: z.string(),
+  callbackId: z.string().nullable(),
+});
+
+/** Whether a member has a welcome message set in the admin console (then callbacks carry no WelcomeCode). */
+export const SandboxConsoleWelcomeRequest = z.strictObject({ enabled: z.boolean() });
+
+export const SandboxExternalUserQuery = z.strictObject({ externalUserId: z.string().min(1).max(64).optional() });
+
+export const SandboxWelcomeMessage = z.object({
+  welcomeCode: z.string(),
+  userid: z.string(),
+  externalUserId: z.string(),
+  text: z.string().nullable(),
+  attachments: z.array(z.record(z.string(), z.unknown())),
+  sentAt: z.iso.datetime(),
+});
+
+/** A callback the emulated WeCom sent to CareLoop, with every attempt and the answer it got. */
+export const SandboxCallbackDelivery = z.object({
+  id: z.string(),
+  changeType: z.string(),
+  userid: z.string(),
+  externalUserId: z.string(),
+  state: z.string().nullable(),
+  welcomeCode: z.string().nullable(),
+  copies: z.number().int(),
+  /** Every copy got `success` or gave up after its retries. */
+  finished: z.boolean(),
+  attempts: z.array(
+    z.object({
+      copy: z.number().int(),
+      attempt: z.number().int(),
+      status: z.number().int().nullable(),
+      answer: z.string(),
+      ok: z.boolean(),
+      at: z.iso.datetime(),
+    }),
+  ),
+});
+
+/** Makes a welcome code older than it is, so its 20 seconds can run out in a test. */
+export const SandboxAgeWelcomeCodeRequest = z.strictObject({ seconds: z.number().int().min(1).max(86_400) });
+
+/** A takeover of an external contact the emulated WeCom started (transfer_customer or resigned/transfer_customer). */
+export const SandboxCustomerTransfer = z.object({
+  kind: z.enum(['onjob', 'resigned']),
+  handoverUserId: z.string(),
+  takeoverUserId: z.string(),
+  externalUserId: z.string(),
+  /** As transfer_result says: 1 taken over, 2 waiting, 3 refused by the customer, 4 successor's limit, 5 no record. */
+  status: z.number().int(),
+  /** When it was (or, waiting, will be) taken over. */
+  takeoverAt: z.iso.datetime().nullable(),
+  /** The transfer_success_msg sent with it (在职继承 only). */
+  successMessage: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+/** The customer refuses the takeover of this contact that is waiting. */
+export const SandboxRefuseTransferRequest = z.strictObject({ externalUserId: z.string().min(1).max(64) });
+/** Every waiting takeover's 24 hours pass now: each is taken over. */
+export const SandboxCompletedTransfers = z.object({ completed: z.number().int() });

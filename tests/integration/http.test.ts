@@ -106,6 +106,9 @@ describe('system routes', () => {
       // WeChat Pay's notifications answer in its own format, so they are plain routes documented by hand.
       'post /api/pay/notify',
       'post /api/pay/refund-notify',
+      // So do WeCom's callbacks (text/plain answers, XML bodies).
+      'get /api/wecom/callback',
+      'post /api/wecom/callback',
     ];
     expect(documented.sort()).toEqual(declared.sort());
     expect(documented).toContain('post /api/mp/auth/login');

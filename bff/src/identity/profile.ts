@@ -9,7 +9,7 @@ import { getClinicDetails } from '../organisations/service';
 import { getActiveStaff, staffNamesById, staffNamesByWecomUserId } from '../staff/service';
 import { CustomerModel } from './model';
 import { mergeHistory, resolveCustomerId } from './merge';
-import { getCustomer, listIdentities } from './service';
+import { customerChanged, getCustomer, listIdentities } from './service';
 import { openDuplicates, setTypedPhone } from './phone';
 import { followersOf } from './wecomContacts';
 
@@ -133,6 +133,7 @@ export async function updateCustomerBaseData(
   }
   if (Object.keys(set).length) await CustomerModel.updateOne({ _id: id, organisationId }, { $set: set });
   if (changes.phone !== undefined) await setTypedPhone(config, organisationId, id, changes.phone, 'typed_by_staff');
+  if (Object.keys(set).length) await customerChanged(organisationId, id);
   return [...Object.keys(changes)];
 }
 
@@ -171,4 +172,5 @@ export async function decideHcpVerification(
           },
         },
   );
+  await customerChanged(organisationId, id);
 }

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { CustomerKind, CustomerProfile } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { upsertWithRetry } from '../db/retry';
-import { CustomerModel, IdentityModel } from './model';
+import { CustomerModel, IdentityModel, WecomFollowModel } from './model';
 import { mergeCustomers, resolveCustomerId, type MergeEvidence } from './merge';
 import { recordEvent } from '../events/service';
 
@@ -26,6 +26,28 @@ function toProfile(doc: CustomerDoc): CustomerProfile {
     phone: doc.phone?.masked ? { masked: doc.phone.masked, verified: doc.phone.verified } : null,
     createdAt: doc.createdAt.toISOString(),
   };
+}
+
+/**
+ * Listeners to changes of a customer's base data (kind, gender, birthday, clinic, owner, HCP fields), e.g. the tag
+ * engine, whose rules read them. Called after the change is stored; a listener's failure is reported and never
+ * fails the change.
+ */
+type CustomerChangeListener = (organisationId: string, customerId: string) => Promise<void>;
+const customerChangeListeners = new Map<string, CustomerChangeListener>();
+
+export function onCustomerChanged(name: string, listener: CustomerChangeListener): void {
+  customerChangeListeners.set(name, listener);
+}
+
+export async function customerChanged(organisationId: string, customerId: string): Promise<void> {
+  for (const [name, listener] of customerChangeListeners) {
+    try {
+      await listener(organisationId, customerId);
+    } catch (error) {
+      console.error(`customer change listener ${name} failed`, error);
+    }
+  }
 }
 
 /** Values that must never link anyone: empty, placeholder and all-zero ids. */
@@ -212,6 +234,7 @@ export async function createCustomer(input: {
 }): Promise<CustomerProfile> {
   const doc = await CustomerModel.create({ organisationId: input.organisationId, kind: input.kind, name: input.name });
   let customerId = String(doc._id);
+  await customerChanged(input.organisationId, customerId);
   for (const identity of input.identities) {
     customerId = await attachIdentity(input.organisationId, customerId, identity, {
       rule: 'staff_confirmed',
@@ -250,4 +273,109 @@ export async function fillMissingName(organisationId: string, customerId: string
 export async function customerNames(organisationId: string, customerIds: string[]) {
   const docs = await CustomerModel.find({ organisationId, _id: { $in: customerIds } }, { name: 1 }).lean();
   return new Map(docs.map((doc) => [String(doc._id), doc.name ?? null]));
+}
+
+/** Whether the customer is an HCP an admin recorded as verified (coupons and content restricted to HCPs). */
+export async function isVerifiedHcp(organisationId: string, customerId: string): Promise<boolean> {
+  const doc = await CustomerModel.findOne(
+    { _id: await resolveCustomerId(organisationId, customerId), organisationId },
+    { kind: 1, hcp: 1 },
+  ).lean();
+  return doc?.kind === 'hcp' && doc.hcp?.verification === 'verified';
+}
+
+/** Name, kind, masked phone and HCP details of customers by id (meeting attendee lists and exports). */
+export async function customerSummaries(organisationId: string, customerIds: string[]) {
+  const docs = await CustomerModel.find(
+    { organisationId, _id: { $in: customerIds } },
+    { name: 1, kind: 1, phone: 1, hcp: 1 },
+  ).lean();
+  return new Map(
+    docs.map((doc) => [
+      String(doc._id),
+      {
+        name: doc.name ?? null,
+        kind: doc.kind as CustomerKind,
+        phone: doc.phone?.masked ?? null,
+        hcp: doc.hcp
+          ? {
+              hospital: doc.hcp.hospital ?? null,
+              department: doc.hcp.department ?? null,
+              title: doc.hcp.title ?? null,
+              verification: doc.hcp.verification as 'unverified' | 'verified' | 'rejected',
+            }
+          : null,
+      },
+    ]),
+  );
+}
+
+/**
+ * Who is responsible for a customer (follow-up tasks' default assignee): the owner staff member, the clinic, and the
+ * WeCom member (userid) who most recently added them. A merged-away id answers for its survivor.
+ */
+export async function customerResponsibility(
+  organisationId: string,
+  customerId: string,
+): Promise<{
+  customerId: string;
+  ownerStaffId: string | null;
+  clinicId: string | null;
+  latestFollowerWecomUserId: string | null;
+}> {
+  const id = await resolveCustomerId(organisationId, customerId);
+  const doc = await CustomerModel.findOne({ _id: id, organisationId }, { ownerStaffId: 1, clinicId: 1 }).lean();
+  if (!doc) throw notFound('Customer');
+  const contacts = await IdentityModel.find(
+    { organisationId, customerId: id, kind: 'wecom_external_userid' },
+    { value: 1 },
+  ).lean();
+  const latest = contacts.length
+    ? await WecomFollowModel.findOne({ organisationId, externalUserId: { $in: contacts.map((c) => c.value) } })
+        .sort({ addedAt: -1, _id: -1 })
+        .lean()
+    : null;
+  return {
+    customerId: id,
+    ownerStaffId: doc.ownerStaffId ? String(doc.ownerStaffId) : null,
+    clinicId: doc.clinicId ? String(doc.clinicId) : null,
+    latestFollowerWecomUserId: latest?.staffUserId ?? null,
+  };
+}
+
+/**
+ * Makes `toStaffId` the owner of every customer `fromStaffId` owns (a staff handover); returns how many moved.
+ * Idempotent: each customer moves with a conditional update, so a rerun moves only what is left.
+ */
+export async function transferOwnership(
+  organisationId: string,
+  fromStaffId: string,
+  toStaffId: string,
+): Promise<number> {
+  const from = new Types.ObjectId(fromStaffId);
+  let moved = 0;
+  for (;;) {
+    const docs = await CustomerModel.find({ organisationId, ownerStaffId: from }, { _id: 1 }).limit(500).lean();
+    if (docs.length === 0) return moved;
+    let movedNow = 0;
+    for (const doc of docs) {
+      const result = await CustomerModel.updateOne(
+        { _id: doc._id, organisationId, ownerStaffId: from },
+        { $set: { ownerStaffId: new Types.ObjectId(toStaffId) } },
+      );
+      if (result.modifiedCount !== 1) continue;
+      movedNow += 1;
+      await customerChanged(organisationId, String(doc._id));
+    }
+    moved += movedNow;
+    if (movedNow === 0) return moved;
+  }
+}
+
+/** The external contacts (external_userid) a WeCom member has, as last synced from WeCom. */
+export async function wecomContactsOfStaff(organisationId: string, staffUserId: string): Promise<string[]> {
+  const docs = await WecomFollowModel.find({ organisationId, staffUserId }, { externalUserId: 1 })
+    .sort({ externalUserId: 1 })
+    .lean();
+  return docs.map((doc) => doc.externalUserId);
 }

@@ -4,8 +4,11 @@
  * sidebar meets a contact it does not know yet.
  */
 import type { ExternalContact, WecomClient } from '../platform/wecom/client';
-import { notFound } from '../http/errors';
+import type { WecomCallbackHandler } from '../platform/wecom/callbacks';
+import { AppError, notFound } from '../http/errors';
 import { ignoringDuplicateKeys } from '../db/retry';
+import { recordEvent } from '../events/service';
+import { findOrganisationByPlatform } from '../organisations/service';
 import { WecomFollowModel } from './model';
 import { fillMissingName, findCustomerByExternalUserId, linkIdentities, type IdentityRef } from './service';
 
@@ -101,3 +104,69 @@ export async function linkWecomContactOfUnionid(
   await recordExternalContact(organisationId, wecom.corpId, { ...contact, unionid: contact.unionid ?? person.unionid });
   return true;
 }
+
+/** A staff member no longer has this external contact (they deleted the customer, or the customer deleted them). */
+export async function removeWecomFollow(organisationId: string, externalUserId: string, staffUserId: string) {
+  const result = await WecomFollowModel.deleteOne({ organisationId, externalUserId, staffUserId });
+  return result.deletedCount === 1;
+}
+
+const ADDED = new Set(['add_external_contact', 'add_half_external_contact']);
+const REMOVED = new Set(['del_external_contact', 'del_follow_user']);
+
+/**
+ * The identity domain's part of WeCom's change_external_contact callbacks (first in wecomCallbackHandlers, so later
+ * handlers find the customer linked). Added (or edited): the contact is fetched from WeCom and linked to OneID;
+ * an addition also goes on the timeline as `wecom.contact_added` (staffId = the member's WeCom userid, state = the
+ * contact-me code's state). Removed: the follow is dropped and `wecom.contact_removed` recorded. Idempotent: the
+ * events are keyed by the queue item.
+ */
+export const identityWecomCallbackHandler: WecomCallbackHandler = {
+  name: 'identity',
+  async handle(event, { wecom }) {
+    if (event.event !== 'change_external_contact' || !event.externalUserId || !event.changeType) return;
+    const organisation = await findOrganisationByPlatform({ wecomCorpId: wecom.corpId });
+    const sourceEventId = `wecom-callback:${event.id}`;
+
+    if (ADDED.has(event.changeType) || event.changeType === 'edit_external_contact') {
+      const contact = await wecom.externalContact(event.externalUserId);
+      // Deleted again since: the del_* callback that follows says so.
+      if (!contact) return;
+      const customerId = await recordExternalContact(organisation.id, wecom.corpId, contact);
+      if (!ADDED.has(event.changeType)) return;
+      await recordEvent({
+        organisationId: organisation.id,
+        customerId,
+        type: 'wecom.contact_added',
+        occurredAt: event.createdAt,
+        properties: {
+          ...(event.userId && { staffId: event.userId }),
+          ...(event.state && { state: event.state }),
+        },
+        source: 'wecom',
+        sourceEventId,
+      });
+      return;
+    }
+
+    if (REMOVED.has(event.changeType)) {
+      let customerId: string;
+      try {
+        customerId = (await findCustomerByExternalUserId(organisation.id, wecom.corpId, event.externalUserId)).id;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return; // never linked: nothing to undo
+        throw error;
+      }
+      if (event.userId) await removeWecomFollow(organisation.id, event.externalUserId, event.userId);
+      await recordEvent({
+        organisationId: organisation.id,
+        customerId,
+        type: 'wecom.contact_removed',
+        occurredAt: event.createdAt,
+        properties: { ...(event.userId && { staffId: event.userId }) },
+        source: 'wecom',
+        sourceEventId,
+      });
+    }
+  },
+};

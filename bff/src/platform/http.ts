@@ -2,14 +2,20 @@ import { AppError } from '../http/errors';
 
 const TIMEOUT_MS = 10_000;
 
-/** Calls a platform API that answers JSON; network failures and non-JSON answers become UPSTREAM_ERROR. */
-export async function fetchJson<T>(url: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
-  let response: Response;
+export interface PlatformRequest {
+  method?: 'GET' | 'POST';
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as multipart/form-data instead of `body` (media uploads). */
+  form?: FormData;
+}
+
+async function send(url: string, init: PlatformRequest): Promise<Response> {
   try {
-    response = await fetch(url, {
-      method: init.method ?? 'GET',
+    return await fetch(url, {
+      method: init.method ?? (init.body === undefined && !init.form ? 'GET' : 'POST'),
       headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
@@ -17,12 +23,39 @@ export async function fetchJson<T>(url: string, init: { method?: 'GET' | 'POST';
       cause: (error as Error).message,
     });
   }
+}
+
+/** Calls a platform API that answers JSON; network failures and non-JSON answers become UPSTREAM_ERROR. */
+export async function fetchJson<T>(url: string, init: PlatformRequest = {}): Promise<T> {
+  const response = await send(url, init);
   const text = await response.text();
   try {
     return JSON.parse(text) as T;
   } catch {
     throw new AppError('UPSTREAM_ERROR', `Platform API answered ${response.status} without JSON`);
   }
+}
+
+/**
+ * Calls a platform API that answers a file (an image) on success and JSON on failure, as wxacode.getUnlimited does:
+ * the content type tells which. Network failures and non-2xx answers become UPSTREAM_ERROR.
+ */
+export async function fetchBinary(
+  url: string,
+  init: PlatformRequest = {},
+): Promise<{ kind: 'json'; answer: PlatformAnswer } | { kind: 'file'; contentType: string; body: Buffer }> {
+  const response = await send(url, init);
+  const contentType = response.headers.get('content-type') ?? '';
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) throw new AppError('UPSTREAM_ERROR', `Platform API answered ${response.status}`);
+  if (/\b(json|text\/plain)\b/i.test(contentType) || body.subarray(0, 1).toString() === '{') {
+    try {
+      return { kind: 'json', answer: JSON.parse(body.toString('utf8')) as PlatformAnswer };
+    } catch {
+      throw new AppError('UPSTREAM_ERROR', `Platform API answered ${contentType || 'no content type'} without JSON`);
+    }
+  }
+  return { kind: 'file', contentType, body };
 }
 
 /** The answer shape shared by WeChat and WeCom APIs: errcode 0 (or absent) means success. */

@@ -1,7 +1,7 @@
-import { StaffProfile } from '@careloop/shared';
+import { StaffMemberList, StaffProfile } from '@careloop/shared';
 import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
-import { getActiveStaff, staffProfile } from './service';
+import { getActiveStaff, listStaffMemberSummaries, staffProfile } from './service';
 
 export function staffRoutes() {
   return [
@@ -13,6 +13,19 @@ export function staffRoutes() {
       access: ALL_STAFF,
       response: StaffProfile,
       handler: async ({ auth }) => staffProfile(await getActiveStaff(auth.organisationId, auth.id)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/staff/staff-members',
+      summary: 'The organisation’s active staff members (names, roles, clinics), for pickers',
+      tag: 'staff',
+      access: ALL_STAFF,
+      response: StaffMemberList,
+      handler: async ({ auth }) => ({
+        items: (await listStaffMemberSummaries(auth.organisationId)).map(
+          ({ id, name, wecomUserId, roles, clinicIds }) => ({ id, name, wecomUserId, roles, clinicIds }),
+        ),
+      }),
     }),
   ];
 }

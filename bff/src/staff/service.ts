@@ -1,4 +1,4 @@
-import type { StaffProfile, StaffRole } from '@careloop/shared';
+import type { StaffMemberSummary, StaffProfile, StaffRole } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { getOrganisation } from '../organisations/service';
 import { StaffModel } from './model';
@@ -81,4 +81,23 @@ export async function staffNamesById(organisationId: string, ids: string[]) {
 export async function listActiveStaff(organisationId: string): Promise<StaffMember[]> {
   const docs = await StaffModel.find({ organisationId, active: true }).sort({ name: 1 }).lean();
   return docs.map(toStaffMember);
+}
+
+/** The organisation's active staff members with their clinics, for the staff apps' pickers. */
+export async function listStaffMemberSummaries(organisationId: string): Promise<StaffMemberSummary[]> {
+  const docs = await StaffModel.find({ organisationId, active: true }).sort({ name: 1 }).lean();
+  return docs.map((doc) => ({
+    ...toStaffMember(doc),
+    clinicIds: (doc.clinicIds ?? []).map(String),
+  }));
+}
+
+/** A staff member of the organisation, whether still active or not (e.g. one who left, for a handover). */
+export async function getStaffMember(
+  organisationId: string,
+  staffId: string,
+): Promise<StaffMember & { active: boolean; clinicIds: string[] }> {
+  const doc = await StaffModel.findOne({ _id: staffId, organisationId }).lean();
+  if (!doc) throw notFound('Staff member');
+  return { ...toStaffMember(doc), active: doc.active ?? true, clinicIds: (doc.clinicIds ?? []).map(String) };
 }

@@ -1,6 +1,6 @@
 import decodeQR from 'qr/decode.js';
 import { describe, expect, it } from 'vitest';
-import { darkRuns, qrMatrix } from '../../../miniapp/src/booking/qr';
+import { darkRuns, qrMatrix } from '../../../miniapp/src/lib/qr';
 
 /** Draws a matrix as a scanner would see it: black modules on white, with a quiet zone. */
 function render(matrix: boolean[][], scale = 6, border = 4) {

@@ -120,7 +120,9 @@ describe('the workbench', () => {
     expect(pageFromHash('#/account')).toBe('account');
     expect(pageFromHash('#templates?clinic=1')).toBe('templates');
     expect(pageFromHash('#top')).toBe('schedule');
-    expect(WORKBENCH_PAGES.map((page) => page.testId)).toEqual(['nav-schedule', 'nav-templates', 'nav-account']);
+    expect(WORKBENCH_PAGES.map((page) => page.testId)).toEqual(
+      expect.arrayContaining(['nav-schedule', 'nav-templates', 'nav-account']),
+    );
   });
 
   it('lets managers and admins change schedules, not other staff', () => {

@@ -26,6 +26,25 @@ import type {
   ScheduleException,
   ScheduleTemplate,
 } from '../appointments/types';
+import type {
+  Campaign,
+  CampaignDailyResults,
+  CampaignResultsReport,
+  Channel,
+  CreateCampaignRequest,
+  CreateChannelRequest,
+  CustomerAttribution,
+  StaffMemberSummary,
+  UpdateCampaignRequest,
+  UpdateChannelRequest,
+} from '../campaigns/types';
+import type {
+  Coupon,
+  CouponState,
+  CouponTemplate,
+  CreateCouponTemplateRequest,
+  UpdateCouponTemplateRequest,
+} from '../coupons/types';
 
 export interface TimelineRequest {
   limit?: number;
@@ -57,6 +76,9 @@ export function scheduleQuery(clinicId: string, date: string): string {
 export function createCareloopApi(client: ApiClient) {
   const customerPath = (id: string) => `/api/staff/customers/${encodeURIComponent(id)}`;
   const appointmentPath = (id: string) => `/api/staff/appointments/${encodeURIComponent(id)}`;
+  const channelPath = (id: string) => `/api/staff/channels/${encodeURIComponent(id)}`;
+  const couponTemplatePath = (id: string) => `/api/staff/coupon-templates/${encodeURIComponent(id)}`;
+  const campaignPath = (id: string) => `/api/staff/campaigns/${encodeURIComponent(id)}`;
   return {
     appConfig: () => client.publicRequest<AppConfig>('GET', '/api/app-config'),
     staffSignIn: (code: string) => client.publicRequest<StaffLoginResponse>('POST', '/api/staff/auth/wecom', { code }),
@@ -128,6 +150,49 @@ export function createCareloopApi(client: ApiClient) {
         throw error;
       }
     },
+    /** The organisation's active staff (pickers; a staff member's own clinics). */
+    staffMembers: async () => (await client.get<{ items: StaffMemberSummary[] }>('/api/staff/staff-members')).items,
+    channels: async () => (await client.get<{ items: Channel[] }>('/api/staff/channels')).items,
+    /** Managers and admins. */
+    createChannel: (request: CreateChannelRequest) => client.post<Channel>('/api/staff/channels', request),
+    /** Managers and admins; `{ archived: true }` archives it. */
+    updateChannel: (id: string, changes: UpdateChannelRequest) => client.patch<Channel>(channelPath(id), changes),
+    couponTemplates: async () => (await client.get<{ items: CouponTemplate[] }>('/api/staff/coupon-templates')).items,
+    couponTemplate: (id: string) => client.get<CouponTemplate>(couponTemplatePath(id)),
+    createCouponTemplate: (request: CreateCouponTemplateRequest) =>
+      client.post<CouponTemplate>('/api/staff/coupon-templates', request),
+    /** Wording, stock (never below what was issued) and paused. */
+    updateCouponTemplate: (id: string, changes: UpdateCouponTemplateRequest) =>
+      client.patch<CouponTemplate>(couponTemplatePath(id), changes),
+    campaigns: async () => (await client.get<{ items: Campaign[] }>('/api/staff/campaigns')).items,
+    campaign: (id: string) => client.get<Campaign>(campaignPath(id)),
+    createCampaign: (request: CreateCampaignRequest) => client.post<Campaign>('/api/staff/campaigns', request),
+    /** `{ end: true }` ends it now. */
+    updateCampaign: (id: string, changes: UpdateCampaignRequest) => client.patch<Campaign>(campaignPath(id), changes),
+    /** Generates the codes that failed when the campaign was created. */
+    retryCampaignCodes: (id: string) => client.post<Campaign>(`${campaignPath(id)}/codes/retry`),
+    /** The path of the mini-program code's PNG (fetch it with the staff token: `fetchBlob`). */
+    miniProgramCodePath: (id: string) => `${campaignPath(id)}/codes/mini-program.png`,
+    campaignResults: () => client.get<CampaignResultsReport>('/api/staff/campaigns/results'),
+    campaignDailyResults: async (id: string) =>
+      (await client.get<CampaignDailyResults>(`${campaignPath(id)}/results/daily`)).items,
+    /** The customer's coupons, every state (or one). */
+    customerCoupons: async (id: string, state?: CouponState) =>
+      (
+        await client.get<{ items: Coupon[] }>(
+          `${customerPath(id)}/coupons${state ? `?${new URLSearchParams({ state }).toString()}` : ''}`,
+        )
+      ).items,
+    redeemCoupon: (customerId: string, couponId: string, clinicId: string) =>
+      client.post<Coupon>(`${customerPath(customerId)}/coupons/${encodeURIComponent(couponId)}/redeem`, { clinicId }),
+    /** A code the patient shows (scanned or typed). */
+    redeemCouponByCode: (code: string, clinicId: string) =>
+      client.post<Coupon>('/api/staff/coupons/redeem', { code, clinicId }),
+    /** Managers and admins, within REDEMPTION_UNDO_MINUTES of the redemption. */
+    undoRedemption: (couponId: string) =>
+      client.post<Coupon>(`/api/staff/coupons/${encodeURIComponent(couponId)}/undo-redemption`),
+    /** The campaigns that brought the customer (first and last touch). */
+    customerAttribution: (id: string) => client.get<CustomerAttribution>(`${customerPath(id)}/attribution`),
     sandbox: {
       wecomUsers: () => client.publicRequest<SandboxWecomUser[]>('GET', '/sandbox/control/wecom/users'),
       oauthCode: (userid: string) =>

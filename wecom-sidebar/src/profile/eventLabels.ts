@@ -38,8 +38,23 @@ export const EVENT_LABELS = {
   'tag.added': '添加标签',
   'tag.removed': '移除标签',
   'task.completed': '完成回访任务',
+  'task.created': '新建回访任务',
+  'task.reassigned': '回访任务转交',
+  'task.cancelled': '取消回访任务',
   'meeting.signed_up': '报名会议',
   'meeting.checked_in': '会议签到',
+  'meeting.invited': '受邀参会',
+  'meeting.waitlisted': '会议候补',
+  'meeting.promoted': '候补转正式报名',
+  'meeting.cancelled_signup': '取消会议报名',
+  'meeting.survey_answered': '提交会后问卷',
+  'content.shared': '分享内容',
+  'content.sent': '员工发送内容',
+  'journey.entered': '进入旅程',
+  'journey.exited': '离开旅程',
+  'journey.message_sent': '旅程消息',
+  'note.added': '添加备注',
+  'referral.converted': '转介绍成功',
 } as const satisfies Record<EventType, string>;
 
 export const IDENTITY_KIND_LABELS: Record<string, string> = {
@@ -91,6 +106,14 @@ export interface EventDescription {
 const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
+/** The content an event is about: `「title」` when the server recorded it, else the id. */
+function contentOf(p: Record<string, unknown>): string {
+  const title = str(p.title);
+  if (title) return `「${title}」`;
+  const id = str(p.contentId);
+  return id ? `内容 ${id}` : '';
+}
+
 export function eventLabel(type: string): string {
   return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type as EventType] : type;
 }
@@ -114,12 +137,17 @@ function detailOf(
       return str(p.title) ?? str(p.path) ?? '';
     case 'content.opened':
     case 'content.finished':
-      return str(p.contentId) ? `内容 ${str(p.contentId)}` : '';
+      return contentOf(p);
     case 'content.dwell': {
       const seconds = num(p.seconds);
-      const what = str(p.contentId) ? `内容 ${str(p.contentId)}` : '';
-      return [what, seconds === null ? '' : `停留 ${seconds} 秒`].filter(Boolean).join(' · ');
+      return [contentOf(p), seconds === null ? '' : `停留 ${seconds} 秒`].filter(Boolean).join(' · ');
     }
+    case 'content.shared': {
+      const target = str(p.target);
+      return [contentOf(p), target ? `到${SHARE_TARGETS[target] ?? target}` : ''].filter(Boolean).join(' ');
+    }
+    case 'content.sent':
+      return contentOf(p);
     case 'share.clicked': {
       const target = str(p.target);
       return target ? `到${SHARE_TARGETS[target] ?? target}` : '';
@@ -158,6 +186,14 @@ function detailOf(
     case 'tag.added':
     case 'tag.removed':
       return str(p.tagId) ? `「${str(p.tagId)}」` : '';
+    case 'meeting.signed_up':
+    case 'meeting.checked_in':
+    case 'meeting.invited':
+    case 'meeting.waitlisted':
+    case 'meeting.promoted':
+    case 'meeting.cancelled_signup':
+    case 'meeting.survey_answered':
+      return str(p.title) ? `「${str(p.title)}」` : '';
     default:
       return '';
   }

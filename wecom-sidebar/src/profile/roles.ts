@@ -25,3 +25,8 @@ export function canAssignToMe(staff: Staff, owner: { id: string } | null): boole
 export function canManageSchedules(staff: Staff): boolean {
   return hasAny(staff, ['admin', 'manager']);
 }
+
+/** Channels, coupon templates and campaigns (`POST /api/staff/campaigns` …) admit managers and admins. */
+export function canManageCampaigns(staff: Staff): boolean {
+  return hasAny(staff, ['admin', 'manager']);
+}

@@ -16,7 +16,7 @@ export const TIMELINE_FILTER_GROUPS = [
   {
     id: 'content',
     label: '内容 Content',
-    types: ['content.opened', 'content.dwell', 'content.finished', 'share.clicked'],
+    types: ['content.opened', 'content.dwell', 'content.finished', 'share.clicked', 'content.shared', 'content.sent'],
   },
   {
     id: 'appointments',
@@ -30,19 +30,61 @@ export const TIMELINE_FILTER_GROUPS = [
     ],
   },
   { id: 'payments', label: '支付 Payments', types: ['payment.paid', 'payment.refunded'] },
-  { id: 'coupons', label: '优惠券 Coupons', types: ['coupon.claimed', 'coupon.redeemed'] },
-  { id: 'meetings', label: '会议 Meetings', types: ['meeting.signed_up', 'meeting.checked_in'] },
+  {
+    id: 'coupons',
+    label: '优惠券 Coupons',
+    types: [
+      'coupon.claimed',
+      'coupon.redeemed',
+      'coupon.redemption_undone',
+      'coupon.expiring',
+      'coupon.expired',
+      'coupon.revoked',
+    ],
+  },
+  {
+    id: 'meetings',
+    label: '会议 Meetings',
+    types: [
+      'meeting.invited',
+      'meeting.signed_up',
+      'meeting.waitlisted',
+      'meeting.promoted',
+      'meeting.cancelled_signup',
+      'meeting.checked_in',
+      'meeting.survey_answered',
+    ],
+  },
   {
     id: 'wecom',
     label: '企业微信与渠道 WeCom & channels',
-    types: ['wecom.contact_added', 'wecom.contact_removed', 'qr.scanned'],
+    types: [
+      'wecom.contact_added',
+      'wecom.contact_removed',
+      'qr.scanned',
+      'campaign.scanned',
+      'campaign.attributed',
+      'referral.converted',
+    ],
   },
   {
     id: 'profile',
     label: '资料与授权 Profile & consent',
     types: ['profile.created', 'profile.merged', 'identity.linked', 'phone.verified', 'consent.changed'],
   },
-  { id: 'tags', label: '标签与任务 Tags & tasks', types: ['tag.added', 'tag.removed', 'task.completed'] },
+  {
+    id: 'tags',
+    label: '标签与任务 Tags & tasks',
+    types: [
+      'tag.added',
+      'tag.removed',
+      'task.completed',
+      'task.created',
+      'task.reassigned',
+      'task.cancelled',
+      'note.added',
+    ],
+  },
 ] as const satisfies readonly TimelineFilterGroup[];
 
 export type TimelineFilterId = 'all' | (typeof TIMELINE_FILTER_GROUPS)[number]['id'];

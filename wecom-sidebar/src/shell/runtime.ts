@@ -1,6 +1,7 @@
 /** The page's API client and session storage, one of each per page. */
 import type { TokenPair } from '@careloop/shared';
 import { ApiError, createApiClient } from '@careloop/shared/client';
+import { createBlobFetcher } from '../api/binary';
 import { createCareloopApi } from '../api/careloop';
 import { sessionStore, STORAGE_KEYS } from '../api/storage';
 import { createTokenStore } from '../api/tokens';
@@ -16,10 +17,12 @@ export function setReauthenticate(handler: (() => Promise<TokenPair>) | null): v
   reauthenticate = handler;
 }
 
+const surface = surfaceForPath(globalThis.location?.pathname ?? '');
+
 export const client = createApiClient({
   baseUrl: '',
   // Every request names its page, for the audit trail (the BFF records who saw a profile from where).
-  transport: createFetchTransport(undefined, { surface: surfaceForPath(globalThis.location?.pathname ?? '') }),
+  transport: createFetchTransport(undefined, { surface }),
   tokens,
   signIn: () =>
     reauthenticate
@@ -28,3 +31,6 @@ export const client = createApiClient({
 });
 
 export const api = createCareloopApi(client);
+
+/** Images behind the session (a campaign's mini-program code) as Blobs. */
+export const fetchBlob = createBlobFetcher({ tokens, renew: () => api.me(), surface });

@@ -14,11 +14,14 @@ import { appointmentSummary } from '../appointments/schedule';
 import type { Appointment } from '../appointments/types';
 import { Appointments } from './Appointments';
 import { ConsentCard } from './ConsentCard';
+import { ContentPicker } from './ContentPicker';
+import { Coupons } from './Coupons';
 import { DuplicateBanner } from './DuplicateBanner';
 import { EditForm } from './EditForm';
 import { ProfileHeader, type HeaderActions } from './ProfileHeader';
 import { TagList } from './TagList';
 import { Timeline } from './Timeline';
+import { useAttribution } from './useAttribution';
 import { useProfile } from './useProfile';
 
 export function Profile360({
@@ -26,12 +29,15 @@ export function Profile360({
   staff,
   onError,
   onCustomer,
+  scan = null,
 }: {
   customerId: string;
   staff: StaffProfile;
   onError(message: string | null): void;
   /** The profile shown is this customer (renamed, or the survivor of a merge). */
   onCustomer(customer: CustomerProfile): void;
+  /** Inside WeCom: scan a code with the camera (the coupon the patient shows). */
+  scan?: (() => Promise<string>) | null;
 }) {
   // Follows the chat's contact, and moves to the survivor after a merge.
   const [shownId, setShownId] = useState(customerId);
@@ -52,6 +58,7 @@ export function Profile360({
   const profile = state.status === 'ready' ? state.profile : null;
   // Every change goes to the profile the server answered with (a stale id resolves to the survivor anyway).
   const id = profile?.customer.id ?? shownId;
+  const attribution = useAttribution(profile?.customer.id ?? null);
 
   useEffect(() => {
     if (profile) onCustomer(profile.customer);
@@ -181,7 +188,13 @@ export function Profile360({
           onDecide={(decision) => decideDuplicate(duplicate.id, decision)}
         />
       ))}
-      <ProfileHeader profile={current} staff={staff} actions={actions} refreshing={state.refreshing} />
+      <ProfileHeader
+        profile={current}
+        staff={staff}
+        actions={actions}
+        refreshing={state.refreshing}
+        attribution={attribution}
+      />
       {editingId === current.customer.id ? (
         <EditForm
           key={current.customer.id}
@@ -196,6 +209,19 @@ export function Profile360({
         customerId={current.customer.id}
         onChanged={refreshTimeline}
         onLoaded={setAppointments}
+      />
+      <Coupons
+        key={`coupons:${current.customer.id}`}
+        customerId={current.customer.id}
+        staff={staff}
+        scan={scan}
+        onChanged={refreshTimeline}
+      />
+      <ContentPicker
+        key={`content:${current.customer.id}`}
+        customerId={current.customer.id}
+        customer={current.customer}
+        onSent={refreshTimeline}
       />
       <TagList tags={current.tags} onAdd={addTag} onRemove={removeTag} />
       <ConsentCard consent={current.consent} onWithdraw={withdrawMarketing} />

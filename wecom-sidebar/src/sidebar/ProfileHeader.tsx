@@ -13,6 +13,7 @@ import {
 } from '../profile/profileView';
 import { canAssignToMe, canRevealPhone, canVerifyHcp } from '../profile/roles';
 import type { RevealedPhone } from '../api/careloop';
+import type { AttributionLine } from '../campaigns/attribution';
 
 export interface HeaderActions {
   revealPhone(): Promise<RevealedPhone | null>;
@@ -130,11 +131,14 @@ export function ProfileHeader({
   staff,
   actions,
   refreshing,
+  attribution = [],
 }: {
   profile: Customer360;
   staff: StaffProfile;
   actions: HeaderActions;
   refreshing: boolean;
+  /** The campaigns that brought the customer (first and last touch); empty when none or not known. */
+  attribution?: readonly AttributionLine[];
 }) {
   const { customer, owner, activity } = profile;
   const [assigning, setAssigning] = useState(false);
@@ -180,6 +184,23 @@ export function ProfileHeader({
           编辑
         </button>
       </div>
+
+      {attribution.length ? (
+        <div className="attribution" data-testid="profile-attribution">
+          {attribution.map((line) => (
+            <p
+              key={line.which}
+              className="attribution__line small"
+              data-testid="attribution-line"
+              data-which={line.which}
+              data-campaign-id={line.campaignId}
+              title={line.detail}
+            >
+              {line.text}
+            </p>
+          ))}
+        </div>
+      ) : null}
 
       {badges.length ? (
         <ul className="badges" aria-label="身份 Identities">

@@ -1,8 +1,11 @@
 import type { CustomerProfile, StaffProfile } from '@careloop/shared';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { ErrorBanner, Notice, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
+import { api } from '../shell/runtime';
 import { useStaffSession } from '../shell/useStaffSession';
+import { wecomScanApi } from '../wecom/jssdk';
+import { createWecomScanner } from '../wecom/scan';
 import { ContactPicker } from './ContactPicker';
 import { Profile360 } from './Profile360';
 import { useContact, type ContactState } from './useContact';
@@ -13,12 +16,14 @@ function ContactView({
   staff,
   onError,
   onCustomer,
+  scan,
 }: {
   state: ContactState;
   emulated: boolean;
   staff: StaffProfile;
   onError(message: string | null): void;
   onCustomer(customer: CustomerProfile): void;
+  scan: (() => Promise<string>) | null;
 }) {
   switch (state.status) {
     case 'idle':
@@ -45,7 +50,15 @@ function ContactView({
       );
     case 'ready':
       if (state.customer) {
-        return <Profile360 customerId={state.customer.id} staff={staff} onError={onError} onCustomer={onCustomer} />;
+        return (
+          <Profile360
+            customerId={state.customer.id}
+            staff={staff}
+            onError={onError}
+            onCustomer={onCustomer}
+            scan={scan}
+          />
+        );
       }
       return (
         <Notice title="该联系人尚未关联客户档案">
@@ -59,7 +72,16 @@ function ContactView({
 export function SidebarApp() {
   const session = useStaffSession();
   const contact = useContact(session.mode, session.config?.wecom ?? null, session.staff);
-  const { setError } = session;
+  const { setError, mode } = session;
+  const wecom = session.config?.wecom ?? null;
+  // Inside WeCom: the camera scans the coupon the patient shows.
+  const scan = useMemo(
+    () =>
+      mode === 'wecom' && wecom
+        ? createWecomScanner({ ww: wecomScanApi, wecom, sign: (url, type) => api.jsSignature(url, type) })
+        : null,
+    [mode, wecom],
+  );
   const dismiss = useCallback(() => setError(null), [setError]);
   const contactError = contact.state.status === 'failed' ? contact.state.message : null;
   const current = contact.state.status === 'ready' ? contact.state.customer : null;
@@ -94,6 +116,7 @@ export function SidebarApp() {
               staff={session.staff}
               onError={setError}
               onCustomer={contact.update}
+              scan={scan}
             />
           </main>
         </>

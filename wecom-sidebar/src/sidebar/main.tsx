@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
 import '../styles/sidebar.css';
 import '../styles/appointments.css';
+import '../styles/coupons.css';
+import '../styles/content-picker.css';
 import { SidebarApp } from './SidebarApp';
 
 const root = document.getElementById('root');

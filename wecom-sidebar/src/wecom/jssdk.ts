@@ -5,6 +5,7 @@
 import * as ww from '@wecom/jssdk';
 import type { WwApi } from './contact';
 import type { WwScanApi } from './scan';
+import type { WwSendApi } from '../content/share';
 
 export function isInsideWecom(): boolean {
   return ww.env.isWeCom;
@@ -20,4 +21,10 @@ export const wecomScanApi: WwScanApi = {
   register: (options) => ww.register(options),
   scanQRCode: () =>
     ww.scanQRCode({ needResult: true, scanType: [ww.ScanQRCodeType.qrCode, ww.ScanQRCodeType.barCode] }),
+};
+
+/** Sends into the chat the sidebar was opened from (news or mini-program cards). */
+export const wecomSendApi: WwSendApi = {
+  register: (options) => ww.register(options),
+  sendChatMessage: (message) => ww.sendChatMessage(message),
 };

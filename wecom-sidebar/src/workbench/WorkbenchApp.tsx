@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { learnDoctorNames } from '../appointments/schedule';
 import type { DaySchedule } from '../appointments/types';
+import { contentRoute } from '../content/nav';
+import { meetingRoute } from '../meetings/nav';
 import { ErrorBanner, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
 import { api } from '../shell/runtime';
@@ -8,26 +10,36 @@ import { useStaffSession } from '../shell/useStaffSession';
 import { wecomScanApi } from '../wecom/jssdk';
 import { createWecomScanner } from '../wecom/scan';
 import { AccountPage } from './AccountPage';
+import { CampaignResultsPage } from './CampaignResultsPage';
+import { CampaignsPage } from './CampaignsPage';
+import { ChannelsPage } from './ChannelsPage';
+import { ContentPage } from './ContentPage';
+import { CouponTemplatesPage } from './CouponTemplatesPage';
 import { DaySchedulePage } from './DaySchedulePage';
-import { pageFromHash, WORKBENCH_PAGES, type WorkbenchPage } from './nav';
+import { MeetingsPage } from './MeetingsPage';
+import { hashDetail, pageFromHash, pagesFor } from './nav';
 import { TemplatesPage } from './TemplatesPage';
 import { useClinics } from './useClinics';
 
-function useHashPage(): WorkbenchPage {
-  const [page, setPage] = useState<WorkbenchPage>(() => pageFromHash(window.location.hash));
+/** The location hash, followed as it changes. */
+function useHash(): string {
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const follow = () => setPage(pageFromHash(window.location.hash));
+    const follow = () => setHash(window.location.hash);
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
-  return page;
+  return hash;
 }
 
 export function WorkbenchApp() {
   const session = useStaffSession();
   const { staff, setError, config, mode } = session;
   const dismiss = useCallback(() => setError(null), [setError]);
-  const page = useHashPage();
+  const hash = useHash();
+  const roles = staff?.roles ?? [];
+  const page = pageFromHash(hash, roles);
+  const pages = pagesFor(roles);
   const clinics = useClinics(staff?.id ?? null);
 
   // Staff names the page has learnt (the API has no staff list): the signed-in user, and doctors seen in schedules.
@@ -85,7 +97,7 @@ export function WorkbenchApp() {
       </header>
       {staff ? (
         <nav className="tabs" aria-label="工作台 Workbench">
-          {WORKBENCH_PAGES.map((item) => (
+          {pages.map((item) => (
             <a
               key={item.id}
               href={`#${item.id}`}
@@ -106,6 +118,18 @@ export function WorkbenchApp() {
           <DaySchedulePage clinics={clinics} names={names} onSchedule={onSchedule} scan={scan} />
         ) : page === 'templates' ? (
           <TemplatesPage key={staff.id} staff={staff} clinics={clinics} names={names} />
+        ) : page === 'campaigns' ? (
+          <CampaignsPage key={staff.id} staff={staff} selectedId={hashDetail(hash) || null} />
+        ) : page === 'coupons' ? (
+          <CouponTemplatesPage key={staff.id} staff={staff} clinics={clinics} />
+        ) : page === 'channels' ? (
+          <ChannelsPage key={staff.id} staff={staff} />
+        ) : page === 'results' ? (
+          <CampaignResultsPage key={staff.id} selectedId={hashDetail(hash) || null} />
+        ) : page === 'content' ? (
+          <ContentPage key={staff.id} staff={staff} route={contentRoute(hash)} />
+        ) : page === 'meetings' ? (
+          <MeetingsPage key={staff.id} staff={staff} route={meetingRoute(hash)} scan={scan} />
         ) : (
           <AccountPage staff={staff} />
         )}

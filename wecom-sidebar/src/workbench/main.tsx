@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import '../styles/base.css';
 import '../styles/appointments.css';
 import '../styles/workbench.css';
+import '../styles/campaigns.css';
+import '../styles/content.css';
 import { WorkbenchApp } from './WorkbenchApp';
 
 const root = document.getElementById('root');

@@ -1,16 +1,45 @@
-/** The workbench's pages, one per hash (`#schedule`, `#templates`, `#account`), so a reload stays on the page. */
+/**
+ * The workbench's pages, one per hash (`#schedule`, `#campaigns`, `#account` …), so a reload stays on the page.
+ * `managers` pages (campaigns, coupon templates, results) are shown to managers and admins only: the BFF admits no
+ * one else to their routes.
+ */
+import type { StaffRole } from '@careloop/shared';
+
 export const WORKBENCH_PAGES = [
-  { id: 'schedule', label: '今日排班', hint: 'Day schedule', testId: 'nav-schedule' },
-  { id: 'templates', label: '排班模板', hint: 'Templates', testId: 'nav-templates' },
-  { id: 'account', label: '我的账号', hint: 'Account', testId: 'nav-account' },
+  { id: 'schedule', label: '今日排班', hint: 'Day schedule', testId: 'nav-schedule', managers: false },
+  { id: 'templates', label: '排班模板', hint: 'Templates', testId: 'nav-templates', managers: false },
+  { id: 'campaigns', label: '活动与二维码', hint: 'Campaigns', testId: 'nav-campaigns', managers: true },
+  { id: 'coupons', label: '优惠券', hint: 'Coupons', testId: 'nav-coupons', managers: true },
+  { id: 'channels', label: '渠道', hint: 'Channels', testId: 'nav-channels', managers: false },
+  { id: 'results', label: '渠道效果', hint: 'Results', testId: 'nav-results', managers: true },
+  { id: 'content', label: '内容中心', hint: 'Content', testId: 'nav-content', managers: false },
+  { id: 'meetings', label: '会议', hint: 'Meetings', testId: 'nav-meetings', managers: false },
+  { id: 'account', label: '我的账号', hint: 'Account', testId: 'nav-account', managers: false },
 ] as const;
 
 export type WorkbenchPage = (typeof WORKBENCH_PAGES)[number]['id'];
 
 export const DEFAULT_PAGE: WorkbenchPage = 'schedule';
 
-/** The page a location hash names; anything else (no hash, an OAuth leftover) is the default page. */
-export function pageFromHash(hash: string): WorkbenchPage {
+const isManager = (roles: readonly StaffRole[]) => roles.includes('manager') || roles.includes('admin');
+
+/** The pages this staff member sees. */
+export function pagesFor(roles: readonly StaffRole[]) {
+  return WORKBENCH_PAGES.filter((page) => !page.managers || isManager(roles));
+}
+
+/**
+ * The page a location hash names (`#campaigns/<id>` is the campaigns page); anything else (no hash, an OAuth leftover,
+ * a page the staff member may not see) is the default page.
+ */
+export function pageFromHash(hash: string, roles?: readonly StaffRole[]): WorkbenchPage {
   const id = hash.replace(/^#\/?/, '').split(/[?&/]/)[0] ?? '';
-  return WORKBENCH_PAGES.find((page) => page.id === id)?.id ?? DEFAULT_PAGE;
+  const pages = roles ? pagesFor(roles) : WORKBENCH_PAGES;
+  return pages.find((page) => page.id === id)?.id ?? DEFAULT_PAGE;
+}
+
+/** What follows the page in the hash: `#campaigns/65f…` → `65f…`; '' when nothing. */
+export function hashDetail(hash: string): string {
+  const [, detail = ''] = hash.replace(/^#\/?/, '').split(/[?&]/)[0]!.split('/');
+  return decodeURIComponent(detail);
 }

@@ -16,6 +16,8 @@ const wecomMemberSchema = new Schema(
     corpId: { type: String, required: true },
     userid: { type: String, required: true },
     name: { type: String, required: true },
+    /** A welcome message set for the member in WeCom's admin console: then callbacks carry no WelcomeCode. */
+    consoleWelcome: { type: Boolean, default: false },
   },
   { timestamps: true },
 );

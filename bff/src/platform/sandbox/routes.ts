@@ -3,7 +3,6 @@
  * response formats and error codes, plus a small control API (defined with the other routes, in controlRoutes).
  */
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '@careloop/config';
 import {
@@ -20,13 +19,14 @@ import {
   SandboxWecomUser,
 } from '@careloop/shared';
 import { defineRoute, type RouteDefinition } from '../../http/routes';
+import { answer, query, requireToken } from './http';
+import { registerSandboxCodeRoutes, sandboxWecomControlRoutes } from './wecomRoutes';
+import { addContactAndNotify } from './wecomService';
 import { notFound } from '../../http/errors';
 import {
-  addExternalContact,
   externalContactByUnionid,
   externalContactsOfMembers,
   findExternalContact,
-  checkCredential,
   deliverSubscribeMessage,
   grantSubscribeCredits,
   listSubscribeMessages,
@@ -40,37 +40,7 @@ import {
   spendCode,
 } from './service';
 
-const answer = (ctx: Context, errcode: number, errmsg: string, extra: Record<string, unknown> = {}) => {
-  ctx.status = 200; // Both platforms report errors in the body with HTTP 200.
-  ctx.body = { errcode, errmsg, ...extra };
-};
-const query = (ctx: Context, name: string) => (typeof ctx.query[name] === 'string' ? ctx.query[name] : '');
-
-/** Checks `access_token` the way WeChat/WeCom do: 41001 missing, 42001 expired, 40014 invalid. */
-async function requireToken(
-  ctx: Context,
-  kind: 'wechat_token' | 'wecom_token',
-  app: string,
-  invalidCode = 40014, // WeCom says 40014 for a bad token; WeChat's newer APIs say 40001
-): Promise<boolean> {
-  const token = query(ctx, 'access_token');
-  if (!token) {
-    answer(ctx, 41001, 'access_token missing');
-    return false;
-  }
-  const state = await checkCredential(kind, app, token);
-  if (state === 'valid') return true;
-  if (state === 'expired') answer(ctx, 42001, 'access_token expired');
-  else
-    answer(
-      ctx,
-      invalidCode,
-      invalidCode === 40001 ? 'invalid credential, access_token is invalid or not latest' : 'invalid access_token',
-    );
-  return false;
-}
-
-export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom'>): Router {
+export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom' | 'publicUrl'>): Router {
   const { wechat, wecom } = config;
   const router = new Router({ prefix: '/sandbox' });
 
@@ -232,6 +202,7 @@ export function sandboxPlatformRouter(config: Pick<Config, 'wechat' | 'wecom'>):
     });
   });
 
+  registerSandboxCodeRoutes(router, config);
   return router;
 }
 
@@ -247,7 +218,7 @@ function externalContactJson(contact: { externalUserId: string; name: string; un
 }
 
 /** The control API for development and tests; mounted only in sandbox mode. */
-export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): RouteDefinition[] {
+export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom' | 'publicUrl'>): RouteDefinition[] {
   const tag = 'sandbox';
   return [
     defineRoute({
@@ -316,7 +287,8 @@ export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): 
     defineRoute({
       method: 'post',
       path: '/sandbox/control/wecom/external-contacts',
-      summary: 'A WeChat user adds a corp member on WeCom (becomes their external contact)',
+      summary:
+        'A WeChat user adds a corp member on WeCom (becomes their external contact); WeCom then sends CareLoop the add_external_contact callback',
       tag,
       access: 'public',
       body: SandboxAddExternalContactRequest,
@@ -324,7 +296,8 @@ export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): 
       status: 201,
       handler: async ({ body }) => {
         if (!(await findWecomMember(config.wecom.corpId, body.userid))) throw notFound('Sandbox WeCom member');
-        return addExternalContact(config.wecom.corpId, body);
+        const { deliveries, ...contact } = body;
+        return addContactAndNotify(config, { ...contact, copies: deliveries });
       },
     }),
     defineRoute({
@@ -357,5 +330,6 @@ export function sandboxControlRoutes(config: Pick<Config, 'wechat' | 'wecom'>): 
       access: 'public',
       handler: () => expireAllCredentials(),
     }),
+    ...sandboxWecomControlRoutes(config),
   ];
 }

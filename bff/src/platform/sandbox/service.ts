@@ -114,7 +114,7 @@ export async function expireAllCredentials() {
 export async function addExternalContact(
   corpId: string,
   input: { userid: string; name: string; unionid?: string; state?: string; externalUserId?: string },
-): Promise<{ externalUserId: string }> {
+): Promise<{ externalUserId: string; added: boolean }> {
   const existing = input.unionid
     ? await SandboxExternalContactModel.findOne({ corpId, unionid: input.unionid }).lean()
     : null;
@@ -125,11 +125,12 @@ export async function addExternalContact(
     { $setOnInsert: { name: input.name, unionid: input.unionid ?? null } },
     { upsert: true },
   );
-  await SandboxExternalContactModel.updateOne(
+  const pushed = await SandboxExternalContactModel.updateOne(
     { corpId, externalUserId, 'follows.userid': { $ne: input.userid } },
     { $push: { follows: follow } },
   );
-  return { externalUserId };
+  // `added`: the member did not have this contact yet (WeCom sends add_external_contact only then).
+  return { externalUserId, added: pushed.modifiedCount === 1 };
 }
 
 export async function findExternalContact(corpId: string, externalUserId: string) {

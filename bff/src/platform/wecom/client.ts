@@ -3,11 +3,55 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '@careloop/config';
 import type { JsSdkSignature } from '@careloop/shared';
 import { AppError } from '../../http/errors';
-import { ensureOk, fetchJson, STALE_TOKEN_ERRCODES, type PlatformAnswer } from '../http';
+import { ensureOk, fetchJson, PlatformError, STALE_TOKEN_ERRCODES, type PlatformAnswer } from '../http';
 import type { TokenCache } from '../tokenCache';
 
 /** OAuth codes WeCom rejects as invalid or used. */
 const BAD_OAUTH_CODE = new Set([40029, 40163]);
+
+/** A contact-me code's state: at most 30 characters (WeCom's limit), a short opaque key. */
+export const CONTACT_WAY_STATE_MAX = 30;
+
+export interface ContactWayInput {
+  /** 1: one member; 2: several members. */
+  type: 1 | 2;
+  /** 1: from a mini-program (no QR code); 2: a QR code. */
+  scene: 1 | 2;
+  /** ≤ 30 characters; comes back as State in the add_external_contact callback. */
+  state: string;
+  userIds: string[];
+  /** Whether the customer is added without the member confirming. Always sent (WeCom's default is true). */
+  skipVerify: boolean;
+  remark?: string;
+}
+
+export interface WelcomeMessageInput {
+  /** The add_external_contact callback's WelcomeCode: single use, valid 20 seconds. */
+  welcomeCode: string;
+  text?: string;
+  /** A mini-program card; picMediaId from uploadImage (valid 3 days). */
+  miniprogram?: { title: string; picMediaId: string; appId: string; page: string };
+}
+
+function checkContactWay(input: { type?: 1 | 2; state?: string; userIds?: string[] }) {
+  if (input.state !== undefined && [...input.state].length > CONTACT_WAY_STATE_MAX) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `A contact-me code's state is at most ${CONTACT_WAY_STATE_MAX} characters`,
+      {
+        state: input.state,
+      },
+    );
+  }
+  if (input.userIds !== undefined) {
+    if (input.userIds.length === 0 || input.userIds.length > 100) {
+      throw new AppError('VALIDATION_FAILED', 'A contact-me code has 1–100 members');
+    }
+    if (input.type === 1 && input.userIds.length !== 1) {
+      throw new AppError('VALIDATION_FAILED', 'A single-member contact-me code (type 1) has exactly one member');
+    }
+  }
+}
 
 /** The JS-SDK signature: sha1 over the ticket, nonce, timestamp and the page URL without its fragment. */
 export function signJsApi(ticket: string, url: string, nonceStr: string, timestamp: number): string {
@@ -32,15 +76,20 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
     return { value: answer.access_token, expiresInSeconds: answer.expires_in };
   }
 
-  /** Calls an API with `access_token`, refetching the token once when WeCom says it is stale. */
+  /**
+   * Calls an API with `access_token`, refetching the token once when WeCom says it is stale. With a body it
+   * POSTs JSON; with a form, multipart.
+   */
   async function call<T extends PlatformAnswer>(
     path: string,
     params: Record<string, string> = {},
     body?: unknown,
+    form?: FormData,
   ): Promise<T> {
     const send = async (accessToken: string) => {
       const url = new URL(`${config.apiBase}${path}`);
       url.search = new URLSearchParams({ access_token: accessToken, ...params }).toString();
+      if (form) return fetchJson<T>(url.toString(), { method: 'POST', form });
       return fetchJson<T>(url.toString(), body === undefined ? {} : { method: 'POST', body });
     };
     const token = await tokens.get(tokenKey, fetchAccessToken);
@@ -130,6 +179,165 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
       return answer.external_userid_info?.find((info) => info.corpid === config.corpId)?.external_userid ?? null;
     },
 
+    /**
+     * Creates a contact-me code (externalcontact/add_contact_way). Keep `configId`: it is the only handle to update
+     * or delete the code. `qrCode` is the QR image URL for scene 2, null for scene 1.
+     */
+    async addContactWay(input: ContactWayInput): Promise<{ configId: string; qrCode: string | null }> {
+      checkContactWay(input);
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { config_id: string; qr_code?: string }>(
+          '/cgi-bin/externalcontact/add_contact_way',
+          {},
+          {
+            type: input.type,
+            scene: input.scene,
+            state: input.state,
+            user: input.userIds,
+            skip_verify: input.skipVerify,
+            ...(input.remark !== undefined && { remark: input.remark }),
+          },
+        ),
+      );
+      return { configId: answer.config_id, qrCode: answer.qr_code || null };
+    },
+
+    /** Changes a contact-me code's state, members or verification (externalcontact/update_contact_way). */
+    async updateContactWay(
+      configId: string,
+      changes: { state?: string; userIds?: string[]; skipVerify?: boolean },
+    ): Promise<void> {
+      checkContactWay(changes);
+      ensureOk(
+        'wecom',
+        await call<PlatformAnswer>(
+          '/cgi-bin/externalcontact/update_contact_way',
+          {},
+          {
+            config_id: configId,
+            ...(changes.state !== undefined && { state: changes.state }),
+            ...(changes.userIds !== undefined && { user: changes.userIds }),
+            ...(changes.skipVerify !== undefined && { skip_verify: changes.skipVerify }),
+          },
+        ),
+      );
+    },
+
+    /** Deletes a contact-me code (externalcontact/del_contact_way); its QR code stops working. */
+    async deleteContactWay(configId: string): Promise<void> {
+      ensureOk(
+        'wecom',
+        await call<PlatformAnswer>('/cgi-bin/externalcontact/del_contact_way', {}, { config_id: configId }),
+      );
+    },
+
+    /**
+     * Sends the welcome message of a new contact (externalcontact/send_welcome_msg): text and/or a mini-program
+     * card. Answers WeCom's errcode instead of throwing for what the caller must record rather than retry: 41050 an
+     * invalid or expired (older than 20 s) code, 41051 a code already used (or the customer already chatting).
+     */
+    async sendWelcomeMessage(input: WelcomeMessageInput): Promise<{ errcode: number; errmsg: string }> {
+      const body: Record<string, unknown> = { welcome_code: input.welcomeCode };
+      if (input.text !== undefined) body.text = { content: input.text };
+      if (input.miniprogram) {
+        const card = input.miniprogram;
+        body.attachments = [
+          {
+            msgtype: 'miniprogram',
+            miniprogram: { title: card.title, pic_media_id: card.picMediaId, appid: card.appId, page: card.page },
+          },
+        ];
+      }
+      try {
+        ensureOk('wecom', await call<PlatformAnswer>('/cgi-bin/externalcontact/send_welcome_msg', {}, body));
+        return { errcode: 0, errmsg: 'ok' };
+      } catch (error) {
+        if (error instanceof PlatformError) return { errcode: error.errcode, errmsg: error.errmsg };
+        throw error;
+      }
+    },
+
+    /**
+     * Uploads an image as temporary media (media/upload?type=image, multipart) for a message attachment such as the
+     * welcome card's picture; answers the media_id, valid three days (callers cache it for less).
+     */
+    async uploadImage(png: Buffer, filename: string): Promise<string> {
+      const form = new FormData();
+      form.append('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), filename);
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { media_id: string }>('/cgi-bin/media/upload', { type: 'image' }, undefined, form),
+      );
+      return answer.media_id;
+    },
+
+    /**
+     * Hands external contacts of one member to another (客户继承), at most TRANSFER_BATCH_MAX per call as WeCom
+     * requires: `externalcontact/transfer_customer` while the member is employed (the customer gets `successMessage`,
+     * ≤200 characters, or WeCom's default text once taken over), `externalcontact/resigned/transfer_customer` after they
+     * left. Answers each contact's errcode: 0 means the takeover started (WeCom completes it 24 hours later unless the
+     * customer refuses), not that it succeeded; e.g. 40129 already being taken over, 40131 not the member's contact.
+     * A request WeCom refuses as a whole throws PlatformError (e.g. 40097: the member has not left yet).
+     */
+    async transferCustomers(input: CustomerTransferInput): Promise<{ externalUserId: string; errcode: number }[]> {
+      if (input.externalUserIds.length === 0 || input.externalUserIds.length > TRANSFER_BATCH_MAX) {
+        throw new AppError('VALIDATION_FAILED', `A customer transfer hands over 1–${TRANSFER_BATCH_MAX} contacts`);
+      }
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { customer?: { external_userid: string; errcode: number }[] }>(
+          input.resigned
+            ? '/cgi-bin/externalcontact/resigned/transfer_customer'
+            : '/cgi-bin/externalcontact/transfer_customer',
+          {},
+          {
+            handover_userid: input.handoverUserId,
+            takeover_userid: input.takeoverUserId,
+            external_userid: input.externalUserIds,
+            ...(!input.resigned &&
+              input.successMessage !== undefined && { transfer_success_msg: input.successMessage }),
+          },
+        ),
+      );
+      return (answer.customer ?? []).map((row) => ({ externalUserId: row.external_userid, errcode: row.errcode }));
+    },
+
+    /**
+     * Where each takeover from one member by another stands (externalcontact/transfer_result, or
+     * resigned/transfer_result for a member who left), page by page.
+     */
+    async *customerTransferResults(input: {
+      handoverUserId: string;
+      takeoverUserId: string;
+      resigned: boolean;
+    }): AsyncGenerator<CustomerTransferResult[]> {
+      let cursor = '';
+      do {
+        const answer = ensureOk(
+          'wecom',
+          await call<
+            PlatformAnswer & {
+              customer?: { external_userid: string; status: number; takeover_time?: number }[];
+              next_cursor?: string;
+            }
+          >(
+            input.resigned
+              ? '/cgi-bin/externalcontact/resigned/transfer_result'
+              : '/cgi-bin/externalcontact/transfer_result',
+            {},
+            { handover_userid: input.handoverUserId, takeover_userid: input.takeoverUserId, cursor },
+          ),
+        );
+        yield (answer.customer ?? []).map((row) => ({
+          externalUserId: row.external_userid,
+          status: TRANSFER_STATUS[row.status] ?? 'no_record',
+          takeoverAt: row.takeover_time ? new Date(row.takeover_time * 1000) : null,
+        }));
+        cursor = answer.next_cursor ?? '';
+      } while (cursor);
+    },
+
     /** Signs a page URL for `ww.register`: `config` with the corp ticket, `agentConfig` with the app ticket. */
     async jsApiSignature(url: string, type: JsSdkType): Promise<JsSdkSignature> {
       const nonceStr = randomBytes(12).toString('hex');
@@ -179,3 +387,35 @@ function toContact(contact: RawContact, follows: RawFollow[]): ExternalContact {
   };
 }
 export type WecomClient = ReturnType<typeof createWecomClient>;
+
+/** WeCom hands over at most this many external contacts per transfer_customer call. */
+export const TRANSFER_BATCH_MAX = 100;
+
+export interface CustomerTransferInput {
+  /** The member whose contacts are handed over, and the successor (WeCom userids). */
+  handoverUserId: string;
+  takeoverUserId: string;
+  externalUserIds: string[];
+  /** Whether the member has left the corp (离职继承) or is still employed (在职继承). */
+  resigned: boolean;
+  /** 在职继承 only: what the customer is told once taken over (≤200 characters). */
+  successMessage?: string;
+}
+
+/** transfer_result's status: 1 taken over, 2 waiting (completes at takeoverAt), 3 refused by the customer,
+ *  4 the successor has reached their contact limit, 5 no such takeover. */
+export type CustomerTransferStatus = 'success' | 'waiting' | 'refused' | 'limit_exceeded' | 'no_record';
+const TRANSFER_STATUS: Record<number, CustomerTransferStatus> = {
+  1: 'success',
+  2: 'waiting',
+  3: 'refused',
+  4: 'limit_exceeded',
+  5: 'no_record',
+};
+
+export interface CustomerTransferResult {
+  externalUserId: string;
+  status: CustomerTransferStatus;
+  /** When it was taken over, or (waiting) when it will be; null when refused or unknown. */
+  takeoverAt: Date | null;
+}

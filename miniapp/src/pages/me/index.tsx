@@ -8,6 +8,7 @@ import ConsentPrompt from '../../components/ConsentPrompt';
 import { errorMessage } from '../../lib/errors';
 import { displayName, kindLabel, shortId } from '../../lib/format';
 import { validateNickname } from '../../lib/nickname';
+import { MY_MEETINGS_PAGE } from '../../meetings/routes';
 import { phoneErrorMessage, phoneRefusalMessage } from '../../lib/phone';
 import {
   erasureLabel,
@@ -67,6 +68,16 @@ function Profile({ customer }: { customer: CustomerProfile }) {
         <Cell
           title="手机号"
           extra={<PhoneRow customer={customer} canLink={hasAcceptedPolicy(consentState)} notify={notify} />}
+        />
+      </CellGroup>
+      <CellGroup>
+        <Cell
+          className="me-meetings"
+          data-testid="me-meetings"
+          title="我的会议"
+          description="报名的会议、签到码与会后问卷"
+          extra={<Text className="me-meetings__arrow">›</Text>}
+          onClick={() => void Taro.navigateTo({ url: MY_MEETINGS_PAGE })}
         />
       </CellGroup>
 

@@ -23,7 +23,7 @@ import { session } from '../../../../session';
 import SandboxPaySheet from '../../../../platform/SandboxPaySheet';
 import { usePageView } from '../../../../tracking';
 import DepositPanel from '../../components/DepositPanel';
-import Gate from '../../components/Gate';
+import Gate from '../../../../components/Gate';
 import SlotChooser from '../../components/SlotChooser';
 import '../../booking.scss';
 import './index.scss';

@@ -1,15 +1,15 @@
 /**
- * The appointment's check-in QR code: the check-in code encoded as a QR matrix, drawn as rows of dark runs (so the
- * same Views draw it in WeChat and in the browser, with no canvas API in between).
+ * A code shown as a QR (an appointment's check-in code, a coupon's code): the text encoded as a QR matrix, drawn as
+ * rows of dark runs (so the same Views draw it in WeChat and in the browser, with no canvas API in between).
  */
 import encodeQR from 'qr';
 
-/** The check-in code is URL-safe base64 (ASCII): its bytes are its characters. No TextEncoder needed (old WeChat). */
+/** Our codes are ASCII (URL-safe base64, Crockford base32): bytes = characters. No TextEncoder needed (old WeChat). */
 function asciiBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code > 0x7f) throw new Error('The check-in code must be ASCII');
+    if (code > 0x7f) throw new Error('The QR text must be ASCII');
     bytes[i] = code;
   }
   return bytes;

@@ -1,6 +1,6 @@
 import { View } from '@tarojs/components';
 import { useMemo } from 'react';
-import { darkRuns, qrMatrix } from '../../../booking/qr';
+import { darkRuns, qrMatrix } from '../lib/qr';
 import './QrCode.scss';
 
 /**

@@ -1,11 +1,15 @@
 import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
-import AppError from '../../../components/AppError';
-import ConsentPrompt from '../../../components/ConsentPrompt';
-import { consent, session, useConsent, useSession } from '../../../session';
-import { hasAcceptedPolicy } from '../../../session/consent';
+import { consent, session, useConsent, useSession } from '../session';
+import { hasAcceptedPolicy } from '../session/consent';
+import AppError from './AppError';
+import ConsentPrompt from './ConsentPrompt';
+import './Gate.scss';
 
-/** Booking is personal: it needs a signed-in customer who accepted the privacy policy. Until then, say so. */
+/**
+ * Personal pages (booking, my coupons) need a signed-in customer who accepted the privacy policy. Until then, say
+ * so (and ask for the policy in the page).
+ */
 export default function Gate({ children }: { children: ReactNode }) {
   const sessionState = useSession();
   const consentState = useConsent();
@@ -14,14 +18,14 @@ export default function Gate({ children }: { children: ReactNode }) {
   }
   if (sessionState.status === 'erased') {
     return (
-      <View className="booking-note">
+      <View className="gate-note">
         <Text>账号已注销</Text>
       </View>
     );
   }
   if (sessionState.status !== 'signed-in' || consentState.status === 'unknown' || consentState.status === 'loading') {
     return (
-      <View className="booking-note app-loading">
+      <View className="gate-note app-loading">
         <Text>正在加载…</Text>
       </View>
     );
@@ -31,7 +35,7 @@ export default function Gate({ children }: { children: ReactNode }) {
   }
   if (!hasAcceptedPolicy(consentState)) {
     return (
-      <View className="booking-consent">
+      <View className="gate-consent">
         <ConsentPrompt variant="inline" />
       </View>
     );

@@ -1,0 +1,154 @@
+/**
+ * State of the emulated WeCom's customer-contact features: contact-me codes, welcome codes and the welcome messages
+ * sent with them, temporary media, and the callbacks it delivered (with every answer it got).
+ */
+import mongoose, { Schema } from 'mongoose';
+
+/** A contact-me code (add_contact_way). */
+const contactWaySchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    configId: { type: String, required: true, unique: true },
+    type: { type: Number, required: true },
+    scene: { type: Number, required: true },
+    state: { type: String, default: '' },
+    userIds: { type: [String], default: [] },
+    skipVerify: { type: Boolean, default: true },
+    remark: { type: String, default: '' },
+  },
+  { timestamps: true },
+);
+
+/** The WelcomeCode of an add_external_contact callback: single use, valid 20 seconds from issuedAt. */
+const welcomeCodeSchema = new Schema({
+  corpId: { type: String, required: true },
+  code: { type: String, required: true, unique: true },
+  userid: { type: String, required: true },
+  externalUserId: { type: String, required: true },
+  issuedAt: { type: Date, required: true },
+  usedAt: { type: Date, default: null },
+});
+
+const welcomeMessageSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    welcomeCode: { type: String, required: true },
+    userid: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    text: { type: String, default: null },
+    attachments: { type: [Schema.Types.Mixed], default: [] },
+  },
+  { timestamps: true },
+);
+welcomeMessageSchema.index({ corpId: 1, externalUserId: 1, createdAt: 1 });
+
+/** Temporary media (media/upload): valid three days. The bytes are not kept. */
+const mediaSchema = new Schema({
+  corpId: { type: String, required: true },
+  mediaId: { type: String, required: true, unique: true },
+  type: { type: String, required: true },
+  filename: { type: String, default: '' },
+  bytes: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+});
+
+/** A callback the emulator sent to CareLoop's callback URL, and each attempt's answer. */
+const callbackDeliverySchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    changeType: { type: String, required: true },
+    userid: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    state: { type: String, default: null },
+    welcomeCode: { type: String, default: null },
+    /** The plaintext XML (what every copy carries, freshly encrypted). */
+    message: { type: String, required: true },
+    /** How many times the same callback is delivered (a test of idempotency). */
+    copies: { type: Number, default: 1 },
+    /** Copies that got `success` or gave up. */
+    copiesFinished: { type: Number, default: 0 },
+    attempts: {
+      type: [
+        {
+          copy: Number,
+          attempt: Number,
+          status: { type: Number, default: null },
+          answer: { type: String, default: '' },
+          ok: Boolean,
+          at: Date,
+          _id: false,
+        },
+      ],
+      default: [],
+    },
+  },
+  { timestamps: true },
+);
+callbackDeliverySchema.index({ corpId: 1, externalUserId: 1, createdAt: 1 });
+
+export const SandboxContactWayModel = mongoose.model(
+  'SandboxContactWay',
+  contactWaySchema,
+  'sandbox_wecom_contact_ways',
+);
+export const SandboxWelcomeCodeModel = mongoose.model(
+  'SandboxWelcomeCode',
+  welcomeCodeSchema,
+  'sandbox_wecom_welcome_codes',
+);
+export const SandboxWelcomeMessageModel = mongoose.model(
+  'SandboxWelcomeMessage',
+  welcomeMessageSchema,
+  'sandbox_wecom_welcome_messages',
+);
+export const SandboxMediaModel = mongoose.model('SandboxMedia', mediaSchema, 'sandbox_wecom_media');
+export const SandboxCallbackDeliveryModel = mongoose.model(
+  'SandboxCallbackDelivery',
+  callbackDeliverySchema,
+  'sandbox_wecom_callbacks',
+);
+
+/** A member who left the corp: only their contacts can be handed over with resigned/transfer_customer. */
+const resignedMemberSchema = new Schema({
+  corpId: { type: String, required: true },
+  userid: { type: String, required: true },
+  resignedAt: { type: Date, required: true },
+});
+resignedMemberSchema.index({ corpId: 1, userid: 1 }, { unique: true });
+
+/**
+ * A takeover of an external contact from one member by another (transfer_customer while employed,
+ * resigned/transfer_customer after leaving). It waits 24 hours (`takeoverAt`) and then completes, unless the customer
+ * refuses. `status` is transfer_result's: 1 taken over, 2 waiting, 3 refused, 4 successor's limit, 5 no record.
+ * `waitingKey` (the contact, set only while waiting, sparse unique) is what answers 40129 to a second takeover of a
+ * contact already being taken over, however requests interleave.
+ */
+const customerTransferSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    kind: { type: String, enum: ['onjob', 'resigned'], required: true },
+    handoverUserId: { type: String, required: true },
+    takeoverUserId: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    status: { type: Number, required: true },
+    takeoverAt: { type: Date, default: null },
+    successMessage: { type: String, default: null },
+    waitingKey: { type: String },
+  },
+  { timestamps: true },
+);
+customerTransferSchema.index({ waitingKey: 1 }, { unique: true, sparse: true });
+customerTransferSchema.index({ corpId: 1, kind: 1, handoverUserId: 1, takeoverUserId: 1 });
+customerTransferSchema.index({ corpId: 1, status: 1, takeoverAt: 1 });
+
+export const SandboxResignedMemberModel = mongoose.model(
+  'SandboxResignedMember',
+  resignedMemberSchema,
+  'sandbox_wecom_resigned_members',
+);
+export const SandboxCustomerTransferModel = mongoose.model(
+  'SandboxCustomerTransfer',
+  customerTransferSchema,
+  'sandbox_wecom_customer_transfers',
+);

@@ -1,0 +1,111 @@
+/**
+ * Why a tag applies to a customer, or not: for a dynamic tag, its rule evaluated now on the customer's facts, each
+ * condition with what it found and the stored events behind it (or, for an absence, the events that did not
+ * happen and the period checked); for a static tag, who or what put it there.
+ */
+import type { ExplanationNode, RuleCondition, TagExplanation } from '@careloop/shared';
+import { staffNamesById } from '../staff/service';
+import { evaluationContext } from './clock';
+import { evaluateCondition, type ConditionResult } from './evaluate';
+import { buildCustomerFacts, ensureRuleFacts, findFacts } from './facts';
+import { loadTag, tagNames } from './library';
+import { CustomerTagModel } from './model';
+import { eventsAt, factEventId } from './reads';
+import { ruleSpecs } from './specs';
+
+const MAX_EVENTS = 20;
+
+async function toNode(organisationId: string, customerId: string, result: ConditionResult): Promise<ExplanationNode> {
+  let events: ExplanationNode['events'] = [];
+  if (result.evidence?.entries.length) {
+    const entries = result.evidence.entries.slice(0, MAX_EVENTS);
+    const stored = await eventsAt(
+      organisationId,
+      customerId,
+      result.evidence.types,
+      entries.map((entry) => entry.a),
+    );
+    const byFactId = new Map(stored.map((event) => [factEventId(event.source, event.sourceEventId), event]));
+    events = entries.map((entry) => {
+      const event = byFactId.get(entry.e);
+      return {
+        id: event ? String(event._id) : null,
+        type: event?.type ?? result.evidence!.types.join('|'),
+        occurredAt: entry.a.toISOString(),
+      };
+    });
+  }
+  return {
+    type: result.type,
+    holds: result.holds,
+    text: result.text,
+    ...(result.value !== undefined && {
+      value: result.value instanceof Date ? result.value.toISOString() : result.value,
+    }),
+    events,
+    missing: result.missing
+      ? { types: result.missing.types, from: result.missing.from.toISOString(), to: result.missing.to.toISOString() }
+      : null,
+    changesAt: result.changesAt?.toISOString() ?? null,
+    children: await Promise.all(result.children.map((child) => toNode(organisationId, customerId, child))),
+  };
+}
+
+const SOURCES: Record<string, string> = {
+  manual: 'by hand',
+  channel: 'by a channel (campaign)',
+  keyword: 'by a chat keyword',
+  rule: 'by its rule',
+};
+
+export async function explainTag(
+  organisationId: string,
+  customerId: string,
+  tagId: string,
+  now?: Date,
+): Promise<TagExplanation> {
+  const tag = await loadTag(organisationId, tagId);
+  const context = await evaluationContext(organisationId, now);
+  const row = await CustomerTagModel.findOne({ organisationId, customerId, tagId: tag._id }).lean();
+  const base = {
+    tag: { id: String(tag._id), name: tag.name, kind: tag.kind },
+    customerId,
+    applied: Boolean(row),
+    source: (row?.source as TagExplanation['source']) ?? null,
+    setBy: row?.setBy ?? null,
+    setAt: row?.setAt.toISOString() ?? null,
+    evaluatedAt: context.now.toISOString(),
+    timeZone: context.timeZone,
+  };
+  if (tag.kind === 'static') {
+    let by = '';
+    if (row?.source === 'manual' && row.setBy) {
+      by = ` (${(await staffNamesById(organisationId, [row.setBy])).get(row.setBy) ?? row.setBy})`;
+    }
+    const summary = row
+      ? `${tag.name} was added ${SOURCES[row.source] ?? row.source}${by} on ${row.setAt.toISOString().slice(0, 10)}.`
+      : `The customer does not carry ${tag.name}; staff, channels and keywords add it.`;
+    return { ...base, holds: null, summary, conditions: null, changesAt: null };
+  }
+  const rule = tag.rule as RuleCondition;
+  await ensureRuleFacts(organisationId, ruleSpecs(rule), context.timeZone);
+  const facts =
+    (await findFacts(organisationId, customerId)) ??
+    (await buildCustomerFacts(organisationId, customerId, context.timeZone));
+  if (!facts) {
+    return { ...base, holds: false, summary: 'This profile has no data to evaluate.', conditions: null, changesAt: null };
+  }
+  const result = evaluateCondition(rule, facts, context, { tagNames: await tagNames(organisationId) });
+  const reasons = (result.type === 'all' || result.type === 'any' ? result.children : [result])
+    .filter((child) => child.holds === result.holds)
+    .map((child) => child.text);
+  let summary = `${tag.name} ${result.holds ? 'applies' : 'does not apply'}: ${reasons.join('; ')}.`;
+  if (result.holds !== base.applied) summary += ' The tag follows this result shortly.';
+  return {
+    ...base,
+    holds: result.holds,
+    summary,
+    conditions: await toNode(organisationId, customerId, result),
+    changesAt: result.changesAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,55 @@
+import { Text, View } from '@tarojs/components';
+import type { ReactNode } from 'react';
+import {
+  audienceLabel,
+  meetingPhaseLabel,
+  meetingTimeText,
+  placeText,
+  registrationLabel,
+} from '../../../meetings/format';
+import type { CustomerMeetingSummary } from '../../../meetings/types';
+
+/** A meeting in a list: its audience, title, time and place, and my registration (or the places left). */
+export default function MeetingCard({
+  meeting,
+  now,
+  onOpen,
+  children,
+}: {
+  meeting: CustomerMeetingSummary;
+  now: number;
+  onOpen: () => void;
+  children?: ReactNode;
+}) {
+  const phase = meetingPhaseLabel(meeting, now);
+  const registration = meeting.myRegistration;
+  return (
+    <View className="meeting-card" data-testid="meeting-card" data-meeting-id={meeting.id}>
+      <View className="meeting-card__main" onClick={onOpen}>
+        <View className="meeting-card__badges">
+          <Text className={`meeting-badge meeting-badge--${meeting.audience}`}>{audienceLabel(meeting.audience)}</Text>
+          {phase && <Text className="meeting-badge meeting-badge--phase">{phase}</Text>}
+          {registration && (
+            <Text
+              className={`meeting-badge meeting-badge--reg meeting-badge--${registration.status}`}
+              data-testid="meeting-card-registration"
+            >
+              {registrationLabel(registration)}
+            </Text>
+          )}
+        </View>
+        <Text className="meeting-card__title" data-testid="meeting-card-title">
+          {meeting.title}
+        </Text>
+        <Text className="meeting-card__line">{meetingTimeText(meeting)}</Text>
+        {placeText(meeting) && <Text className="meeting-card__line">{placeText(meeting)}</Text>}
+        {!registration && !phase && (
+          <Text className="meeting-card__places">
+            {meeting.placesLeft > 0 ? `剩余 ${meeting.placesLeft} 个名额` : '名额已满，可尝试候补'}
+          </Text>
+        )}
+      </View>
+      {children}
+    </View>
+  );
+}

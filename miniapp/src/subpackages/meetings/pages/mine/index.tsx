@@ -1,0 +1,108 @@
+import { Button } from '@nutui/nutui-react-taro';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import AppError from '../../../../components/AppError';
+import Gate from '../../../../components/Gate';
+import { errorMessage } from '../../../../lib/errors';
+import { meetingApi } from '../../../../meetings/client';
+import { MEETING_LIST_PAGE, meetingPage } from '../../../../meetings/routes';
+import { showsCheckInCode } from '../../../../meetings/status';
+import type { CustomerMeetingSummary, Loadable } from '../../../../meetings/types';
+import { usePageView } from '../../../../tracking';
+import CheckInCode from '../../components/CheckInCode';
+import MeetingCard from '../../components/MeetingCard';
+import ScanCheckIn from '../../components/ScanCheckIn';
+import '../../meetings.scss';
+
+export default function MyMeetingsPage() {
+  usePageView('我的会议');
+  return (
+    <View className="page meetings-mine">
+      <Gate>
+        <MyMeetings />
+      </Gate>
+    </View>
+  );
+}
+
+function MyMeetings() {
+  const [list, setList] = useState<Loadable<CustomerMeetingSummary[]>>({ status: 'idle' });
+  const [shown, setShown] = useState<string | null>(null);
+  const loading = useRef(false);
+
+  const load = useCallback(async () => {
+    if (loading.current) return;
+    loading.current = true;
+    setList((current) => (current.status === 'ready' ? current : { status: 'loading' }));
+    try {
+      setList({ status: 'ready', value: await meetingApi.mine() });
+    } catch (error) {
+      setList((current) => (current.status === 'ready' ? current : { status: 'error', message: errorMessage(error) }));
+    } finally {
+      loading.current = false;
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // Back in front: checked in by staff, promoted from the waitlist, survey answered.
+  useDidShow(() => void load());
+  usePullDownRefresh(() => {
+    void load().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  if (list.status === 'error') {
+    return <AppError title="加载失败" message={list.message} onRetry={() => void load()} />;
+  }
+  if (list.status !== 'ready') return <Text className="gate-note app-loading">正在加载我的会议…</Text>;
+  const now = Date.now();
+  return (
+    <View className="meetings-body">
+      <ScanCheckIn />
+      {list.value.length === 0 ? (
+        <View className="meetings-note" data-testid="my-meetings-empty">
+          <Text>你还没有报名任何会议或活动</Text>
+          <Button
+            className="meetings-browse"
+            size="small"
+            type="primary"
+            onClick={() => void Taro.navigateTo({ url: MEETING_LIST_PAGE })}
+          >
+            去看看
+          </Button>
+        </View>
+      ) : (
+        list.value.map((meeting) => {
+          const registration = meeting.myRegistration;
+          // The survey, once open, is offered on the meeting's page (it knows whether there is one).
+          const upcoming = Date.parse(meeting.endsAt) > now && meeting.status === 'published';
+          const code = upcoming && showsCheckInCode(registration) ? registration.checkInCode : null;
+          return (
+            <MeetingCard
+              key={meeting.id}
+              meeting={meeting}
+              now={now}
+              onOpen={() => void Taro.navigateTo({ url: meetingPage(meeting.id) })}
+            >
+              {code && (
+                <View className="meeting-card__actions">
+                  <Button
+                    size="small"
+                    fill="outline"
+                    data-testid="mine-show-code"
+                    onClick={() => setShown(shown === meeting.id ? null : meeting.id)}
+                  >
+                    {shown === meeting.id ? '收起签到码' : '出示签到码'}
+                  </Button>
+                </View>
+              )}
+              {code && shown === meeting.id && <CheckInCode code={code} />}
+            </MeetingCard>
+          );
+        })
+      )}
+    </View>
+  );
+}

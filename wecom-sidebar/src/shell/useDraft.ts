@@ -1,0 +1,31 @@
+/** A form's draft (what its inputs hold) and its field errors; changing a field clears that field's error. */
+import { useCallback, useState } from 'react';
+import type { FieldErrors } from './forms';
+
+/** `F`: the fields errors can name (the draft's, and any the form checks as a whole, e.g. `codes`). */
+export interface DraftController<D, F extends string = keyof D & string> {
+  draft: D;
+  errors: FieldErrors<F>;
+  set<K extends keyof D>(field: K, value: D[K]): void;
+  setErrors(errors: FieldErrors<F>): void;
+  reset(next: D): void;
+}
+
+export function useDraft<D extends object, F extends string = keyof D & string>(
+  initial: () => D,
+): DraftController<D, F> {
+  const [draft, setDraft] = useState<D>(initial);
+  const [errors, setErrors] = useState<FieldErrors<F>>({});
+  const set = useCallback(<K extends keyof D>(field: K, value: D[K]) => {
+    setDraft((current) => ({ ...current, [field]: value }));
+    setErrors((current) => {
+      const key = field as unknown as F;
+      return current[key] ? { ...current, [key]: undefined } : current;
+    });
+  }, []);
+  const reset = useCallback((next: D) => {
+    setDraft(next);
+    setErrors({});
+  }, []);
+  return { draft, errors, set, setErrors, reset };
+}

@@ -1,0 +1,549 @@
+/**
+ * 优惠券模板: what a campaign's coupon gives (amount off, percent off, a free service, a gift), where and how long it
+ * is good, how many there are, how many one person may hold, who may claim it and whether it stacks. Managers and
+ * admins add templates, pause them (issued coupons stay valid) and change the stock.
+ */
+import type { StaffProfile } from '@careloop/shared';
+import { useMemo, useState } from 'react';
+import {
+  COUPON_KIND_LABELS,
+  couponValueText,
+  eligibilityText,
+  ELIGIBILITY_LABELS,
+  validityText,
+} from '../coupons/couponView';
+import { explainCouponError } from '../coupons/errors';
+import {
+  buildCouponTemplateRequest,
+  checkStockChange,
+  COUPON_TEMPLATE_LIMITS,
+  emptyCouponTemplateDraft,
+  stockText,
+  type CouponTemplateDraft,
+} from '../coupons/templateForm';
+import type { CouponKind, CouponTemplate } from '../coupons/types';
+import { canManageCampaigns } from '../profile/roles';
+import { CheckList, Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { api } from '../shell/runtime';
+import { useDraft } from '../shell/useDraft';
+import { useResource } from '../shell/useResource';
+import { useServices } from '../shell/useServices';
+import type { ClinicsController } from './useClinics';
+
+const explain = (reason: unknown) => explainCouponError(reason, 'manage');
+const KINDS = Object.keys(COUPON_KIND_LABELS) as CouponKind[];
+const ELIGIBILITIES = Object.keys(ELIGIBILITY_LABELS) as CouponTemplateDraft['eligibility'][];
+
+type Option = { id: string; label: string };
+
+function KindValueField({
+  draft,
+  errors,
+  set,
+}: Pick<ReturnType<typeof useDraft<CouponTemplateDraft>>, 'draft' | 'errors' | 'set'>) {
+  switch (draft.kind) {
+    case 'amount_off':
+      return (
+        <Field label="减免金额（元）Amount off ¥" error={errors.amountOffYuan}>
+          <input
+            className="input"
+            data-testid="coupon-template-amount"
+            inputMode="decimal"
+            placeholder="如 50"
+            value={draft.amountOffYuan}
+            onChange={(event) => set('amountOffYuan', event.target.value)}
+          />
+        </Field>
+      );
+    case 'percent_off':
+      return (
+        <Field label="减免比例（%）Percent off" hint="20 即 8 折" error={errors.percentOff}>
+          <input
+            type="number"
+            className="input"
+            data-testid="coupon-template-percent"
+            min={COUPON_TEMPLATE_LIMITS.percentOff.min}
+            max={COUPON_TEMPLATE_LIMITS.percentOff.max}
+            value={draft.percentOff}
+            onChange={(event) => set('percentOff', event.target.value)}
+          />
+        </Field>
+      );
+    case 'gift':
+      return (
+        <Field label="赠品 Gift" error={errors.giftDescription}>
+          <input
+            className="input"
+            data-testid="coupon-template-gift"
+            maxLength={COUPON_TEMPLATE_LIMITS.gift + 10}
+            placeholder="如：电动牙刷一支"
+            value={draft.giftDescription}
+            onChange={(event) => set('giftDescription', event.target.value)}
+          />
+        </Field>
+      );
+    case 'free_service':
+      return (
+        <Field label="免费服务 Free service" error={errors.serviceIds}>
+          <p className="muted small field__note">在下方「适用服务」中选择免费的服务。</p>
+        </Field>
+      );
+  }
+}
+
+function CouponTemplateForm({
+  clinics,
+  services,
+  onCreated,
+}: {
+  clinics: Option[] | null;
+  services: Option[] | null;
+  onCreated(template: CouponTemplate): void;
+}) {
+  const form = useDraft<CouponTemplateDraft>(() => emptyCouponTemplateDraft());
+  const { draft, errors, set, setErrors, reset } = form;
+  const [saving, setSaving] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setOutcome(null);
+    const result = buildCouponTemplateRequest(draft);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setSaving(true);
+    try {
+      const created = await api.createCouponTemplate(result.request);
+      setOutcome({ kind: 'ok', text: `已添加优惠券「${created.name}」：${couponValueText(created)}` });
+      reset(emptyCouponTemplateDraft());
+      onCreated(created);
+    } catch (reason) {
+      setOutcome({ kind: 'error', text: explain(reason) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      className="card sched-form"
+      data-testid="coupon-template-form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+    >
+      <h2 className="card__title">
+        新建优惠券 <span className="muted small">New coupon template</span>
+      </h2>
+      <fieldset className="sched-form__fields" disabled={saving}>
+        <div className="form-grid">
+          <Field label="名称 Name" error={errors.name}>
+            <input
+              className="input"
+              data-testid="coupon-template-name"
+              maxLength={COUPON_TEMPLATE_LIMITS.name + 10}
+              placeholder="如：洗牙立减 50 元"
+              value={draft.name}
+              onChange={(event) => set('name', event.target.value)}
+            />
+          </Field>
+          <Field label="类型 Kind">
+            <select
+              className="input"
+              data-testid="coupon-template-kind"
+              value={draft.kind}
+              onChange={(event) => set('kind', event.target.value as CouponKind)}
+            >
+              {KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {COUPON_KIND_LABELS[kind]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <KindValueField draft={draft} errors={errors} set={set} />
+          <Field label="最低消费（元）Min spend ¥" hint="0 表示不限" error={errors.minSpendYuan}>
+            <input
+              className="input"
+              data-testid="coupon-template-min-spend"
+              inputMode="decimal"
+              value={draft.minSpendYuan}
+              onChange={(event) => set('minSpendYuan', event.target.value)}
+            />
+          </Field>
+          <Field label="说明 Description" hint="（可选，领券页展示）" error={errors.description} wide>
+            <input
+              className="input"
+              data-testid="coupon-template-description"
+              maxLength={COUPON_TEMPLATE_LIMITS.description + 10}
+              value={draft.description}
+              onChange={(event) => set('description', event.target.value)}
+            />
+          </Field>
+          <Field label="有效期 Validity" group>
+            <div className="row">
+              <label className="check">
+                <input
+                  type="radio"
+                  name="coupon-validity"
+                  data-testid="coupon-template-validity-days"
+                  checked={draft.validityType === 'days_after_claim'}
+                  onChange={() => set('validityType', 'days_after_claim')}
+                />
+                领取后 N 天
+              </label>
+              <label className="check">
+                <input
+                  type="radio"
+                  name="coupon-validity"
+                  data-testid="coupon-template-validity-fixed"
+                  checked={draft.validityType === 'fixed'}
+                  onChange={() => set('validityType', 'fixed')}
+                />
+                固定日期
+              </label>
+            </div>
+          </Field>
+          {draft.validityType === 'days_after_claim' ? (
+            <Field label="有效天数 Days" error={errors.validDays}>
+              <input
+                type="number"
+                className="input"
+                data-testid="coupon-template-days"
+                min={COUPON_TEMPLATE_LIMITS.validDays.min}
+                max={COUPON_TEMPLATE_LIMITS.validDays.max}
+                value={draft.validDays}
+                onChange={(event) => set('validDays', event.target.value)}
+              />
+            </Field>
+          ) : (
+            <Field label="日期 Dates" group error={errors.validFrom ?? errors.validTo}>
+              <div className="field-row">
+                <input
+                  type="date"
+                  className="input"
+                  aria-label="开始日期 From"
+                  data-testid="coupon-template-valid-from"
+                  value={draft.validFrom}
+                  onChange={(event) => set('validFrom', event.target.value)}
+                />
+                <input
+                  type="date"
+                  className="input"
+                  aria-label="结束日期 To"
+                  data-testid="coupon-template-valid-to"
+                  value={draft.validTo}
+                  onChange={(event) => set('validTo', event.target.value)}
+                />
+              </div>
+            </Field>
+          )}
+          <Field label="总库存 Total stock" error={errors.totalStock}>
+            <input
+              type="number"
+              className="input"
+              data-testid="coupon-template-stock"
+              min={COUPON_TEMPLATE_LIMITS.stock.min}
+              value={draft.totalStock}
+              onChange={(event) => set('totalStock', event.target.value)}
+            />
+          </Field>
+          <Field label="每人限领 Per person" error={errors.perPersonLimit}>
+            <input
+              type="number"
+              className="input"
+              data-testid="coupon-template-limit"
+              min={COUPON_TEMPLATE_LIMITS.perPerson.min}
+              max={COUPON_TEMPLATE_LIMITS.perPerson.max}
+              value={draft.perPersonLimit}
+              onChange={(event) => set('perPersonLimit', event.target.value)}
+            />
+          </Field>
+          <Field label="领取条件 Who may claim">
+            <select
+              className="input"
+              data-testid="coupon-template-eligibility"
+              value={draft.eligibility}
+              onChange={(event) => set('eligibility', event.target.value as CouponTemplateDraft['eligibility'])}
+            >
+              {ELIGIBILITIES.map((type) => (
+                <option key={type} value={type}>
+                  {ELIGIBILITY_LABELS[type]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {draft.eligibility === 'tagged' ? (
+            <Field label="标签 Tag" error={errors.eligibilityTag}>
+              <input
+                className="input"
+                data-testid="coupon-template-tag"
+                placeholder="如：种植意向"
+                value={draft.eligibilityTag}
+                onChange={(event) => set('eligibilityTag', event.target.value)}
+              />
+            </Field>
+          ) : null}
+          <Field label="叠加 Stacking" group>
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="coupon-template-stackable"
+                checked={draft.stackable}
+                onChange={(event) => set('stackable', event.target.checked)}
+              />
+              可与其他优惠券同时使用
+            </label>
+          </Field>
+        </div>
+        <Field label="适用门店 Clinics" hint="（不选即全部门店）" group error={errors.clinicIds}>
+          <CheckList
+            options={clinics}
+            value={draft.clinicIds}
+            onChange={(next) => set('clinicIds', next)}
+            testId="coupon-template-clinic"
+            empty="没有门店 No clinics"
+          />
+        </Field>
+        <Field
+          label="适用服务 Services"
+          hint={draft.kind === 'free_service' ? '（免费的服务，至少选一项）' : '（不选即全部服务）'}
+          group
+          error={draft.kind === 'free_service' ? undefined : errors.serviceIds}
+        >
+          <CheckList
+            options={services}
+            value={draft.serviceIds}
+            onChange={(next) => set('serviceIds', next)}
+            testId="coupon-template-service"
+            empty="没有服务 No services"
+          />
+        </Field>
+      </fieldset>
+      <div className="row sched-form__foot">
+        <span className="muted small" data-testid="coupon-template-preview">
+          {previewText(draft)}
+        </span>
+        <button type="submit" className="button button--primary" data-testid="coupon-template-submit" disabled={saving}>
+          {saving ? '保存中…' : '创建优惠券 Create'}
+        </button>
+      </div>
+      <OutcomeLine outcome={outcome} testId="coupon-template-result" />
+    </form>
+  );
+}
+
+/** What the coupon will give, as far as the draft says it. */
+function previewText(draft: CouponTemplateDraft): string {
+  const result = buildCouponTemplateRequest(draft);
+  return result.ok ? `${couponValueText(result.request)} · ${validityText(result.request.validity)}` : '';
+}
+
+function StockEditor({ template, onSaved }: { template: CouponTemplate; onSaved(next: CouponTemplate): void }) {
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState(String(template.totalStock));
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className="link-button"
+        data-testid="coupon-template-stock-edit"
+        onClick={() => {
+          setValue(String(template.totalStock));
+          setError(undefined);
+          setOpen(true);
+        }}
+      >
+        改库存
+      </button>
+    );
+  }
+  const save = async () => {
+    const checked = checkStockChange(template, value);
+    if (!checked.ok) {
+      setError(checked.errors.stock);
+      return;
+    }
+    setBusy(true);
+    try {
+      onSaved(await api.updateCouponTemplate(template.id, { totalStock: checked.request }));
+      setOpen(false);
+    } catch (reason) {
+      setError(explain(reason));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="inline-edit">
+      <div className="row">
+        <input
+          type="number"
+          className="input inline-edit__input"
+          data-testid="coupon-template-stock-input"
+          min={Math.max(1, template.issued)}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+        />
+        <button
+          type="button"
+          className="button button--small button--primary"
+          data-testid="coupon-template-stock-save"
+          disabled={busy}
+          onClick={() => void save()}
+        >
+          保存
+        </button>
+        <button type="button" className="button button--small" disabled={busy} onClick={() => setOpen(false)}>
+          取消
+        </button>
+      </div>
+      <FieldError message={error} />
+    </div>
+  );
+}
+
+export function CouponTemplatesPage({ staff, clinics }: { staff: StaffProfile; clinics: ClinicsController }) {
+  const editable = canManageCampaigns(staff);
+  const templates = useResource(editable ? 'coupon-templates' : null, api.couponTemplates, explain);
+  const { services } = useServices();
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const clinicOptions = useMemo(
+    () => clinics.clinics?.map((clinic) => ({ id: clinic.id, label: clinic.name })) ?? null,
+    [clinics.clinics],
+  );
+  const serviceOptions = useMemo(
+    () => services?.map((service) => ({ id: service.id, label: service.name })) ?? null,
+    [services],
+  );
+  const clinicName = (id: string) =>
+    clinics.clinics?.find((clinic) => clinic.id === id)?.name ?? `门店 …${id.slice(-6)}`;
+  const serviceName = (id: string) => services?.find((service) => service.id === id)?.name;
+  const replace = (next: CouponTemplate) =>
+    templates.patch((list) => list.map((item) => (item.id === next.id ? next : item)));
+
+  const togglePause = async (template: CouponTemplate) => {
+    setBusyId(template.id);
+    setOutcome(null);
+    try {
+      const next = await api.updateCouponTemplate(template.id, { paused: !template.paused });
+      replace(next);
+      setOutcome({ kind: 'ok', text: `${next.paused ? '已暂停发放' : '已恢复发放'}「${next.name}」` });
+    } catch (reason) {
+      setOutcome({ kind: 'error', text: explain(reason) });
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  if (!editable) {
+    return (
+      <p className="readonly-note" role="note">
+        只有店长或管理员可以管理优惠券。 Only managers and admins manage coupons.
+      </p>
+    );
+  }
+  const { state } = templates;
+  const items = templates.data ?? [];
+
+  return (
+    <div className="page coupon-templates-page">
+      <section className="card" aria-label="优惠券 Coupon templates">
+        <div className="day__head">
+          <h2 className="card__title">
+            优惠券 <span className="muted small">Coupon templates</span>
+          </h2>
+          <button type="button" className="link-button" onClick={templates.reload}>
+            刷新
+          </button>
+        </div>
+        {state.status === 'loading' || state.status === 'idle' ? (
+          <p className="muted">加载中… Loading</p>
+        ) : state.status === 'failed' ? (
+          <p className="field-error" role="alert">
+            优惠券加载失败：{state.message}
+          </p>
+        ) : !items.length ? (
+          <p className="muted" data-testid="coupon-templates-empty">
+            还没有优惠券。 No coupon templates yet.
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>名称</th>
+                  <th>优惠</th>
+                  <th>有效期</th>
+                  <th>适用门店</th>
+                  <th>领取条件</th>
+                  <th>库存</th>
+                  <th>状态</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((template) => (
+                  <tr
+                    key={template.id}
+                    data-testid="coupon-template-row"
+                    data-template-id={template.id}
+                    data-paused={template.paused}
+                  >
+                    <td>
+                      <div>{template.name}</div>
+                      {template.description ? <div className="muted small">{template.description}</div> : null}
+                    </td>
+                    <td>
+                      {couponValueText(template, serviceName)}
+                      {template.stackable ? <span className="muted small"> · 可叠加</span> : null}
+                    </td>
+                    <td className="small">{validityText(template.validity)}</td>
+                    <td className="small">
+                      {template.clinicIds.length ? template.clinicIds.map(clinicName).join('、') : '全部门店'}
+                    </td>
+                    <td className="small">
+                      {eligibilityText(template.eligibility)}
+                      <div className="muted">每人限领 {template.perPersonLimit}</div>
+                    </td>
+                    <td className="nowrap">
+                      <span data-testid="coupon-template-stock-text">{stockText(template)}</span>
+                      <div className="muted small">已核销 {template.redeemed}</div>
+                      <StockEditor key={template.totalStock} template={template} onSaved={replace} />
+                    </td>
+                    <td className="nowrap">
+                      <span className={`status status--${template.paused ? 'pending' : 'done'}`}>
+                        {template.paused ? '已暂停' : '发放中'}
+                      </span>
+                    </td>
+                    <td className="nowrap table__actions">
+                      <button
+                        type="button"
+                        className="button button--small"
+                        data-testid="coupon-template-pause"
+                        disabled={busyId === template.id}
+                        onClick={() => void togglePause(template)}
+                      >
+                        {template.paused ? '恢复 Resume' : '暂停 Pause'}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <OutcomeLine outcome={outcome} testId="coupon-templates-outcome" />
+      </section>
+      <CouponTemplateForm
+        clinics={clinicOptions}
+        services={serviceOptions}
+        onCreated={(created) => templates.patch((list) => [created, ...list])}
+      />
+    </div>
+  );
+}
