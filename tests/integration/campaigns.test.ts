@@ -585,6 +585,44 @@ describe('the contact-me code', () => {
 });
 
 describe('results', () => {
+  it('takes an undone redemption and a refund off the campaign that counted them, as a recount does', async () => {
+    const campaign = await newCampaign();
+    const other = await newCampaign({ channelId: eventChannelId });
+    const patient = await signInNewPatient(bff);
+    await scan(patient, campaign.key);
+    const coupon = (await claim(patient, campaign.key)).body;
+    const [clinic] = await listClinics(org);
+    const redeem = () =>
+      bff.call('POST', `/api/staff/customers/${patient.customer.id}/coupons/${coupon.id}/redeem`, {
+        token: consultant.accessToken,
+        body: { clinicId: clinic!.id },
+      });
+    expect((await redeem()).status).toBe(200);
+    const undone = await bff.call('POST', `/api/staff/coupons/${coupon.id}/undo-redemption`, {
+      token: manager.accessToken,
+    });
+    expect(undone.status).toBe(200);
+
+    const paymentId = uid('p');
+    const record = (type: string, properties: Record<string, unknown>) =>
+      recordEvent({
+        organisationId: org,
+        customerId: patient.customer.id,
+        type,
+        properties,
+        source: 'server',
+        sourceEventId: uid(type),
+      });
+    await record('payment.paid', { paymentId, amountFen: 20_000 });
+    await scan(patient, other.key); // the refund still comes off the campaign that got the payment
+    await record('payment.refunded', { paymentId, amountFen: 5_000 });
+
+    const counted = await campaignCounters(org, campaign.id);
+    expect(counted).toMatchObject({ claims: 1, redemptions: 0, revenueFen: 15_000 });
+    expect(await campaignCounters(org, other.id)).toMatchObject({ revenueFen: 0 });
+    expect(await recountCampaignStats(org, campaign.id)).toEqual(counted);
+  });
+
   it('keeps counters equal to a recount after scans, claims, a redemption, a booking and a paid payment', async () => {
     const campaign = await newCampaign({ costFen: 30_000 });
     const other = await newCampaign({ channelId: eventChannelId });

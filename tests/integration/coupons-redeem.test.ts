@@ -331,7 +331,7 @@ describe('expiry', () => {
     await recordExpiringCoupons(now);
     const soonEvents = await listTimeline(org, soon.customerId, { limit: 10, types: ['coupon.expiring'] });
     expect(soonEvents.items).toHaveLength(1);
-    expect(soonEvents.items[0]!.properties).toEqual({ couponId: soon.id, expiresAt: soon.expiresAt });
+    expect(soonEvents.items[0]!.properties).toMatchObject({ couponId: soon.id, expiresAt: soon.expiresAt });
     expect(soonEvents.items[0]!.occurredAt).toBe(new Date(Date.parse(soon.expiresAt) - 3 * DAY).toISOString());
     const laterEvents = await listTimeline(org, later.customerId, { limit: 10, types: ['coupon.expiring'] });
     expect(laterEvents.items).toHaveLength(0);

@@ -12,8 +12,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { CampaignCounters, CampaignResultsReport, ChannelKind } from '@careloop/shared';
-import { subscribeToEvents, type StoredEvent } from '../events/service';
-import { EventModel } from '../events/model';
+import { findEvents, subscribeToEvents, type StoredEvent } from '../events/service';
 import { getOrganisation } from '../organisations/service';
 import { listChannels } from './channels';
 import {
@@ -38,26 +37,48 @@ import { loadCampaign } from './service';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
-/** Event types counted per campaign named in the event, and the counter each moves. */
-const CAMPAIGN_EVENTS: Record<string, DailyCounterName> = {
-  'campaign.scanned': 'scans',
-  'coupon.claimed': 'claims',
-  'coupon.redeemed': 'redemptions',
+/** Event types counted per campaign named in the event: the counter each moves, and by how much. */
+const CAMPAIGN_EVENTS: Record<string, { counter: DailyCounterName; delta: 1 | -1 }> = {
+  'campaign.scanned': { counter: 'scans', delta: 1 },
+  'coupon.claimed': { counter: 'claims', delta: 1 },
+  'coupon.redeemed': { counter: 'redemptions', delta: 1 },
+  'coupon.redemption_undone': { counter: 'redemptions', delta: -1 },
 };
 /** Event types credited to the campaign the customer last came through. */
 const ATTRIBUTED_EVENTS = {
   'appointment.booked': 'bookings',
   'appointment.arrived': 'arrivals',
   'payment.paid': 'revenueFen',
+  'payment.refunded': 'revenueFen',
 } as const;
 type AttributedType = keyof typeof ATTRIBUTED_EVENTS;
 
 const isAttributedType = (type: string): type is AttributedType => Object.hasOwn(ATTRIBUTED_EVENTS, type);
 
+/** What an attributed event adds: 1 per booking or arrival, the amount paid, minus the amount refunded. */
 function attributedAmount(type: AttributedType, properties: Record<string, unknown>): number {
-  if (type !== 'payment.paid') return 1;
+  if (type !== 'payment.paid' && type !== 'payment.refunded') return 1;
   const amount = properties.amountFen;
-  return typeof amount === 'number' && Number.isInteger(amount) && amount > 0 ? amount : 0;
+  const fen = typeof amount === 'number' && Number.isInteger(amount) && amount > 0 ? amount : 0;
+  return type === 'payment.refunded' ? -fen : fen;
+}
+
+/**
+ * When an attributed event counts: a refund counts when its payment was made (so it comes off the campaign that
+ * got the revenue, even if the customer has been touched by another campaign since).
+ */
+async function attributionTime(
+  organisationId: string,
+  event: { type: string; occurredAt: Date; properties: Record<string, unknown> },
+): Promise<Date | null> {
+  if (event.type !== 'payment.refunded') return event.occurredAt;
+  const paymentId = event.properties.paymentId;
+  if (typeof paymentId !== 'string') return null;
+  const [paid] = await findEvents(organisationId, {
+    types: ['payment.paid'],
+    property: { name: 'paymentId', value: paymentId },
+  });
+  return paid?.occurredAt ?? null;
 }
 
 /** The campaign id an event names, when it is a campaign of the event's organisation. */
@@ -68,17 +89,18 @@ async function campaignOf(organisationId: string, campaignId: unknown): Promise<
 
 /** Moves the counters for one newly stored event. */
 export async function countCampaignEvent(event: StoredEvent): Promise<void> {
-  const counter = CAMPAIGN_EVENTS[event.type];
-  if (counter) {
+  const named = CAMPAIGN_EVENTS[event.type];
+  if (named) {
     const campaignId = await campaignOf(event.organisationId, event.properties.campaignId);
     if (!campaignId) return;
-    await incrementCampaignStats(event.organisationId, campaignId, { [counter]: 1 }, event.occurredAt);
+    await incrementCampaignStats(event.organisationId, campaignId, { [named.counter]: named.delta }, event.occurredAt);
     return;
   }
   if (isAttributedType(event.type)) {
     const amount = attributedAmount(event.type, event.properties);
-    if (!amount) return;
-    const touch = await touchAt(event.organisationId, event.customerId, event.occurredAt);
+    const at = amount ? await attributionTime(event.organisationId, event) : null;
+    if (!at) return;
+    const touch = await touchAt(event.organisationId, event.customerId, at);
     if (!touch) return;
     await incrementCampaignStats(event.organisationId, String(touch.campaignId), {
       [ATTRIBUTED_EVENTS[event.type]]: amount,
@@ -103,16 +125,16 @@ export async function recountCampaignStats(organisationId: string, campaignId: s
   const counters = zeroCounters();
   const daily = new Map<string, Record<DailyCounterName, number>>();
 
-  const named = await EventModel.find(
-    { organisationId: org, type: { $in: Object.keys(CAMPAIGN_EVENTS) }, 'properties.campaignId': campaignId },
-    { type: 1, occurredAt: 1 },
-  ).lean();
+  const named = await findEvents(organisationId, {
+    types: Object.keys(CAMPAIGN_EVENTS),
+    property: { name: 'campaignId', value: campaignId },
+  });
   for (const event of named) {
-    const counter = CAMPAIGN_EVENTS[event.type]!;
-    counters[counter] += 1;
+    const { counter, delta } = CAMPAIGN_EVENTS[event.type]!;
+    counters[counter] += delta;
     const date = localDate(event.occurredAt, timeZone);
     const day = daily.get(date) ?? { scans: 0, claims: 0, redemptions: 0 };
-    day[counter] += 1;
+    day[counter] += delta;
     daily.set(date, day);
   }
 
@@ -134,20 +156,17 @@ export async function recountCampaignStats(organisationId: string, campaignId: s
       .sort({ at: 1, _id: 1 })
       .lean<TouchDocument[]>();
     const firstOfCampaign = touches.find((touch) => touch.campaignId.equals(campaign._id))!;
-    const events = await EventModel.find(
-      {
-        organisationId: org,
-        customerId,
-        type: { $in: Object.keys(ATTRIBUTED_EVENTS) },
-        occurredAt: { $gte: firstOfCampaign.at },
-      },
-      { type: 1, occurredAt: 1, properties: 1 },
-    ).lean();
+    const events = await findEvents(organisationId, {
+      types: Object.keys(ATTRIBUTED_EVENTS),
+      customerId: String(customerId),
+    });
     for (const event of events) {
       const type = event.type as AttributedType;
-      const latest = touches.filter((touch) => touch.at.getTime() <= event.occurredAt.getTime()).at(-1);
+      const at = await attributionTime(organisationId, event);
+      if (!at || at < firstOfCampaign.at) continue;
+      const latest = touches.filter((touch) => touch.at.getTime() <= at.getTime()).at(-1);
       if (!latest?.campaignId.equals(campaign._id)) continue;
-      counters[ATTRIBUTED_EVENTS[type]] += attributedAmount(type, event.properties ?? {});
+      counters[ATTRIBUTED_EVENTS[type]] += attributedAmount(type, event.properties);
     }
   }
 

@@ -311,7 +311,13 @@ function historyEntry(
     sourceEventId: `coupon:${String(doc._id)}:${suffix}`,
     at,
     actor,
-    properties: { couponId: String(doc._id), ...properties },
+    // Every coupon event names its template and campaign, so campaign counters can follow undos and revocations.
+    properties: {
+      couponId: String(doc._id),
+      templateId: String(doc.templateId),
+      campaignId: doc.campaignId ? String(doc.campaignId) : null,
+      ...properties,
+    },
   };
 }
 
@@ -519,7 +525,6 @@ export async function claimCoupon(input: {
       'claimed',
       now,
       null,
-      { templateId: String(template._id), campaignId: input.campaignId },
     );
     const doc = {
       _id,
@@ -739,11 +744,7 @@ export async function redeemCoupon(input: {
           eventsPending: true,
         },
         $push: {
-          history: historyEntry(doc, 'coupon.redeemed', `redeemed:${n}`, now, input.staffId, {
-            templateId: String(doc.templateId),
-            campaignId: doc.campaignId ? String(doc.campaignId) : null,
-            clinicId: clinic.id,
-          }),
+          history: historyEntry(doc, 'coupon.redeemed', `redeemed:${n}`, now, input.staffId, { clinicId: clinic.id }),
         },
       },
     );

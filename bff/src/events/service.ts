@@ -388,6 +388,35 @@ export async function customersWithEvent(
   return ids.map(String);
 }
 
+/**
+ * The organisation's events of some types, oldest first, optionally of one customer, since a time, or with one
+ * property equal to a value: for domains that recount their own aggregates from the timeline (a repair path,
+ * not a hot path).
+ */
+export async function findEvents(
+  organisationId: string,
+  query: {
+    types: readonly string[];
+    customerId?: string;
+    since?: Date;
+    property?: { name: string; value: string };
+  },
+): Promise<{ customerId: string; type: string; occurredAt: Date; properties: Record<string, unknown> }[]> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), type: { $in: [...query.types] } };
+  if (query.customerId) filter.customerId = oid(query.customerId);
+  if (query.since) filter.occurredAt = { $gte: query.since };
+  if (query.property) filter[`properties.${query.property.name}`] = query.property.value;
+  const docs = await EventModel.find(filter, { customerId: 1, type: 1, occurredAt: 1, properties: 1 })
+    .sort({ occurredAt: 1, _id: 1 })
+    .lean<EventDocument[]>();
+  return docs.map((doc) => ({
+    customerId: String(doc.customerId),
+    type: doc.type,
+    occurredAt: doc.occurredAt,
+    properties: (doc.properties ?? {}) as Record<string, unknown>,
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Merge and privacy
 
