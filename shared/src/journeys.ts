@@ -36,10 +36,7 @@ export const JourneyEventFilter = z.strictObject({
 export type JourneyEventFilter = z.infer<typeof JourneyEventFilter>;
 
 /** Who a one-off or periodic journey takes in: a saved segment, or a rule of the tag language. */
-export const JourneyAudience = z.union([
-  z.strictObject({ segmentId: ObjectId }),
-  z.strictObject({ rule: TagRule }),
-]);
+export const JourneyAudience = z.union([z.strictObject({ segmentId: ObjectId }), z.strictObject({ rule: TagRule })]);
 export type JourneyAudience = z.infer<typeof JourneyAudience>;
 
 /** A five-field cron pattern (minute hour day-of-month month day-of-week), read in the organisation's time zone. */
@@ -173,9 +170,7 @@ export const WaitStep = z
     next,
     duration: WaitDuration.optional(),
     /** Then on to the next such local time (on one of `weekdays`, if given). */
-    until: z
-      .strictObject({ weekdays: z.array(Weekday).min(1).max(7).optional(), time: LocalTime })
-      .optional(),
+    until: z.strictObject({ weekdays: z.array(Weekday).min(1).max(7).optional(), time: LocalTime }).optional(),
   })
   .refine((step) => step.duration || step.until, { message: 'a wait needs a duration, an until, or both' });
 
@@ -321,7 +316,11 @@ export function journeyGraphIssues(definition: { start: string; steps: readonly 
   const byId = new Map<string, JourneyStep>();
   definition.steps.forEach((step, index) => {
     if (byId.has(step.id)) {
-      issues.push({ stepId: step.id, path: ['steps', index, 'id'], message: `another step already has the id ${step.id}` });
+      issues.push({
+        stepId: step.id,
+        path: ['steps', index, 'id'],
+        message: `another step already has the id ${step.id}`,
+      });
     } else byId.set(step.id, step);
   });
   if (!byId.has(definition.start)) {
@@ -340,7 +339,11 @@ export function journeyGraphIssues(definition: { start: string; steps: readonly 
     for (const [field, target] of edges) {
       if (target === null) continue;
       if (!byId.has(target)) {
-        issues.push({ stepId: step.id, path: ['steps', index, field], message: `leads to ${target}, which does not exist` });
+        issues.push({
+          stepId: step.id,
+          path: ['steps', index, field],
+          message: `leads to ${target}, which does not exist`,
+        });
       } else if (target === step.id && step.type !== 'wait') {
         issues.push({ stepId: step.id, path: ['steps', index, field], message: 'leads to itself without waiting' });
       }

@@ -58,7 +58,11 @@ function checkFilter(filter: { op: FilterOp; value?: RuleScalar; values?: RuleSc
     ctx.addIssue({ code: 'custom', path: ['value'], message: needsValue ? `${filter.op} needs a value` : 'no value' });
   }
   if (needsValues !== (filter.values !== undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: needsValues ? `${filter.op} needs values` : 'no values' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['values'],
+      message: needsValues ? `${filter.op} needs values` : 'no values',
+    });
   }
   if (['gt', 'gte', 'lt', 'lte'].includes(filter.op) && typeof filter.value === 'boolean') {
     ctx.addIssue({ code: 'custom', path: ['value'], message: 'compare with a number or a text' });
@@ -171,12 +175,7 @@ export const AbsenceCondition = z.strictObject({
 export type AbsenceCondition = z.infer<typeof AbsenceCondition>;
 
 export type LeafCondition =
-  | AttributeCondition
-  | AgeCondition
-  | TagCondition
-  | CountCondition
-  | LastCondition
-  | AbsenceCondition;
+  AttributeCondition | AgeCondition | TagCondition | CountCondition | LastCondition | AbsenceCondition;
 export type RuleCondition =
   | LeafCondition
   | { type: 'all'; conditions: RuleCondition[] }
@@ -441,7 +440,11 @@ export const SegmentPreview = z
 export type SegmentPreview = z.infer<typeof SegmentPreview>;
 
 const SegmentName = z.string().trim().min(1).max(40);
-export const CreateSegmentRequest = z.strictObject({ name: SegmentName, description: Description.optional(), rule: TagRule });
+export const CreateSegmentRequest = z.strictObject({
+  name: SegmentName,
+  description: Description.optional(),
+  rule: TagRule,
+});
 export const UpdateSegmentRequest = CreateSegmentRequest.partial();
 export const SegmentParams = z.strictObject({ segmentId: ObjectId });
 

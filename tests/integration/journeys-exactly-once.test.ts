@@ -10,7 +10,12 @@ import { findTagByName } from '../../bff/src/tags/library';
 import { addTag, removeTag } from '../../bff/src/tags/service';
 import { EnrolmentModel, ExecutionModel } from '../../bff/src/journeys/model';
 import { JOURNEY_LEASE_MS, JOURNEY_MAX_ATTEMPTS, executionKey } from '../../bff/src/journeys/engine';
-import { SimulatedCrash, setJourneyFaultHook, setJourneySmsProvider, type FaultPoint } from '../../bff/src/journeys/runtime';
+import {
+  SimulatedCrash,
+  setJourneyFaultHook,
+  setJourneySmsProvider,
+  type FaultPoint,
+} from '../../bff/src/journeys/runtime';
 import { useTaskService } from '../../bff/src/journeys/tasks';
 import { createTask } from '../../bff/src/tasks/service';
 import { SandboxSmsModel } from '../../bff/src/platform/sms/sandbox';
@@ -76,7 +81,10 @@ describe('a crash before or after each side effect, then a restart', () => {
         const journey = await liveJourney(t, {
           entry: trigger,
           start: 'act',
-          steps: [{ id: 'act', ...(step ?? { type: 'issue_coupon', couponTemplateId: template!.id }), next: 'after' }, { id: 'after', type: 'add_tag', tag: '之后' }],
+          steps: [
+            { id: 'act', ...(step ?? { type: 'issue_coupon', couponTemplateId: template!.id }), next: 'after' },
+            { id: 'after', type: 'add_tag', tag: '之后' },
+          ],
         });
         const patient = await newPatient(t);
         await event(t, patient.customerId, 'appointment.no_show');
@@ -104,7 +112,10 @@ describe('a crash before or after each side effect, then a restart', () => {
 
   const external = [
     { type: 'send_sms', step: { type: 'send_sms', templateCode: 'SMS_CRASH' } },
-    { type: 'send_subscribe_message', step: { type: 'send_subscribe_message', templateId: TEMPLATE, data: { thing1: '复诊提醒' } } },
+    {
+      type: 'send_subscribe_message',
+      step: { type: 'send_subscribe_message', templateId: TEMPLATE, data: { thing1: '复诊提醒' } },
+    },
   ] as const;
   const sentCount = async (type: string, patient: Awaited<ReturnType<typeof newPatient>>) =>
     type === 'send_sms' ? (await smsTo(t, patient.phone!)).length : (await subscribeMessages(t, patient.openid)).length;
@@ -129,7 +140,10 @@ describe('a crash before or after each side effect, then a restart', () => {
         const journey = await liveJourney(t, {
           entry: trigger,
           start: 'msg',
-          steps: [{ id: 'msg', ...step, next: 'after' }, { id: 'after', type: 'add_tag', tag: '审核后' }],
+          steps: [
+            { id: 'msg', ...step, next: 'after' },
+            { id: 'after', type: 'add_tag', tag: '审核后' },
+          ],
         });
         const patient = await newPatient(t, { phone: true, credits: [TEMPLATE, TEMPLATE] });
         await event(t, patient.customerId, 'appointment.no_show');
@@ -143,7 +157,9 @@ describe('a crash before or after each side effect, then a restart', () => {
         const inDoubt = await t.bff.call('GET', `/api/staff/journey-executions/in-doubt?journeyId=${journey.id}`, {
           token: t.manager.accessToken,
         });
-        expect(inDoubt.body.items).toEqual([expect.objectContaining({ customerId: patient.customerId, stepId: 'msg', stepType: type })]);
+        expect(inDoubt.body.items).toEqual([
+          expect.objectContaining({ customerId: patient.customerId, stepId: 'msg', stepType: type }),
+        ]);
         const outcome = point === 'after_send' ? 'sent' : 'not_sent';
         const reviewed = await t.bff.call('POST', `/api/staff/journey-executions/${inDoubt.body.items[0].id}/review`, {
           token: t.manager.accessToken,
@@ -209,20 +225,38 @@ describe('several engine instances on one database', () => {
     const patients = [];
     for (let i = 0; i < 20; i++) patients.push(await newPatient(t, { phone: true }));
     for (const patient of patients) await event(t, patient.customerId, 'appointment.no_show');
-    // A lease of 1 ms at a clock that moves on each round: every instance may take every row at any time.
-    for (let round = 0; round < 8; round++) {
-      const now = new Date(t.t0.getTime() + round * 1000);
-      await Promise.all(['a', 'b', 'c'].map((instanceId) => engine(now, { instanceId, batchSize: 5, leaseMs: 1, concurrency: 3 })));
+    // Leases of 1 ms and instances whose clocks are seconds apart, running at once: any instance may take over a
+    // row another one is in the middle of.
+    for (let round = 0; round < 30; round++) {
+      await Promise.all(
+        ['a', 'b', 'c'].map((instanceId, index) =>
+          engine(new Date(t.t0.getTime() + (round * 3 + index) * 1000), {
+            instanceId,
+            batchSize: 5,
+            leaseMs: 1,
+            concurrency: 3,
+          }),
+        ),
+      );
+      if (
+        !(await EnrolmentModel.exists({
+          journeyId: journey.id,
+          status: 'active',
+          state: { $in: ['waiting', 'running'] },
+        }))
+      )
+        break;
     }
-    for (const patient of patients) {
-      expect((await smsTo(t, patient.phone!)).length).toBeLessThanOrEqual(1);
-      expect((await tasksOf(t, patient.customerId)).length).toBeLessThanOrEqual(1);
-    }
+    for (const patient of patients) expect((await tasksOf(t, patient.customerId)).length).toBeLessThanOrEqual(1);
     const sms = await ExecutionModel.find({ journeyId: journey.id, stepId: 'sms' }).lean();
     expect(sms).toHaveLength(patients.length);
-    const sent = await SandboxSmsModel.countDocuments({ outId: { $in: sms.map((e) => e.key) } });
-    expect(sent).toBe(sms.filter((e) => e.status === 'done').length + sms.filter((e) => e.status === 'in_doubt' && e.sendingAt).length - sms.filter((e) => e.status === 'in_doubt' && !(e.result as { sent?: boolean } | null)).length + sent - sent);
-    expect(new Set((await SandboxSmsModel.find({ outId: { $in: sms.map((e) => e.key) } }).lean()).map((m) => m.outId)).size).toBe(sent);
+    const messages = await SandboxSmsModel.find({ outId: { $in: sms.map((e) => e.key) } }).lean();
+    expect(new Set(messages.map((m) => m.outId)).size).toBe(messages.length);
+    const done = sms.filter((e) => e.status === 'done').length;
+    const doubtful = sms.filter((e) => e.status === 'in_doubt').length;
+    expect(done + doubtful).toBe(patients.length);
+    expect(messages.length).toBeGreaterThanOrEqual(done);
+    expect(messages.length).toBeLessThanOrEqual(done + doubtful);
   });
 });
 
@@ -249,17 +283,28 @@ describe('a downstream call that times out after taking effect is retried with t
       const first = await engine(t.t0);
       expect(first.retried).toBe(1);
       const execution = await ExecutionModel.findOne({ journeyId: journey.id }).lean();
-      expect(execution).toMatchObject({ status: 'retrying', attempts: 1, lastError: expect.stringContaining('ETIMEDOUT') });
+      expect(execution).toMatchObject({
+        status: 'retrying',
+        attempts: 1,
+        lastError: expect.stringContaining('ETIMEDOUT'),
+      });
       await engine(new Date(t.t0.getTime() + 2 * MINUTE));
       if (type === 'add_tag') expect(await tagsOf(t, patient.customerId)).toEqual(['超时标签']);
       if (type === 'issue_coupon') expect(await couponsOf(t, patient.customerId)).toHaveLength(1);
       if (type === 'create_task') expect(await tasksOf(t, patient.customerId)).toHaveLength(1);
-      expect(await ExecutionModel.findOne({ journeyId: journey.id }).lean()).toMatchObject({ status: 'done', attempts: 1 });
+      expect(await ExecutionModel.findOne({ journeyId: journey.id }).lean()).toMatchObject({
+        status: 'done',
+        attempts: 1,
+      });
     });
   }
 
   it('the tasks service answers a repeated key with the first task', async () => {
-    await liveJourney(t, { entry: trigger, start: 'act', steps: [{ id: 'act', type: 'create_task', title: '重复调用' }] });
+    await liveJourney(t, {
+      entry: trigger,
+      start: 'act',
+      steps: [{ id: 'act', type: 'create_task', title: '重复调用' }],
+    });
     const patient = await newPatient(t);
     await event(t, patient.customerId, 'appointment.no_show');
     let calls = 0;
@@ -278,7 +323,11 @@ describe('a downstream call that times out after taking effect is retried with t
 
 describe('failures', () => {
   it('a duplicate key in a batch is a step done before: the other rows of the batch go on', async () => {
-    const journey = await liveJourney(t, { entry: trigger, start: 'tag', steps: [{ id: 'tag', type: 'add_tag', tag: '批次' }] });
+    const journey = await liveJourney(t, {
+      entry: trigger,
+      start: 'tag',
+      steps: [{ id: 'tag', type: 'add_tag', tag: '批次' }],
+    });
     const patients = [];
     for (let i = 0; i < 5; i++) patients.push(await newPatient(t));
     for (const patient of patients) await event(t, patient.customerId, 'appointment.no_show');
@@ -305,7 +354,11 @@ describe('failures', () => {
   });
 
   it('a failing action retries with backoff, then parks the enrolment with the error visible; a retry resumes it', async () => {
-    const journey = await liveJourney(t, { entry: trigger, start: 'act', steps: [{ id: 'act', type: 'create_task', title: '总失败' }] });
+    const journey = await liveJourney(t, {
+      entry: trigger,
+      start: 'act',
+      steps: [{ id: 'act', type: 'create_task', title: '总失败' }],
+    });
     const patient = await newPatient(t);
     await event(t, patient.customerId, 'appointment.no_show');
     useTaskService(async () => {
@@ -323,7 +376,9 @@ describe('failures', () => {
     expect(dueTimes).toEqual([MINUTE, 4 * MINUTE, 16 * MINUTE, 64 * MINUTE]);
     const [parked] = await enrolmentsOf(journey.id);
     expect(parked).toMatchObject({ status: 'parked', error: 'tasks service unavailable' });
-    const analytics = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/analytics`, { token: t.manager.accessToken });
+    const analytics = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/analytics`, {
+      token: t.manager.accessToken,
+    });
     expect(analytics.body.steps[0]).toMatchObject({ stepId: 'act', failed: 1 });
     useTaskService(null);
     const retried = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/enrolments/${parked!._id}/retry`, {
@@ -337,7 +392,11 @@ describe('failures', () => {
   });
 
   it('a provider that refuses the message is retried, never re-sent forever; one that times out leaves it in doubt', async () => {
-    await liveJourney(t, { entry: trigger, start: 'sms', steps: [{ id: 'sms', type: 'send_sms', templateCode: 'SMS_X' }] });
+    await liveJourney(t, {
+      entry: trigger,
+      start: 'sms',
+      steps: [{ id: 'sms', type: 'send_sms', templateCode: 'SMS_X' }],
+    });
     const refused = await newPatient(t, { phone: true });
     const timedOut = await newPatient(t, { phone: true });
     let calls = 0;
@@ -357,7 +416,9 @@ describe('failures', () => {
       now = new Date(now.getTime() + 7 * 3_600_000);
     }
     expect(calls).toBe(JOURNEY_MAX_ATTEMPTS + 1);
-    const executions = await ExecutionModel.find({ customerId: { $in: [refused.customerId, timedOut.customerId] } }).lean();
+    const executions = await ExecutionModel.find({
+      customerId: { $in: [refused.customerId, timedOut.customerId] },
+    }).lean();
     const byCustomer = Object.fromEntries(executions.map((e) => [String(e.customerId), e]));
     expect(byCustomer[refused.customerId]).toMatchObject({ status: 'failed', attempts: JOURNEY_MAX_ATTEMPTS });
     expect(byCustomer[timedOut.customerId]).toMatchObject({ status: 'in_doubt', lastError: 'ETIMEDOUT' });
@@ -368,7 +429,11 @@ describe('failures', () => {
     await addTag(t.org, patient.customerId, { name: '重建人群', source: 'manual', setBy: null });
     const tag = await findTagByName(t.org, '重建人群');
     const journey = await liveJourney(t, {
-      entry: { kind: 'periodic', cron: '0 10 * * *', audience: { rule: { type: 'tag', tagId: String(tag!._id), has: true } } },
+      entry: {
+        kind: 'periodic',
+        cron: '0 10 * * *',
+        audience: { rule: { type: 'tag', tagId: String(tag!._id), has: true } },
+      },
       reEntry: { policy: 'always' },
       start: 'wait',
       steps: [

@@ -66,7 +66,14 @@ let phones = 0;
 /** A signed-in patient; with marketing consent, a phone, an owner and subscribe credits as asked. */
 export async function newPatient(
   context: JourneyTestContext,
-  options: { consent?: boolean; phone?: boolean; owner?: boolean; credits?: string[]; name?: string; birthday?: string } = {},
+  options: {
+    consent?: boolean;
+    phone?: boolean;
+    owner?: boolean;
+    credits?: string[];
+    name?: string;
+    birthday?: string;
+  } = {},
 ) {
   const { bff } = context;
   const patient = await signInNewPatient(bff);
@@ -79,7 +86,9 @@ export async function newPatient(
     });
     if (accepted.status !== 200) throw new Error(`consent: ${JSON.stringify(accepted.body)}`);
   }
-  const phone = options.phone ? `138${String(10_000_000 + (phones += 1) + Math.floor(Math.random() * 80_000_000)).slice(0, 8)}` : null;
+  const phone = options.phone
+    ? `138${String(10_000_000 + (phones += 1) + Math.floor(Math.random() * 80_000_000)).slice(0, 8)}`
+    : null;
   const changes: Record<string, unknown> = { name: options.name ?? `患者${customerId.slice(-4)}` };
   if (phone) changes.phone = phone;
   if (options.owner !== false) changes.ownerStaffId = context.consultant.staff.id;
@@ -90,14 +99,20 @@ export async function newPatient(
   });
   if (updated.status >= 300) throw new Error(`customer update: ${JSON.stringify(updated.body)}`);
   for (const templateId of options.credits ?? []) {
-    await bff.call('POST', '/sandbox/control/wechat/subscribe', { body: { openid: patient.openid, templateIds: [templateId] } });
+    await bff.call('POST', '/sandbox/control/wechat/subscribe', {
+      body: { openid: patient.openid, templateIds: [templateId] },
+    });
     await addSubscriptionCredits(context.org, customerId, [templateId]);
   }
   return { customerId, openid: patient.openid as string, token: patient.accessToken as string, phone };
 }
 
 /** Creates a journey through the API and enables it. */
-export async function liveJourney(context: JourneyTestContext, definition: unknown, name = `旅程${Math.random().toString(36).slice(2, 8)}`) {
+export async function liveJourney(
+  context: JourneyTestContext,
+  definition: unknown,
+  name = `旅程${Math.random().toString(36).slice(2, 8)}`,
+) {
   const created = await context.bff.call('POST', '/api/staff/journeys', {
     token: context.manager.accessToken,
     body: { name, definition },
@@ -128,7 +143,8 @@ export async function couponTemplate(context: JourneyTestContext, name = '回归
 }
 
 export const tasksOf = (context: JourneyTestContext, customerId: string) => listCustomerTasks(context.org, customerId);
-export const couponsOf = (context: JourneyTestContext, customerId: string) => listCustomerCoupons(context.org, customerId);
+export const couponsOf = (context: JourneyTestContext, customerId: string) =>
+  listCustomerCoupons(context.org, customerId);
 export const tagsOf = async (context: JourneyTestContext, customerId: string) =>
   (await listTags(context.org, customerId)).map((tag) => tag.name);
 

@@ -63,7 +63,10 @@ describe('definitions', () => {
     );
     const created = await t.bff.call('POST', '/api/staff/journeys', {
       token: t.manager.accessToken,
-      body: { name: '坏旅程', definition: { entry: noShowTrigger, start: 'a', steps: [{ id: 'a', type: 'wait', next: null }] } },
+      body: {
+        name: '坏旅程',
+        definition: { entry: noShowTrigger, start: 'a', steps: [{ id: 'a', type: 'wait', next: null }] },
+      },
     });
     expect(created.status).toBe(400);
     expect(created.body.error.details).toEqual(
@@ -91,10 +94,16 @@ describe('definitions', () => {
   });
 
   it('consultants read journeys; only managers change them', async () => {
-    const journey = await liveJourney(t, { entry: noShowTrigger, start: 'a', steps: [{ id: 'a', type: 'add_tag', tag: 'x' }] });
+    const journey = await liveJourney(t, {
+      entry: noShowTrigger,
+      start: 'a',
+      steps: [{ id: 'a', type: 'add_tag', tag: 'x' }],
+    });
     const read = await t.bff.call('GET', `/api/staff/journeys/${journey.id}`, { token: t.consultant.accessToken });
     expect(read.status).toBe(200);
-    const pause = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/pause`, { token: t.consultant.accessToken });
+    const pause = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/pause`, {
+      token: t.consultant.accessToken,
+    });
     expect(pause.status).toBe(403);
   });
 });
@@ -162,7 +171,8 @@ describe('entries', () => {
 
   it('a one-off journey enrols its segment when enabled, another at its time', async () => {
     const [a, b, outsider] = [await newPatient(t), await newPatient(t), await newPatient(t)];
-    for (const patient of [a, b]) await addTag(t.org, patient.customerId, { name: '活动人群', source: 'manual', setBy: null });
+    for (const patient of [a, b])
+      await addTag(t.org, patient.customerId, { name: '活动人群', source: 'manual', setBy: null });
     const tag = await findTagByName(t.org, '活动人群');
     const audience = { rule: { type: 'tag', tagId: String(tag!._id), has: true } };
     const now = await liveJourney(t, {
@@ -176,7 +186,9 @@ describe('entries', () => {
       steps: [{ id: 'x', type: 'add_tag', tag: '已触达2' }],
     });
     await engine(t.t0);
-    expect((await enrolmentsOf(now.id)).map((e) => String(e.customerId)).sort()).toEqual([a.customerId, b.customerId].sort());
+    expect((await enrolmentsOf(now.id)).map((e) => String(e.customerId)).sort()).toEqual(
+      [a.customerId, b.customerId].sort(),
+    );
     expect(await enrolmentsOf(later.id)).toHaveLength(0);
     expect(await tagsOf(t, a.customerId)).toContain('已触达');
     expect(await tagsOf(t, outsider.customerId)).not.toContain('已触达');
@@ -192,7 +204,11 @@ describe('entries', () => {
     await addTag(t.org, patient.customerId, { name: '周期人群', source: 'manual', setBy: null });
     const tag = await findTagByName(t.org, '周期人群');
     const journey = await liveJourney(t, {
-      entry: { kind: 'periodic', cron: '0 10 * * *', audience: { rule: { type: 'tag', tagId: String(tag!._id), has: true } } },
+      entry: {
+        kind: 'periodic',
+        cron: '0 10 * * *',
+        audience: { rule: { type: 'tag', tagId: String(tag!._id), has: true } },
+      },
       reEntry: { policy: 'after_days', days: 2 },
       start: 'x',
       steps: [{ id: 'x', type: 'add_tag', tag: '周期触达' }],
@@ -267,13 +283,25 @@ describe('entries', () => {
   it('a coupon-expiry journey enters 30 days before the coupon expires', async () => {
     const template = await couponTemplate(t, '四十天券');
     const journey = await liveJourney(t, {
-      entry: { kind: 'key_date', date: { kind: 'coupon_expiry', templateId: template.id }, offsetDays: -30, at: '10:00' },
+      entry: {
+        kind: 'key_date',
+        date: { kind: 'coupon_expiry', templateId: template.id },
+        offsetDays: -30,
+        at: '10:00',
+      },
       reEntry: { policy: 'always' },
       start: 'x',
       steps: [{ id: 'x', type: 'add_tag', tag: '券快到期' }],
     });
     const patient = await newPatient(t);
-    await claimCoupon({ organisationId: t.org, templateId: template.id, customerId: patient.customerId, campaignId: null, requestId: `r${Date.now()}`, now: t.t0 });
+    await claimCoupon({
+      organisationId: t.org,
+      templateId: template.id,
+      customerId: patient.customerId,
+      campaignId: null,
+      requestId: `r${Date.now()}`,
+      now: t.t0,
+    });
     // 60-day validity from t0: the entry is 30 days later.
     await engine(t.at(29, 23));
     expect(await enrolmentsOf(journey.id)).toHaveLength(0);
@@ -431,7 +459,9 @@ describe('versions', () => {
     await engine(t.at(3));
     expect(await tagsOf(t, early.customerId)).toEqual(['版本一']);
     expect(await tagsOf(t, late.customerId)).toEqual(['版本二']);
-    const versions = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/versions`, { token: t.consultant.accessToken });
+    const versions = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/versions`, {
+      token: t.consultant.accessToken,
+    });
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const stale = await t.bff.call('PATCH', `/api/staff/journeys/${journey.id}`, {
       token: t.manager.accessToken,
@@ -444,7 +474,10 @@ describe('versions', () => {
     const journey = await liveJourney(t, v1);
     const waiting = await newPatient(t);
     await event(t, waiting.customerId, 'appointment.no_show');
-    await t.bff.call('PATCH', `/api/staff/journeys/${journey.id}`, { token: t.manager.accessToken, body: { definition: v2 } });
+    await t.bff.call('PATCH', `/api/staff/journeys/${journey.id}`, {
+      token: t.manager.accessToken,
+      body: { definition: v2 },
+    });
     const migrated = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/migrate`, {
       token: t.manager.accessToken,
       body: { fromVersion: 1, stepMap: { tag: 'tagB' } },
@@ -483,7 +516,9 @@ describe('status', () => {
     await engine(t.at(1));
     expect(await tagsOf(t, inside.customerId)).toEqual([]);
     expect(await enrolmentsOf(journey.id, outside.customerId)).toHaveLength(0);
-    const resumed = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/resume`, { token: t.manager.accessToken });
+    const resumed = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/resume`, {
+      token: t.manager.accessToken,
+    });
     expect(resumed.body.status).toBe('live');
     await engine(t.at(1));
     expect(await tagsOf(t, inside.customerId)).toEqual(['暂停后']);
@@ -497,9 +532,13 @@ describe('status', () => {
     });
     const patient = await newPatient(t);
     await event(t, patient.customerId, 'appointment.no_show');
-    const archived = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
+    const archived = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, {
+      token: t.manager.accessToken,
+    });
     expect(archived.body).toMatchObject({ status: 'archived', counts: { active: 0, exited: 1 } });
-    const again = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
+    const again = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, {
+      token: t.manager.accessToken,
+    });
     expect(again.body.error.code).toBe('JOURNEY_STATE_CONFLICT');
   });
 });
@@ -511,17 +550,28 @@ describe('analytics and views', () => {
       exitOn: [{ event: 'appointment.cancelled' }],
       start: 'booked',
       steps: [
-        { id: 'booked', type: 'branch', condition: { kind: 'rule', rule: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } }, yes: 'her', no: 'wait' },
+        {
+          id: 'booked',
+          type: 'branch',
+          condition: { kind: 'rule', rule: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } },
+          yes: 'her',
+          no: 'wait',
+        },
         { id: 'her', type: 'add_tag', tag: '女性', next: null },
         { id: 'wait', type: 'wait', duration: { days: 3 }, next: null },
       ],
     });
     const [woman, man, leaver] = [await newPatient(t), await newPatient(t), await newPatient(t)];
-    await t.bff.call('PATCH', `/api/staff/customers/${woman.customerId}`, { token: t.manager.accessToken, body: { gender: 'female' } });
+    await t.bff.call('PATCH', `/api/staff/customers/${woman.customerId}`, {
+      token: t.manager.accessToken,
+      body: { gender: 'female' },
+    });
     for (const p of [woman, man, leaver]) await event(t, p.customerId, 'appointment.no_show');
     await engine(t.t0);
     await event(t, leaver.customerId, 'appointment.cancelled', {}, t.at(0, 1));
-    const analytics = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/analytics`, { token: t.consultant.accessToken });
+    const analytics = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/analytics`, {
+      token: t.consultant.accessToken,
+    });
     const steps = Object.fromEntries(analytics.body.steps.map((s: { stepId: string }) => [s.stepId, s]));
     expect(steps.booked).toMatchObject({ entered: 3, passed: 3, branches: { yes: 1, no: 2 } });
     expect(steps.her).toMatchObject({ entered: 1, passed: 1 });
@@ -530,8 +580,12 @@ describe('analytics and views', () => {
     const waiting = await t.bff.call('GET', `/api/staff/journeys/${journey.id}/steps/wait/customers?state=waiting`, {
       token: t.consultant.accessToken,
     });
-    expect(waiting.body.items).toEqual([expect.objectContaining({ customerId: man.customerId, name: expect.stringMatching(/^患者/) })]);
-    const sidebar = await t.bff.call('GET', `/api/staff/customers/${man.customerId}/journeys`, { token: t.consultant.accessToken });
+    expect(waiting.body.items).toEqual([
+      expect.objectContaining({ customerId: man.customerId, name: expect.stringMatching(/^患者/) }),
+    ]);
+    const sidebar = await t.bff.call('GET', `/api/staff/customers/${man.customerId}/journeys`, {
+      token: t.consultant.accessToken,
+    });
     expect(sidebar.body.items[0]).toMatchObject({
       journeyId: journey.id,
       status: 'active',
@@ -542,7 +596,11 @@ describe('analytics and views', () => {
   });
 
   it('a manager enrols and takes out a customer by hand, and both are audited', async () => {
-    const journey = await liveJourney(t, { entry: noShowTrigger, start: 'w', steps: [{ id: 'w', type: 'wait', duration: { days: 1 } }] });
+    const journey = await liveJourney(t, {
+      entry: noShowTrigger,
+      start: 'w',
+      steps: [{ id: 'w', type: 'wait', duration: { days: 1 } }],
+    });
     const patient = await newPatient(t);
     const enrolled = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/enrolments`, {
       token: t.manager.accessToken,
@@ -554,11 +612,17 @@ describe('analytics and views', () => {
       body: { customerId: patient.customerId },
     });
     expect(twice.body.outcome).toBe('already_in_journey');
-    const exited = await t.bff.call('POST', `/api/staff/journeys/${journey.id}/enrolments/${enrolled.body.enrolment.id}/exit`, {
+    const exited = await t.bff.call(
+      'POST',
+      `/api/staff/journeys/${journey.id}/enrolments/${enrolled.body.enrolment.id}/exit`,
+      {
+        token: t.manager.accessToken,
+      },
+    );
+    expect(exited.status).toBe(204);
+    const audit = await t.bff.call('GET', `/api/staff/audit?customerId=${patient.customerId}`, {
       token: t.manager.accessToken,
     });
-    expect(exited.status).toBe(204);
-    const audit = await t.bff.call('GET', `/api/staff/audit?customerId=${patient.customerId}`, { token: t.manager.accessToken });
     expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual(
       expect.arrayContaining(['customer.journey_enrolled', 'customer.journey_exited']),
     );
@@ -579,7 +643,10 @@ describe('merge and erasure', () => {
     const second = await newPatient(t);
     await event(t, first.customerId, 'appointment.no_show');
     await event(t, second.customerId, 'appointment.no_show');
-    const survivor = await mergeCustomers(t.org, first.customerId, second.customerId, { rule: 'staff_confirmed', details: {} });
+    const survivor = await mergeCustomers(t.org, first.customerId, second.customerId, {
+      rule: 'staff_confirmed',
+      details: {},
+    });
     const enrolments = await EnrolmentModel.find({ journeyId: journey.id }).lean();
     expect(enrolments.every((e) => String(e.customerId) === survivor)).toBe(true);
     expect(enrolments.map((e) => e.status).sort()).toEqual(['active', 'exited']);
@@ -598,9 +665,16 @@ describe('merge and erasure', () => {
     });
     const patient = await newPatient(t, { phone: true });
     await event(t, patient.customerId, 'appointment.no_show');
+    const exported = await t.bff.call('GET', '/api/mp/me/export', { token: patient.token });
+    expect(exported.body.sections.journeys).toEqual([
+      expect.objectContaining({ journey: expect.any(String), status: 'active', steps: [] }),
+    ]);
     const erased = await t.bff.call('POST', '/api/mp/me/erasure', { token: patient.token, body: { confirm: true } });
     expect(erased.status).toBe(200);
-    expect((await enrolmentsOf(journey.id, patient.customerId))[0]).toMatchObject({ status: 'exited', exitReason: 'erased' });
+    expect((await enrolmentsOf(journey.id, patient.customerId))[0]).toMatchObject({
+      status: 'exited',
+      exitReason: 'erased',
+    });
     await engine(t.at(2));
     expect(await smsTo(t, patient.phone!)).toHaveLength(0);
   });

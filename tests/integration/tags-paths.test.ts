@@ -82,9 +82,13 @@ function reference(rule: RuleCondition, events: Happened[], gender: string | nul
     case 'count': {
       const from = rule.withinDays ? windowStart(now, rule.withinDays) : -Infinity;
       const n = events.filter(selects(rule.events)).filter((event) => event.at.getTime() >= from).length;
-      return { gte: n >= rule.value, gt: n > rule.value, lte: n <= rule.value, lt: n < rule.value, eq: n === rule.value }[
-        rule.op
-      ];
+      return {
+        gte: n >= rule.value,
+        gt: n > rule.value,
+        lte: n <= rule.value,
+        lt: n < rule.value,
+        eq: n === rule.value,
+      }[rule.op];
     }
     case 'last': {
       const times = events.filter(selects(rule.events)).map((event) => event.at.getTime());
@@ -97,7 +101,9 @@ function reference(rule: RuleCondition, events: Happened[], gender: string | nul
       if (!anchors.length) return false;
       const t = Math.max(...anchors);
       const end = rule.withinDays ? windowEnd(new Date(t), rule.withinDays) : Infinity;
-      const broken = events.filter(selects(rule.none)).some((event) => event.at.getTime() > t && event.at.getTime() < end);
+      const broken = events
+        .filter(selects(rule.none))
+        .some((event) => event.at.getTime() > t && event.at.getTime() < end);
       if (broken) return false;
       return rule.withinDays ? now.getTime() >= end : true;
     }
@@ -132,7 +138,12 @@ function randomRule(random: () => number): RuleCondition {
           value: 1 + Math.floor(random() * 3),
         };
       case 'last':
-        return { type: 'last', events: { types: [type()] }, op: pick(['within', 'olderThan'] as const), days: pick([14, 60, 200]) };
+        return {
+          type: 'last',
+          events: { types: [type()] },
+          op: pick(['within', 'olderThan'] as const),
+          days: pick([14, 60, 200]),
+        };
       case 'absence':
         return {
           type: 'absence',
@@ -162,92 +173,105 @@ async function recomputed(organisationId: string, name: string, rule: RuleCondit
 }
 
 describe.each([11, 29, 47])('random histories (seed %i)', (seed) => {
-  it('give the same tags incrementally, by full recompute, by the sweep, and by the reference', { timeout: 240_000 }, async () => {
-    const random = randomSource(seed);
-    const T0 = new Date(Date.UTC(2026, 2, 10, 4) + Math.floor(random() * 20) * HOUR);
-    const suffix = `${Date.now()}${seed}`;
-    const org = await createOrganisation({
-      name: `Paths ${suffix}`,
-      miniappAppId: `wxPaths${suffix}`,
-      wecomCorpId: `wwPaths${suffix}`,
-      timeZone: 'Asia/Shanghai',
-    });
-    const organisationId = org.id;
-    setTagClock(() => T0);
-    const rules = [...EXAMPLE_RULES.map((example) => example.rule), ...Array.from({ length: 4 }, () => randomRule(random))];
-
-    // Path 1: rules first, then every event through the incremental subscriber.
-    const incremental: string[] = [];
-    for (const [i, rule] of rules.entries()) incremental.push(await recomputed(organisationId, `inc${i}`, rule, T0));
-
-    const customers: { id: string; gender: string | null; events: Happened[] }[] = [];
-    for (let c = 0; c < 24; c++) {
-      const id = (await createCustomer({ organisationId, kind: 'patient', name: `p${c}`, identities: [] })).id;
-      const gender = random() < 0.3 ? null : random() < 0.5 ? 'female' : 'male';
-      if (gender) await updateCustomerBaseData({ privacy: bff.config.privacy }, organisationId, id, { gender: gender as 'female' });
-      customers.push({ id, gender, events: [] });
-    }
-    const all: { customer: (typeof customers)[number]; event: Happened }[] = [];
-    for (const customer of customers) {
-      // Each customer is active over a stretch of their own, and favours one type: some go quiet for over a year,
-      // some pile up referrals or no-shows.
-      const count = Math.floor(random() * 16);
-      const until = T0.getTime() - (random() < 0.3 ? 300 + random() * 200 : random() * 30) * DAY;
-      const favourite = TYPES[Math.floor(random() * TYPES.length)]!;
-      for (let e = 0; e < count; e++) {
-        const type = random() < 0.4 ? favourite : TYPES[Math.floor(random() * TYPES.length)]!;
-        const properties: Record<string, unknown> =
-          type === 'payment.paid'
-            ? random() < 0.4
-              ? { purpose: 'appointment_deposit' }
-              : random() < 0.7
-                ? { purpose: 'treatment' }
-                : {}
-            : type === 'page.viewed'
-              ? { path: 'pages/index/index' }
-              : {};
-        const event = { type, at: new Date(until - Math.floor(random() * 240 * DAY)), properties };
-        customer.events.push(event);
-        all.push({ customer, event });
-      }
-    }
-    // Arrival order is not time order.
-    all.sort(() => random() - 0.5);
-    for (const { customer, event } of all) {
-      await recordEvent({
-        organisationId,
-        customerId: customer.id,
-        type: event.type,
-        occurredAt: event.at,
-        properties: event.properties,
-        source: 'server',
-        sourceEventId: randomUUID(),
+  it(
+    'give the same tags incrementally, by full recompute, by the sweep, and by the reference',
+    { timeout: 240_000 },
+    async () => {
+      const random = randomSource(seed);
+      const T0 = new Date(Date.UTC(2026, 2, 10, 4) + Math.floor(random() * 20) * HOUR);
+      const suffix = `${Date.now()}${seed}`;
+      const org = await createOrganisation({
+        name: `Paths ${suffix}`,
+        miniappAppId: `wxPaths${suffix}`,
+        wecomCorpId: `wwPaths${suffix}`,
+        timeZone: 'Asia/Shanghai',
       });
-    }
+      const organisationId = org.id;
+      setTagClock(() => T0);
+      const rules = [
+        ...EXAMPLE_RULES.map((example) => example.rule),
+        ...Array.from({ length: 4 }, () => randomRule(random)),
+      ];
 
-    const expected = (rule: RuleCondition, now: Date) =>
-      customers
-        .filter((customer) => reference(rule, customer.events, customer.gender, now))
-        .map((customer) => customer.id)
-        .sort();
+      // Path 1: rules first, then every event through the incremental subscriber.
+      const incremental: string[] = [];
+      for (const [i, rule] of rules.entries()) incremental.push(await recomputed(organisationId, `inc${i}`, rule, T0));
 
-    // Path 2: the same rules created after the events, by full recompute at T0.
-    for (const [i, rule] of rules.entries()) {
-      const full = await recomputed(organisationId, `full${i}`, rule, T0);
-      const want = expected(rule, T0);
-      expect({ rule: i, incremental: await tagged(organisationId, incremental[i]!) }).toEqual({ rule: i, incremental: want });
-      expect({ rule: i, full: await tagged(organisationId, full) }).toEqual({ rule: i, full: want });
-    }
+      const customers: { id: string; gender: string | null; events: Happened[] }[] = [];
+      for (let c = 0; c < 24; c++) {
+        const id = (await createCustomer({ organisationId, kind: 'patient', name: `p${c}`, identities: [] })).id;
+        const gender = random() < 0.3 ? null : random() < 0.5 ? 'female' : 'male';
+        if (gender)
+          await updateCustomerBaseData({ privacy: bff.config.privacy }, organisationId, id, {
+            gender: gender as 'female',
+          });
+        customers.push({ id, gender, events: [] });
+      }
+      const all: { customer: (typeof customers)[number]; event: Happened }[] = [];
+      for (const customer of customers) {
+        // Each customer is active over a stretch of their own, and favours one type: some go quiet for over a year,
+        // some pile up referrals or no-shows.
+        const count = Math.floor(random() * 16);
+        const until = T0.getTime() - (random() < 0.3 ? 300 + random() * 200 : random() * 30) * DAY;
+        const favourite = TYPES[Math.floor(random() * TYPES.length)]!;
+        for (let e = 0; e < count; e++) {
+          const type = random() < 0.4 ? favourite : TYPES[Math.floor(random() * TYPES.length)]!;
+          const properties: Record<string, unknown> =
+            type === 'payment.paid'
+              ? random() < 0.4
+                ? { purpose: 'appointment_deposit' }
+                : random() < 0.7
+                  ? { purpose: 'treatment' }
+                  : {}
+              : type === 'page.viewed'
+                ? { path: 'pages/index/index' }
+                : {};
+          const event = { type, at: new Date(until - Math.floor(random() * 240 * DAY)), properties };
+          customer.events.push(event);
+          all.push({ customer, event });
+        }
+      }
+      // Arrival order is not time order.
+      all.sort(() => random() - 0.5);
+      for (const { customer, event } of all) {
+        await recordEvent({
+          organisationId,
+          customerId: customer.id,
+          type: event.type,
+          occurredAt: event.at,
+          properties: event.properties,
+          source: 'server',
+          sourceEventId: randomUUID(),
+        });
+      }
 
-    // Path 3: time passes; the sweep moves the existing tags, a fresh recompute computes from scratch.
-    const T1 = new Date(T0.getTime() + (20 + Math.floor(random() * 200)) * DAY);
-    setTagClock(() => T1);
-    await sweepDueTags({ now: T1 });
-    for (const [i, rule] of rules.entries()) {
-      const later = await recomputed(organisationId, `later${i}`, rule, T1);
-      const want = expected(rule, T1);
-      expect({ rule: i, swept: await tagged(organisationId, incremental[i]!) }).toEqual({ rule: i, swept: want });
-      expect({ rule: i, recomputed: await tagged(organisationId, later) }).toEqual({ rule: i, recomputed: want });
-    }
-  });
+      const expected = (rule: RuleCondition, now: Date) =>
+        customers
+          .filter((customer) => reference(rule, customer.events, customer.gender, now))
+          .map((customer) => customer.id)
+          .sort();
+
+      // Path 2: the same rules created after the events, by full recompute at T0.
+      for (const [i, rule] of rules.entries()) {
+        const full = await recomputed(organisationId, `full${i}`, rule, T0);
+        const want = expected(rule, T0);
+        expect({ rule: i, incremental: await tagged(organisationId, incremental[i]!) }).toEqual({
+          rule: i,
+          incremental: want,
+        });
+        expect({ rule: i, full: await tagged(organisationId, full) }).toEqual({ rule: i, full: want });
+      }
+
+      // Path 3: time passes; the sweep moves the existing tags, a fresh recompute computes from scratch.
+      const T1 = new Date(T0.getTime() + (20 + Math.floor(random() * 200)) * DAY);
+      setTagClock(() => T1);
+      await sweepDueTags({ now: T1 });
+      for (const [i, rule] of rules.entries()) {
+        const later = await recomputed(organisationId, `later${i}`, rule, T1);
+        const want = expected(rule, T1);
+        expect({ rule: i, swept: await tagged(organisationId, incremental[i]!) }).toEqual({ rule: i, swept: want });
+        expect({ rule: i, recomputed: await tagged(organisationId, later) }).toEqual({ rule: i, recomputed: want });
+      }
+    },
+  );
 });

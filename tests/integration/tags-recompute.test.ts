@@ -14,12 +14,7 @@ import { setTagClock } from '../../bff/src/tags/clock';
 import { setFactsRegistryTtl } from '../../bff/src/tags/facts';
 import { editTag, insertTag } from '../../bff/src/tags/library';
 import { CustomerTagModel, RecomputeModel, RuleStateModel } from '../../bff/src/tags/model';
-import {
-  latestRecompute,
-  requestRecompute,
-  resumeRecomputes,
-  runRecompute,
-} from '../../bff/src/tags/recompute';
+import { latestRecompute, requestRecompute, resumeRecomputes, runRecompute } from '../../bff/src/tags/recompute';
 import { EXAMPLE_RULES } from '../../bff/src/tags/examples';
 import { startTestBff, type TestBff } from '../support/bff';
 
@@ -47,8 +42,9 @@ async function organisationWithHistory() {
   setTagClock(() => T0);
   const matching: string[] = [];
   for (let i = 0; i < 30; i++) {
-    const customerId = (await createCustomer({ organisationId: org.id, kind: 'patient', name: `c${i}`, identities: [] }))
-      .id;
+    const customerId = (
+      await createCustomer({ organisationId: org.id, kind: 'patient', name: `c${i}`, identities: [] })
+    ).id;
     const record = (type: string, daysAgo: number) =>
       recordEvent({
         organisationId: org.id,
@@ -120,17 +116,26 @@ describe('full recompute', () => {
     const { organisationId, matching } = await organisationWithHistory();
     const tagId = await dynamicTag(organisationId, '并发');
     const job = await requestRecompute(organisationId, tagId, T0);
-    // Leases of 1 ms and staggered starts: each run takes the job from the one before it in mid-batch, so they
-    // evaluate the same customers at the same time.
-    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const outcomes = await Promise.all(
-      [0, 25, 50].map(async (delay) => {
-        await later(delay);
-        return runRecompute(job.id, { batchSize: 3, leaseMs: 1 });
-      }),
-    );
-    expect(outcomes).toContain('done');
-    expect(outcomes).toContain('lost');
+    // Leases of 1 ms: the second run takes the job while the first is held after its first batch; then both run
+    // on, the first over the customers the second is evaluating too, until it loses the cursor.
+    let releaseFirst = () => {};
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const first = runRecompute(job.id, {
+      batchSize: 3,
+      leaseMs: 1,
+      afterBatch: async (batches) => {
+        if (batches === 1) await held;
+      },
+    });
+    await expect.poll(async () => (await latestRecompute(organisationId, tagId))?.processed).toBe(3);
+    const second = runRecompute(job.id, {
+      batchSize: 3,
+      leaseMs: 1,
+      afterBatch: async (batches) => {
+        if (batches === 1) releaseFirst();
+      },
+    });
+    expect((await Promise.all([first, second])).sort()).toEqual(['done', 'lost']);
     expect(await tagged(organisationId, tagId)).toEqual(matching);
     expect(await tagAddedEvents(organisationId, tagId)).toBe(matching.length);
     const states = await RuleStateModel.find({ tagId }).lean();

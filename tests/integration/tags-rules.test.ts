@@ -62,7 +62,15 @@ async function record(
   occurredAt: Date,
   properties: Record<string, unknown> = {},
 ) {
-  await recordEvent({ organisationId, customerId, type, occurredAt, properties, source: 'server', sourceEventId: randomUUID() });
+  await recordEvent({
+    organisationId,
+    customerId,
+    type,
+    occurredAt,
+    properties,
+    source: 'server',
+    sourceEventId: randomUUID(),
+  });
 }
 
 /** Moves the clock to `now` and runs the sweep there, as the scheduled job would. */
@@ -86,7 +94,11 @@ describe('no-show in 6 months: booked in the last 180 days and never arrived aft
       { id: expect.stringMatching(/^[0-9a-f]{24}$/), type: 'appointment.booked', occurredAt: at(-30).toISOString() },
     ]);
     expect(absence).toMatchObject({ type: 'absence', holds: true });
-    expect(absence!.missing).toEqual({ types: ['appointment.arrived'], from: at(-30).toISOString(), to: T0.toISOString() });
+    expect(absence!.missing).toEqual({
+      types: ['appointment.arrived'],
+      from: at(-30).toISOString(),
+      to: T0.toISOString(),
+    });
     expect(why.summary).toMatch(/applies/);
   });
 
@@ -171,7 +183,10 @@ describe('arrived, not converted: has arrived, has no paid treatment', () => {
   it('applies to an arrival with only a deposit paid', async () => {
     const { organisationId, tagId, name } = await setUp('arrived_not_converted');
     const customer = await newCustomer(organisationId);
-    await record(organisationId, customer, 'payment.paid', at(-11), { purpose: 'appointment_deposit', amountFen: 10_000 });
+    await record(organisationId, customer, 'payment.paid', at(-11), {
+      purpose: 'appointment_deposit',
+      amountFen: 10_000,
+    });
     await record(organisationId, customer, 'appointment.arrived', at(-10));
     expect(await hasTag(organisationId, customer, name)).toBe(true);
     const why = await explainTag(organisationId, customer, tagId, T0);

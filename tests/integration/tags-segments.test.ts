@@ -142,7 +142,10 @@ describe('segment preview', () => {
       [{ type: 'attribute', field: 'gender', op: 'in', values: ['male', 'female'] }, ['female', 'male']],
       [{ type: 'attribute', field: 'gender', op: 'exists' }, ['female', 'male']],
       [{ type: 'attribute', field: 'gender', op: 'missing' }, ['cleared', 'hcp', 'unset']],
-      [{ type: 'not', condition: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } }, ['cleared', 'hcp', 'male', 'unset']],
+      [
+        { type: 'not', condition: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } },
+        ['cleared', 'hcp', 'male', 'unset'],
+      ],
       [{ type: 'attribute', field: 'hcp.department', op: 'ne', value: '牙周科' }, []],
       [{ type: 'attribute', field: 'hcp.department', op: 'missing' }, ['cleared', 'female', 'hcp', 'male', 'unset']],
       [{ type: 'attribute', field: 'hcp.title', op: 'eq', value: '主任医师' }, ['hcp']],

@@ -38,9 +38,13 @@ async function dynamicTag(name: string, rule: unknown) {
   const created = await call('POST', '/api/staff/tags', manager.accessToken, { name, kind: 'dynamic', rule });
   expect(created.status).toBe(201);
   await expect
-    .poll(async () => (await call('GET', `/api/staff/tags/${created.body.id}/recompute`, consultant.accessToken)).body.status, {
-      timeout: 10_000,
-    })
+    .poll(
+      async () =>
+        (await call('GET', `/api/staff/tags/${created.body.id}/recompute`, consultant.accessToken)).body.status,
+      {
+        timeout: 10_000,
+      },
+    )
     .toBe('done');
   return created.body as { id: string; name: string };
 }
@@ -54,12 +58,17 @@ describe('the library', () => {
   it('is edited by managers and read by all staff', async () => {
     const name = unique('洁牙');
     expect((await call('POST', '/api/staff/tags', consultant.accessToken, { name })).status).toBe(403);
-    const group = await call('POST', '/api/staff/tag-groups', manager.accessToken, { name: unique('组'), colour: '#112233' });
+    const group = await call('POST', '/api/staff/tag-groups', manager.accessToken, {
+      name: unique('组'),
+      colour: '#112233',
+    });
     expect(group.status).toBe(201);
     const created = await call('POST', '/api/staff/tags', manager.accessToken, { name, groupId: group.body.id });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name, kind: 'static', groupId: group.body.id, customers: 0, rule: null });
-    expect((await call('POST', '/api/staff/tags', manager.accessToken, { name })).body.error.code).toBe('TAG_NAME_TAKEN');
+    expect((await call('POST', '/api/staff/tags', manager.accessToken, { name })).body.error.code).toBe(
+      'TAG_NAME_TAKEN',
+    );
 
     const library = await call('GET', '/api/staff/tags', consultant.accessToken);
     expect(library.status).toBe(200);
@@ -75,7 +84,12 @@ describe('the library', () => {
     });
     expect(missing.body.error.code).toBe('TAG_RULE_INVALID');
 
-    const first = await dynamicTag(unique('甲'), { type: 'count', events: { types: ['qr.scanned'] }, op: 'gte', value: 1 });
+    const first = await dynamicTag(unique('甲'), {
+      type: 'count',
+      events: { types: ['qr.scanned'] },
+      op: 'gte',
+      value: 1,
+    });
     const second = await dynamicTag(unique('乙'), { type: 'tag', tagId: first.id, has: true });
     const cycle = await call('PATCH', `/api/staff/tags/${first.id}`, manager.accessToken, {
       rule: { type: 'tag', tagId: second.id, has: false },
@@ -96,7 +110,9 @@ describe('the library', () => {
     expect(tags.body.items.map((tag: { name: string }) => tag.name)).toEqual([renamed]);
 
     expect((await call('DELETE', `/api/staff/tags/${tagId}`, manager.accessToken)).status).toBe(204);
-    expect((await call('GET', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken)).body.items).toEqual([]);
+    expect(
+      (await call('GET', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken)).body.items,
+    ).toEqual([]);
     expect((await call('GET', `/api/staff/tags/${tagId}`, consultant.accessToken)).status).toBe(404);
   });
 });
@@ -106,14 +122,20 @@ describe('tags on a customer', () => {
     const patient = await signInNewPatient(bff);
     const name = unique('手动');
     for (let i = 0; i < 2; i++) {
-      const added = await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, { name });
+      const added = await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, {
+        name,
+      });
       expect(added.status).toBe(204);
     }
     const tags = await call('GET', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken);
     expect(tags.body.items).toEqual([
       expect.objectContaining({ name, kind: 'static', source: 'manual', setBy: consultant.staff.id }),
     ]);
-    const removed = await call('DELETE', `/api/staff/customers/${patient.customer.id}/tags/${name}`, consultant.accessToken);
+    const removed = await call(
+      'DELETE',
+      `/api/staff/customers/${patient.customer.id}/tags/${name}`,
+      consultant.accessToken,
+    );
     expect(removed.status).toBe(204);
     const events = await timelineTypes(patient.customer.id, 'tag.added,tag.removed');
     expect(events.map((event) => event.type)).toEqual(['tag.removed', 'tag.added']);
@@ -137,15 +159,26 @@ describe('tags on a customer', () => {
       token: other.accessToken,
       body: {
         events: [
-          { id: randomUUID().replaceAll('-', ''), type: 'qr.scanned', occurredAt: new Date().toISOString(), properties: { scene: 'rule-test' } },
+          {
+            id: randomUUID().replaceAll('-', ''),
+            type: 'qr.scanned',
+            occurredAt: new Date().toISOString(),
+            properties: { scene: 'rule-test' },
+          },
         ],
       },
     });
     expect(scanned.body.accepted).toBe(1);
     expect(await CustomerTagModel.exists({ customerId: other.customer.id, tagId: rule.id })).not.toBeNull();
-    const add = await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, manager.accessToken, { name: rule.name });
+    const add = await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, manager.accessToken, {
+      name: rule.name,
+    });
     expect(add.body.error.code).toBe('TAG_NOT_MANUAL');
-    const remove = await call('DELETE', `/api/staff/customers/${other.customer.id}/tags/${rule.name}`, manager.accessToken);
+    const remove = await call(
+      'DELETE',
+      `/api/staff/customers/${other.customer.id}/tags/${rule.name}`,
+      manager.accessToken,
+    );
     expect(remove.body.error.code).toBe('TAG_NOT_MANUAL');
 
     const keyAccount = await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, {
@@ -153,7 +186,11 @@ describe('tags on a customer', () => {
     });
     expect(keyAccount.status).toBe(403);
     expect(
-      (await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, manager.accessToken, { name: '重点客户' })).status,
+      (
+        await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, manager.accessToken, {
+          name: '重点客户',
+        })
+      ).status,
     ).toBe(204);
   });
 
@@ -169,22 +206,41 @@ describe('tags on a customer', () => {
     const send = (id: string) =>
       bff.call('POST', '/api/mp/events', {
         token: patient.accessToken,
-        body: { events: [{ id, type: 'page.viewed', occurredAt: new Date().toISOString(), properties: { path: 'pages/index/index' } }] },
+        body: {
+          events: [
+            {
+              id,
+              type: 'page.viewed',
+              occurredAt: new Date().toISOString(),
+              properties: { path: 'pages/index/index' },
+            },
+          ],
+        },
       });
     await send(randomUUID().replaceAll('-', ''));
     const sent = Date.now();
     await send(randomUUID().replaceAll('-', ''));
     await expect
-      .poll(() => CustomerTagModel.exists({ customerId: patient.customer.id, tagId: tag.id }), { timeout: 1000, interval: 20 })
+      .poll(() => CustomerTagModel.exists({ customerId: patient.customer.id, tagId: tag.id }), {
+        timeout: 1000,
+        interval: 20,
+      })
       .not.toBeNull();
     expect(Date.now() - sent).toBeLessThan(1000);
 
-    const why = await call('GET', `/api/staff/customers/${patient.customer.id}/tags/${tag.id}/explain`, consultant.accessToken);
+    const why = await call(
+      'GET',
+      `/api/staff/customers/${patient.customer.id}/tags/${tag.id}/explain`,
+      consultant.accessToken,
+    );
     expect(why.status).toBe(200);
     expect(why.body).toMatchObject({ applied: true, source: 'rule', holds: true, timeZone: 'Asia/Shanghai' });
     expect(why.body.summary).toMatch(/applies: page\.viewed: count in the last 7 days gte 2 \(found: 2\)/);
     expect(why.body.conditions.events).toHaveLength(2);
-    expect(why.body.conditions.events[0]).toMatchObject({ type: 'page.viewed', id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect(why.body.conditions.events[0]).toMatchObject({
+      type: 'page.viewed',
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+    });
     const timeline = await timelineTypes(patient.customer.id, 'page.viewed');
     expect(why.body.conditions.events.map((event: { id: string }) => event.id).sort()).toEqual(
       timeline.map((event) => (event as unknown as { id: string }).id).sort(),
@@ -193,10 +249,16 @@ describe('tags on a customer', () => {
 
   it('explains a static tag by who added it, and answers 404 for another organisation’s customer or tag', async () => {
     const patient = await signInNewPatient(bff);
-    await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, { name: '正畸意向' });
-    const tagId = (await call('GET', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken)).body.items[0]
-      .tagId;
-    const why = await call('GET', `/api/staff/customers/${patient.customer.id}/tags/${tagId}/explain`, consultant.accessToken);
+    await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, {
+      name: '正畸意向',
+    });
+    const tagId = (await call('GET', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken)).body
+      .items[0].tagId;
+    const why = await call(
+      'GET',
+      `/api/staff/customers/${patient.customer.id}/tags/${tagId}/explain`,
+      consultant.accessToken,
+    );
     expect(why.body).toMatchObject({ applied: true, source: 'manual', holds: null, conditions: null });
     expect(why.body.summary).toMatch(/正畸意向 was added by hand \(张伟\)/);
 
@@ -210,7 +272,11 @@ describe('tags on a customer', () => {
     const stranger = await createCustomer({ organisationId: elsewhere.id, kind: 'patient', name: 'x', identities: [] });
     const foreignTag = await insertTag(elsewhere.id, { name: '外部', kind: 'static' });
     const a = await call('GET', `/api/staff/customers/${stranger.id}/tags/${tagId}/explain`, consultant.accessToken);
-    const b = await call('GET', `/api/staff/customers/${patient.customer.id}/tags/${foreignTag._id}/explain`, consultant.accessToken);
+    const b = await call(
+      'GET',
+      `/api/staff/customers/${patient.customer.id}/tags/${foreignTag._id}/explain`,
+      consultant.accessToken,
+    );
     const c = await call('PATCH', `/api/staff/tags/${foreignTag._id}`, manager.accessToken, { description: 'x' });
     expect([a.status, b.status, c.status]).toEqual([404, 404, 404]);
     expect(a.body.error.code).toBe('NOT_FOUND');
@@ -241,7 +307,10 @@ describe('notes and chat keywords', () => {
     });
     expect(again.body.tagsAdded).toEqual([]);
     const notes = await call('GET', `/api/staff/customers/${patient.customer.id}/notes`, consultant.accessToken);
-    expect(notes.body.items.map((item: { text: string }) => item.text)).toEqual(['再次提到种植', 'Interested in IMPLANTS, 想先了解费用']);
+    expect(notes.body.items.map((item: { text: string }) => item.text)).toEqual([
+      '再次提到种植',
+      'Interested in IMPLANTS, 想先了解费用',
+    ]);
   });
 });
 
@@ -256,7 +325,9 @@ describe('segments through the API', () => {
 
     const saved = await call('POST', '/api/staff/segments', manager.accessToken, { name: unique('新客'), rule });
     expect(saved.status).toBe(201);
-    const csv = await bff.call('GET', `/api/staff/segments/${saved.body.id}/export.csv`, { token: manager.accessToken });
+    const csv = await bff.call('GET', `/api/staff/segments/${saved.body.id}/export.csv`, {
+      token: manager.accessToken,
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     // (fetch's text() drops the byte order mark)
@@ -289,7 +360,10 @@ describe('merging two profiles', () => {
       });
     }
     expect(await CustomerTagModel.countDocuments({ tagId: tag.id })).toBe(0);
-    const survivor = await mergeCustomers(organisationId, a.customer.id, b.customer.id, { rule: 'staff_confirmed', details: {} });
+    const survivor = await mergeCustomers(organisationId, a.customer.id, b.customer.id, {
+      rule: 'staff_confirmed',
+      details: {},
+    });
     const rows = await CustomerTagModel.find({ tagId: tag.id }).lean();
     expect(rows.map((row) => String(row.customerId))).toEqual([survivor]);
     const gone = survivor === a.customer.id ? b.customer.id : a.customer.id;

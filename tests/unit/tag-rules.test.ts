@@ -41,7 +41,10 @@ describe('rule validation', () => {
   });
 
   it.each([
-    ['a count beyond what facts keep', { type: 'count', events: { types: ['page.viewed'] }, op: 'gt', value: TAG_RECENT_KEEP }],
+    [
+      'a count beyond what facts keep',
+      { type: 'count', events: { types: ['page.viewed'] }, op: 'gt', value: TAG_RECENT_KEEP },
+    ],
     ['a count below zero', { type: 'count', events: { types: ['page.viewed'] }, op: 'lt', value: 0 }],
     ['eq without a value', { type: 'attribute', field: 'gender', op: 'eq' }],
     ['in without values', { type: 'attribute', field: 'gender', op: 'in', value: 'female' }],
@@ -93,7 +96,10 @@ describe('ages', () => {
     const adult: RuleCondition = { type: 'age', min: 26 };
     const leapling = facts({ a: { birthday: '2000-02-29' } });
     const evaluate = (iso: string) => evaluateCondition(adult, leapling, { now: new Date(iso), timeZone: SHANGHAI });
-    expect(evaluate('2026-02-28T04:00:00Z')).toMatchObject({ holds: false, changesAt: new Date('2026-02-28T16:00:00Z') });
+    expect(evaluate('2026-02-28T04:00:00Z')).toMatchObject({
+      holds: false,
+      changesAt: new Date('2026-02-28T16:00:00Z'),
+    });
     expect(evaluate('2026-03-01T04:00:00Z').holds).toBe(true);
   });
 });
@@ -126,11 +132,7 @@ describe('latest-occurrence streams', () => {
     const example = EXAMPLE_RULES.find((rule) => rule.key === 'no_show_6_months')!.rule;
     const absence = (example as { conditions: RuleCondition[] }).conditions[1]!;
     expect([...ruleDependencies(example)].sort()).toEqual(
-      [
-        's:appointment~booked',
-        `x:${absenceKey(absence as never)}`,
-        's:appointment~arrived',
-      ].sort(),
+      ['s:appointment~booked', `x:${absenceKey(absence as never)}`, 's:appointment~arrived'].sort(),
     );
   });
 });
@@ -166,10 +168,17 @@ describe('evaluation', () => {
 
   it('says when the count changes by time: when the event it rests on leaves the window', () => {
     // At least 2 rests on the 6 March view, which leaves "the last 7 days" at midnight starting 14 March.
-    expect(evaluateCondition(count('gte', 2), viewed, context).changesAt?.toISOString()).toBe('2026-03-13T16:00:00.000Z');
+    expect(evaluateCondition(count('gte', 2), viewed, context).changesAt?.toISOString()).toBe(
+      '2026-03-13T16:00:00.000Z',
+    );
     expect(evaluateCondition(count('gte', 3), viewed, context).changesAt).toBeNull();
-    expect(evaluateCondition(count('lt', 2), viewed, context).changesAt?.toISOString()).toBe('2026-03-13T16:00:00.000Z');
-    const later = evaluateCondition(count('gte', 2), viewed, { now: new Date('2026-03-13T16:00:00Z'), timeZone: SHANGHAI });
+    expect(evaluateCondition(count('lt', 2), viewed, context).changesAt?.toISOString()).toBe(
+      '2026-03-13T16:00:00.000Z',
+    );
+    const later = evaluateCondition(count('gte', 2), viewed, {
+      now: new Date('2026-03-13T16:00:00Z'),
+      timeZone: SHANGHAI,
+    });
     expect(later).toMatchObject({ holds: false, value: 1 });
   });
 
@@ -181,12 +190,18 @@ describe('evaluation', () => {
       [{ type: 'attribute', field: 'gender', op: 'ne', value: 'male' }, [false, false, true]],
       [{ type: 'attribute', field: 'gender', op: 'notIn', values: ['male'] }, [false, false, true]],
       [{ type: 'attribute', field: 'gender', op: 'missing' }, [true, true, false]],
-      [{ type: 'not', condition: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } }, [true, true, false]],
+      [
+        { type: 'not', condition: { type: 'attribute', field: 'gender', op: 'eq', value: 'female' } },
+        [true, true, false],
+      ],
       [{ type: 'attribute', field: 'hcp.title', op: 'ne', value: '主任医师' }, [false, false, false]],
       [{ type: 'tag', tagId: '0123456789abcdef01234567', has: false }, [true, true, true]],
     ];
     for (const [rule, expected] of rules) {
-      expect({ rule, holds: [unknown, absent, female].map((doc) => evaluateCondition(rule, doc, context).holds) }).toEqual({
+      expect({
+        rule,
+        holds: [unknown, absent, female].map((doc) => evaluateCondition(rule, doc, context).holds),
+      }).toEqual({
         rule,
         holds: expected,
       });
@@ -209,7 +224,9 @@ describe('evaluation', () => {
       holds: false,
       changesAt: new Date('2026-03-11T16:00:00Z'),
     });
-    expect(evaluateCondition(rule, doc, { now: new Date('2026-03-11T16:00:00Z'), timeZone: SHANGHAI }).holds).toBe(true);
+    expect(evaluateCondition(rule, doc, { now: new Date('2026-03-11T16:00:00Z'), timeZone: SHANGHAI }).holds).toBe(
+      true,
+    );
   });
 });
 

@@ -14,7 +14,14 @@ import type {
 } from '@careloop/shared';
 import { customerNames } from '../identity/service';
 import { resolveCustomerId } from '../identity/merge';
-import { EnrolmentModel, ExecutionModel, JourneyModel, type EnrolmentDoc, type ExecutionDoc, type JourneyDoc } from './model';
+import {
+  EnrolmentModel,
+  ExecutionModel,
+  JourneyModel,
+  type EnrolmentDoc,
+  type ExecutionDoc,
+  type JourneyDoc,
+} from './model';
 import { journeyCounts, journeyNames, loadDefinition, loadJourney, stepOf } from './definitions';
 
 const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
@@ -22,14 +29,29 @@ const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types
 /** Exits at a step that are not the exit step's own passing. */
 const EXITED_HERE = { status: 'exited' as const, exitReason: { $ne: 'exit_step' } };
 
-export async function journeyAnalytics(organisationId: string, journeyId: string, version?: number): Promise<JourneyAnalytics> {
+export async function journeyAnalytics(
+  organisationId: string,
+  journeyId: string,
+  version?: number,
+): Promise<JourneyAnalytics> {
   const journey = await loadJourney(organisationId, journeyId);
   const versionFilter = version ? { version } : {};
-  const executions = await ExecutionModel.aggregate<{ _id: { stepId: string; stepType: string; status: string; outcome: string | null }; n: number }>([
+  const executions = await ExecutionModel.aggregate<{
+    _id: { stepId: string; stepType: string; status: string; outcome: string | null };
+    n: number;
+  }>([
     { $match: { journeyId: journey._id, ...versionFilter } },
-    { $group: { _id: { stepId: '$stepId', stepType: '$stepType', status: '$status', outcome: '$outcome' }, n: { $sum: 1 } } },
+    {
+      $group: {
+        _id: { stepId: '$stepId', stepType: '$stepType', status: '$status', outcome: '$outcome' },
+        n: { $sum: 1 },
+      },
+    },
   ]);
-  const enrolments = await EnrolmentModel.aggregate<{ _id: { stepId: string; status: string; exitReason: string | null }; n: number }>([
+  const enrolments = await EnrolmentModel.aggregate<{
+    _id: { stepId: string; status: string; exitReason: string | null };
+    n: number;
+  }>([
     { $match: { journeyId: journey._id, ...versionFilter } },
     { $group: { _id: { stepId: '$stepId', status: '$status', exitReason: '$exitReason' }, n: { $sum: 1 } } },
   ]);
@@ -39,7 +61,18 @@ export async function journeyAnalytics(organisationId: string, journeyId: string
   const statsOf = (stepId: string, type: JourneyStepType, name: string | null) => {
     let entry = stats.get(stepId);
     if (!entry) {
-      entry = { stepId, name, type, entered: 0, waiting: 0, passed: 0, skipped: 0, exited: 0, failed: 0, branches: type === 'branch' ? { yes: 0, no: 0 } : null };
+      entry = {
+        stepId,
+        name,
+        type,
+        entered: 0,
+        waiting: 0,
+        passed: 0,
+        skipped: 0,
+        exited: 0,
+        failed: 0,
+        branches: type === 'branch' ? { yes: 0, no: 0 } : null,
+      };
       stats.set(stepId, entry);
     }
     return entry;
@@ -52,7 +85,8 @@ export async function journeyAnalytics(organisationId: string, journeyId: string
     const entry = statsOf(row._id.stepId, typeOf(row._id.stepId, row._id.stepType), null);
     if (row._id.status === 'done') {
       entry.passed += row.n;
-      if (entry.branches && (row._id.outcome === 'yes' || row._id.outcome === 'no')) entry.branches[row._id.outcome] += row.n;
+      if (entry.branches && (row._id.outcome === 'yes' || row._id.outcome === 'no'))
+        entry.branches[row._id.outcome] += row.n;
     } else if (row._id.status === 'skipped' || row._id.status === 'not_sent') entry.skipped += row.n;
   }
   let entered = 0;
@@ -63,7 +97,8 @@ export async function journeyAnalytics(organisationId: string, journeyId: string
     else if (row._id.status === 'parked') entry.failed += row.n;
     else if (row._id.status === 'exited' && row._id.exitReason !== 'exit_step') entry.exited += row.n;
   }
-  for (const entry of stats.values()) entry.entered = entry.waiting + entry.passed + entry.skipped + entry.exited + entry.failed;
+  for (const entry of stats.values())
+    entry.entered = entry.waiting + entry.passed + entry.skipped + entry.exited + entry.failed;
 
   const counts = (await journeyCounts([journey._id])).get(journeyId)!;
   if (version) {
@@ -86,7 +121,14 @@ export async function stepCustomers(
   const journey = await loadJourney(organisationId, journeyId);
   const base: Record<string, unknown> = { journeyId: journey._id, ...(query.version && { version: query.version }) };
   if (query.cursor) base._id = { $gt: oid(query.cursor) };
-  let rows: { id: Types.ObjectId; customerId: Types.ObjectId; enrolmentId: Types.ObjectId; version: number; at: Date; detail: string | null }[];
+  let rows: {
+    id: Types.ObjectId;
+    customerId: Types.ObjectId;
+    enrolmentId: Types.ObjectId;
+    version: number;
+    at: Date;
+    detail: string | null;
+  }[];
   if (query.state === 'passed' || query.state === 'skipped') {
     const docs = await ExecutionModel.find({
       ...base,
@@ -125,7 +167,10 @@ export async function stepCustomers(
     }));
   }
   const page = rows.slice(0, query.limit);
-  const names = await customerNames(organisationId, page.map((row) => String(row.customerId)));
+  const names = await customerNames(
+    organisationId,
+    page.map((row) => String(row.customerId)),
+  );
   return {
     items: page.map((row) => ({
       customerId: String(row.customerId),
@@ -148,7 +193,10 @@ export async function listInDoubt(organisationId: string, journeyId?: string): P
     .sort({ _id: 1 })
     .limit(500)
     .lean<ExecutionDoc[]>();
-  const names = await customerNames(organisationId, docs.map((doc) => String(doc.customerId)));
+  const names = await customerNames(
+    organisationId,
+    docs.map((doc) => String(doc.customerId)),
+  );
   const journeys = await journeyNames([...new Set(docs.map((doc) => String(doc.journeyId)))].map(oid));
   return docs.map((doc) => ({
     id: String(doc._id),
@@ -165,9 +213,12 @@ export async function listInDoubt(organisationId: string, journeyId?: string): P
 
 export async function describeEnrolments(docs: EnrolmentDoc[]): Promise<JourneyEnrolment[]> {
   const journeys = new Map(
-    (await JourneyModel.find({ _id: { $in: [...new Set(docs.map((doc) => String(doc.journeyId)))].map(oid) } }, { name: 1 }).lean<
-      Pick<JourneyDoc, '_id' | 'name'>[]
-    >()).map((doc) => [String(doc._id), doc.name]),
+    (
+      await JourneyModel.find(
+        { _id: { $in: [...new Set(docs.map((doc) => String(doc.journeyId)))].map(oid) } },
+        { name: 1 },
+      ).lean<Pick<JourneyDoc, '_id' | 'name'>[]>()
+    ).map((doc) => [String(doc._id), doc.name]),
   );
   const items: JourneyEnrolment[] = [];
   for (const doc of docs) {
@@ -204,6 +255,10 @@ export async function customerJourneys(organisationId: string, customerId: strin
 }
 
 export async function getEnrolment(organisationId: string, journeyId: string, enrolmentId: string) {
-  const doc = await EnrolmentModel.findOne({ _id: oid(enrolmentId), journeyId: oid(journeyId), organisationId: oid(organisationId) }).lean<EnrolmentDoc>();
+  const doc = await EnrolmentModel.findOne({
+    _id: oid(enrolmentId),
+    journeyId: oid(journeyId),
+    organisationId: oid(organisationId),
+  }).lean<EnrolmentDoc>();
   return doc ? (await describeEnrolments([doc]))[0]! : null;
 }

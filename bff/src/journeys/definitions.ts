@@ -92,7 +92,11 @@ export async function definitionIssues(organisationId: string, definition: Journ
       step.type === 'create_task' ? step.assigneeStaffId : step.type === 'notify_staff' ? step.staffId : null;
     if (staffId) {
       await getActiveStaff(organisationId, staffId).catch(() =>
-        issues.push({ stepId: step.id, path: at(step.type === 'create_task' ? 'assigneeStaffId' : 'staffId'), message: 'no such staff member' }),
+        issues.push({
+          stepId: step.id,
+          path: at(step.type === 'create_task' ? 'assigneeStaffId' : 'staffId'),
+          message: 'no such staff member',
+        }),
       );
     }
     if (step.type === 'branch' && step.condition.kind === 'rule') {
@@ -137,7 +141,7 @@ async function requireValid(organisationId: string, definition: JourneyDefinitio
 
 const versionCache = new Map<string, JourneyDefinition>();
 
-/** A version's definition (versions of journeys that were ever enabled never change, so they are kept). */
+/** A version's definition (published versions never change, so they are kept; a draft's is read each time). */
 export async function loadDefinition(journeyId: string, version: number): Promise<JourneyDefinition | null> {
   const key = `${journeyId}:${version}`;
   const cached = versionCache.get(key);
@@ -145,7 +149,7 @@ export async function loadDefinition(journeyId: string, version: number): Promis
   const doc = await JourneyVersionModel.findOne({ journeyId: oid(journeyId), version }).lean<JourneyVersionDoc>();
   if (!doc) return null;
   const definition = JourneyDefinition.parse(doc.definition);
-  versionCache.set(key, definition);
+  if (doc.publishedAt) versionCache.set(key, definition);
   return definition;
 }
 
@@ -224,7 +228,10 @@ export async function activeJourneys(organisationId: string): Promise<ActiveJour
 // Views
 
 export async function journeyCounts(journeyIds: Types.ObjectId[]): Promise<Map<string, JourneyCounts>> {
-  const rows = await EnrolmentModel.aggregate<{ _id: { journeyId: Types.ObjectId; status: string; state: string }; n: number }>([
+  const rows = await EnrolmentModel.aggregate<{
+    _id: { journeyId: Types.ObjectId; status: string; state: string };
+    n: number;
+  }>([
     { $match: { journeyId: { $in: journeyIds } } },
     { $group: { _id: { journeyId: '$journeyId', status: '$status', state: '$state' }, n: { $sum: 1 } } },
   ]);
@@ -260,13 +267,19 @@ function toSummary(doc: JourneyDoc, counts: JourneyCounts): JourneySummary {
 }
 
 export async function loadJourney(organisationId: string, journeyId: string): Promise<JourneyDoc> {
-  const doc = await JourneyModel.findOne({ _id: oid(journeyId), organisationId: oid(organisationId) }).lean<JourneyDoc>();
+  const doc = await JourneyModel.findOne({
+    _id: oid(journeyId),
+    organisationId: oid(organisationId),
+  }).lean<JourneyDoc>();
   if (!doc) throw notFound('Journey');
   return doc;
 }
 
 export async function describeJourney(doc: JourneyDoc): Promise<Journey> {
-  const definition = await JourneyVersionModel.findOne({ journeyId: doc._id, version: doc.version }).lean<JourneyVersionDoc>();
+  const definition = await JourneyVersionModel.findOne({
+    journeyId: doc._id,
+    version: doc.version,
+  }).lean<JourneyVersionDoc>();
   if (!definition) throw new AppError('INTERNAL', 'The journey’s latest version is missing');
   const counts = (await journeyCounts([doc._id])).get(String(doc._id)) ?? emptyCounts;
   return {
@@ -291,7 +304,9 @@ export async function listJourneys(organisationId: string): Promise<JourneySumma
 
 export async function listVersions(organisationId: string, journeyId: string): Promise<JourneyVersion[]> {
   const journey = await loadJourney(organisationId, journeyId);
-  const docs = await JourneyVersionModel.find({ journeyId: journey._id }).sort({ version: -1 }).lean<JourneyVersionDoc[]>();
+  const docs = await JourneyVersionModel.find({ journeyId: journey._id })
+    .sort({ version: -1 })
+    .lean<JourneyVersionDoc[]>();
   const active = await EnrolmentModel.aggregate<{ _id: number; n: number }>([
     { $match: { journeyId: journey._id, status: 'active' } },
     { $group: { _id: '$version', n: { $sum: 1 } } },
@@ -319,7 +334,11 @@ export async function getVersion(organisationId: string, journeyId: string, vers
 // Schedules
 
 /** When a journey's entry schedule first runs after it is enabled at `now` (null: entries come from events). */
-export async function firstRunAt(organisationId: string, definition: JourneyDefinition, now: Date): Promise<Date | null> {
+export async function firstRunAt(
+  organisationId: string,
+  definition: JourneyDefinition,
+  now: Date,
+): Promise<Date | null> {
   const { entry } = definition;
   if (entry.kind === 'one_off') return entry.at ? new Date(entry.at) : now;
   if (entry.kind === 'periodic') return nextCronRun(entry.cron, await journeyTimeZone(organisationId), now);
@@ -384,7 +403,7 @@ export async function updateJourney(
     set.entryKind = definition.entry.kind;
     if (!journey.versionPublished) {
       const replaced = await JourneyVersionModel.updateOne(
-        { journeyId: journey._id, version: journey.version },
+        { journeyId: journey._id, version: journey.version, publishedAt: null },
         { $set: { definition, createdBy: staffId } },
       );
       if (replaced.matchedCount !== 1) throw new AppError('INTERNAL', 'The journey’s version is missing');
@@ -398,6 +417,7 @@ export async function updateJourney(
           version,
           definition,
           createdBy: staffId,
+          publishedAt: new Date(),
         });
       } catch (error) {
         if (isDuplicateKey(error)) throw conflict('Someone saved a new version meanwhile; reload it and edit again');
@@ -448,6 +468,11 @@ export async function enableJourney(organisationId: string, journeyId: string): 
     if (!definition) throw new AppError('INTERNAL', 'The journey’s version is missing');
     await requireValid(organisationId, definition);
     const now = journeyNow();
+    // Published first: a crash before the journey goes live leaves a draft whose version can no longer change.
+    await JourneyVersionModel.updateOne(
+      { journeyId: journey._id, version: journey.version, publishedAt: null },
+      { $set: { publishedAt: now } },
+    );
     return {
       liveVersion: journey.version,
       versionPublished: true,
@@ -461,13 +486,19 @@ export async function enableJourney(organisationId: string, journeyId: string): 
 /** No one enters and no step runs while paused; due steps run when it resumes. */
 export async function pauseJourney(organisationId: string, journeyId: string): Promise<Journey> {
   const doc = await transition(organisationId, journeyId, ['live'], 'paused');
-  await EnrolmentModel.updateMany({ journeyId: doc._id, status: 'active', state: 'waiting' }, { $set: { state: 'held' } });
+  await EnrolmentModel.updateMany(
+    { journeyId: doc._id, status: 'active', state: 'waiting' },
+    { $set: { state: 'held' } },
+  );
   return describeJourney(doc);
 }
 
 export async function resumeJourney(organisationId: string, journeyId: string): Promise<Journey> {
   const doc = await transition(organisationId, journeyId, ['paused'], 'live');
-  await EnrolmentModel.updateMany({ journeyId: doc._id, status: 'active', state: 'held' }, { $set: { state: 'waiting' } });
+  await EnrolmentModel.updateMany(
+    { journeyId: doc._id, status: 'active', state: 'held' },
+    { $set: { state: 'waiting' } },
+  );
   return describeJourney(doc);
 }
 
@@ -490,4 +521,3 @@ export async function journeyNames(ids: Types.ObjectId[]): Promise<Map<string, s
   const docs = await JourneyModel.find({ _id: { $in: ids } }, { name: 1 }).lean<Pick<JourneyDoc, '_id' | 'name'>[]>();
   return new Map(docs.map((doc) => [String(doc._id), doc.name]));
 }
-

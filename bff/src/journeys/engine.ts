@@ -172,9 +172,22 @@ interface RunContext {
   journeys: Map<string, JourneyDoc>;
 }
 
+/**
+ * A step that only decides where the customer goes (wait, branch, exit) has its outcome before its execution record
+ * is written: the record is stored as done with it, and a repeat finds it there (a branch is decided once).
+ */
 type Plan =
   | { kind: 'commit'; commit: Commit }
-  | { kind: 'run'; row: EnrolmentDoc; definition: JourneyDefinition; step: JourneyStep; context: StepContext };
+  | {
+      kind: 'run';
+      row: EnrolmentDoc;
+      definition: JourneyDefinition;
+      step: JourneyStep;
+      context: StepContext;
+      decided: StepOutcome | null;
+    };
+
+const DECIDING_STEPS = new Set(['wait', 'branch', 'exit']);
 
 /** Checks that need no execution record: the journey's status, the step, exit events, quiet hours. */
 async function plan(row: EnrolmentDoc, run: RunContext): Promise<Plan> {
@@ -190,7 +203,10 @@ async function plan(row: EnrolmentDoc, run: RunContext): Promise<Plan> {
     return { kind: 'commit', commit: park(row, `Step ${row.stepId} of version ${row.version} does not exist`) };
   }
   if (row.seq > JOURNEY_MAX_PATH) {
-    return { kind: 'commit', commit: park(row, `The customer passed ${JOURNEY_MAX_PATH} steps: is the journey looping?`) };
+    return {
+      kind: 'commit',
+      commit: park(row, `The customer passed ${JOURNEY_MAX_PATH} steps: is the journey looping?`),
+    };
   }
   const timeZone = await journeyTimeZone(String(row.organisationId));
   const context: StepContext = {
@@ -208,14 +224,18 @@ async function plan(row: EnrolmentDoc, run: RunContext): Promise<Plan> {
     const exitType = await eventSince(context, definition.exitOn, row.enteredAt);
     if (exitType) {
       await recordEnded(row, `event:${exitType}`, now);
-      return { kind: 'commit', commit: { row, enrolment: endUpdate('exited', `event:${exitType}`, now), count: 'exited' } };
+      return {
+        kind: 'commit',
+        commit: { row, enrolment: endUpdate('exited', `event:${exitType}`, now), count: 'exited' },
+      };
     }
   }
   if (EXTERNAL_MESSAGE_STEPS.includes(step.type)) {
     const quietEnd = quietHoursEnd(now, definition.quietHours, timeZone);
     if (quietEnd) return { kind: 'commit', commit: { ...release(row, quietEnd, 'waiting'), count: 'deferred' } };
   }
-  return { kind: 'run', row, definition, step, context };
+  const decided = DECIDING_STEPS.has(step.type) ? await runInternalStep(step, context) : null;
+  return { kind: 'run', row, definition, step, context, decided };
 }
 
 const settleExecution = (key: string, from: string[], set: Record<string, unknown>, inc?: Record<string, number>) => ({
@@ -249,7 +269,12 @@ async function finished(
 }
 
 /** The commit of a failed attempt: a retry later, or parked after the last one. */
-function failedAttempt(runPlan: Extract<Plan, { kind: 'run' }>, execution: ExecutionDoc, error: unknown, now: Date): Commit {
+function failedAttempt(
+  runPlan: Extract<Plan, { kind: 'run' }>,
+  execution: ExecutionDoc,
+  error: unknown,
+  now: Date,
+): Commit {
   const { row, context } = runPlan;
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
   const failures = execution.attempts + 1;
@@ -257,30 +282,58 @@ function failedAttempt(runPlan: Extract<Plan, { kind: 'run' }>, execution: Execu
     return park(
       row,
       message,
-      settleExecution(context.key, ['running', 'retrying', 'cancelled', 'sending'], { status: 'failed', lastError: message, finishedAt: now }, { attempts: 1 }),
+      settleExecution(
+        context.key,
+        ['running', 'retrying', 'cancelled', 'sending'],
+        { status: 'failed', lastError: message, finishedAt: now },
+        { attempts: 1 },
+      ),
     );
   }
   return {
     row,
-    execution: settleExecution(context.key, ['running', 'retrying', 'cancelled', 'sending'], { status: 'retrying', lastError: message }, { attempts: 1 }),
-    enrolment: { $set: { state: 'waiting', dueAt: new Date(now.getTime() + retryDelayMs(failures)), error: message, ...releaseLease } },
+    execution: settleExecution(
+      context.key,
+      ['running', 'retrying', 'cancelled', 'sending'],
+      { status: 'retrying', lastError: message },
+      { attempts: 1 },
+    ),
+    enrolment: {
+      $set: {
+        state: 'waiting',
+        dueAt: new Date(now.getTime() + retryDelayMs(failures)),
+        error: message,
+        ...releaseLease,
+      },
+    },
     count: 'retried',
   };
 }
 
 const isMarketing = (step: JourneyStep) => 'marketing' in step && step.marketing === true;
 
-/** Runs one planned step against its execution record. */
-async function act(runPlan: Extract<Plan, { kind: 'run' }>, execution: ExecutionDoc, run: RunContext): Promise<Commit> {
+/** Runs one planned step against its execution record (`fresh`: this run stored it). */
+async function act(
+  runPlan: Extract<Plan, { kind: 'run' }>,
+  execution: ExecutionDoc,
+  fresh: boolean,
+  run: RunContext,
+): Promise<Commit> {
   const { row, step, definition, context } = runPlan;
   const { now, instanceId } = run;
   const where = { instanceId, customerId: context.customerId, stepId: step.id, stepType: step.type };
+  if (fresh && runPlan.decided) return finished(runPlan, runPlan.decided, now, false);
   switch (execution.status) {
     case 'done':
     case 'skipped':
     case 'not_sent':
       // Acted before (a crash or a lost lease came after): only the move on is left.
-      return finished(runPlan, { status: execution.status === 'done' ? 'done' : 'skipped', outcome: execution.outcome ?? '' }, now, false);
+      return finished(
+        runPlan,
+        { status: execution.status === 'done' ? 'done' : 'skipped', outcome: execution.outcome ?? '' },
+        now,
+        false,
+      );
     case 'sending':
       // Its sender died mid-call: whether the message went out is unknown. Never send it again.
       await ExecutionModel.updateOne(
@@ -352,7 +405,11 @@ async function act(runPlan: Extract<Plan, { kind: 'run' }>, execution: Execution
       return finished(runPlan, outcome, now, false);
     }
 
-    if (MESSAGE_STEPS.includes(step.type) && isMarketing(step) && !(await takeContactSlot(context, definition.frequencyCap))) {
+    if (
+      MESSAGE_STEPS.includes(step.type) &&
+      isMarketing(step) &&
+      !(await takeContactSlot(context, definition.frequencyCap))
+    ) {
       return finished(runPlan, { status: 'skipped', outcome: 'capped' }, now, true);
     }
     const outcome = await runInternalStep(step, context);
@@ -366,14 +423,46 @@ async function act(runPlan: Extract<Plan, { kind: 'run' }>, execution: Execution
 
 async function claimBatch(now: Date, instanceId: string, size: number, leaseMs: number): Promise<EnrolmentDoc[]> {
   const due = { state: { $in: ['waiting', 'running'] as EnrolmentState[] }, dueAt: { $lte: now } };
-  const candidates = await EnrolmentModel.find(due, { _id: 1 }).sort({ dueAt: 1 }).limit(size).lean<{ _id: Types.ObjectId }[]>();
-  if (!candidates.length) return [];
-  const leaseToken = randomUUID();
-  await EnrolmentModel.updateMany(
-    { _id: { $in: candidates.map((doc) => doc._id) }, ...due },
-    { $set: { state: 'running', leaseOwner: instanceId, leaseToken, dueAt: new Date(now.getTime() + leaseMs) } },
-  );
-  return EnrolmentModel.find({ leaseToken }).lean<EnrolmentDoc[]>();
+  // Instances reading the same due rows would all race for the same few: each takes a random part of a wider
+  // window of the earliest due, and tries again when others took everything it chose.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const window = await EnrolmentModel.find(due, { _id: 1 })
+      .sort({ dueAt: 1 })
+      .limit(size * 3)
+      .lean<{ _id: Types.ObjectId }[]>();
+    if (!window.length) return [];
+    const chosen = window
+      .map((doc) => ({ doc, order: Math.random() }))
+      .sort((a, b) => a.order - b.order)
+      .slice(0, size)
+      .map((item) => item.doc._id);
+    const leaseToken = randomUUID();
+    await EnrolmentModel.updateMany(
+      { _id: { $in: chosen }, ...due },
+      { $set: { state: 'running', leaseOwner: instanceId, leaseToken, dueAt: new Date(now.getTime() + leaseMs) } },
+    );
+    const claimed = await EnrolmentModel.find({ _id: { $in: chosen }, leaseToken }).lean<EnrolmentDoc[]>();
+    if (claimed.length) return claimed;
+  }
+  return [];
+}
+
+/** Inserts execution records unordered; answers the indexes of those whose key was stored already. */
+async function insertExecutions(docs: Record<string, unknown>[]): Promise<Set<number>> {
+  if (!docs.length) return new Set();
+  try {
+    await ExecutionModel.collection.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (error) {
+    const failure = error as { writeErrors?: { code?: number; index?: number }[] | { code?: number; index?: number } };
+    const list = Array.isArray(failure.writeErrors)
+      ? failure.writeErrors
+      : failure.writeErrors
+        ? [failure.writeErrors]
+        : [];
+    if (!list.length || !list.every((row) => row.code === 11000 && typeof row.index === 'number')) throw error;
+    return new Set(list.map((row) => row.index!));
+  }
 }
 
 async function processBatch(rows: EnrolmentDoc[], run: RunContext, concurrency: number, result: EngineRunResult) {
@@ -390,59 +479,79 @@ async function processBatch(rows: EnrolmentDoc[], run: RunContext, concurrency: 
   planned.forEach((settled, index) => {
     if (settled.status === 'rejected') {
       if (settled.reason instanceof SimulatedCrash) crash ??= settled.reason;
-      else commits.push({ row: rows[index]!, enrolment: { $set: { state: 'waiting', dueAt: new Date(run.now.getTime() + 60_000), error: String((settled.reason as Error)?.message ?? settled.reason).slice(0, 500), ...releaseLease } }, count: 'retried' });
+      else
+        commits.push({
+          row: rows[index]!,
+          enrolment: {
+            $set: {
+              state: 'waiting',
+              dueAt: new Date(run.now.getTime() + 60_000),
+              error: String((settled.reason as Error)?.message ?? settled.reason).slice(0, 500),
+              ...releaseLease,
+            },
+          },
+          count: 'retried',
+        });
     } else if (settled.value.kind === 'commit') commits.push(settled.value.commit);
     else runs.push(settled.value);
   });
   if (crash) throw crash;
 
-  // One execution record per step run; a key already there is a step run before (kept as it is).
-  if (runs.length) {
-    const docs = runs.map(({ row, step, context }) => ({
-      key: context.key,
-      organisationId: row.organisationId,
-      journeyId: row.journeyId,
-      version: row.version,
-      enrolmentId: row._id,
-      customerId: row.customerId,
-      stepId: step.id,
-      stepType: step.type,
-      seq: row.seq,
-      status: 'running',
-      outcome: null,
-      result: null,
-      attempts: 0,
-      lastError: null,
-      owner: run.instanceId,
-      startedAt: run.now,
-      sendingAt: null,
-      finishedAt: null,
-    }));
-    try {
-      await ExecutionModel.collection.insertMany(docs, { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (!list.length || !list.every((row) => row.code === 11000)) throw error;
-    }
-  }
-  const executions = new Map(
-    (await ExecutionModel.find({ key: { $in: runs.map((item) => item.context.key) } }).lean<ExecutionDoc[]>()).map((doc) => [
-      doc.key,
-      doc,
-    ]),
-  );
-  const acted = await settleLimit(runs, concurrency, async (item) => {
-    const execution = executions.get(item.context.key);
+  // One execution record per step run; a key already there is a step run before (kept as it is, read back).
+  const docs = runs.map(({ row, step, context, decided }) => ({
+    _id: new Types.ObjectId(),
+    key: context.key,
+    organisationId: row.organisationId,
+    journeyId: row.journeyId,
+    version: row.version,
+    enrolmentId: row._id,
+    customerId: row.customerId,
+    stepId: step.id,
+    stepType: step.type,
+    seq: row.seq,
+    status: decided ? decided.status : ('running' as const),
+    outcome: decided?.outcome ?? null,
+    result: decided?.result ?? null,
+    attempts: 0,
+    lastError: null,
+    owner: run.instanceId,
+    startedAt: run.now,
+    sendingAt: null,
+    finishedAt: decided ? run.now : null,
+  }));
+  const duplicates = await insertExecutions(docs);
+  const existing = duplicates.size
+    ? new Map(
+        (
+          await ExecutionModel.find({ key: { $in: [...duplicates].map((index) => docs[index]!.key) } }).lean<
+            ExecutionDoc[]
+          >()
+        ).map((doc) => [doc.key, doc]),
+      )
+    : new Map<string, ExecutionDoc>();
+  const acted = await settleLimit(runs, concurrency, async (item, index) => {
+    if (!duplicates.has(index)) return act(item, docs[index] as ExecutionDoc, true, run);
+    const execution = existing.get(item.context.key);
     if (!execution) throw new Error(`execution ${item.context.key} was not stored`);
-    return act(item, execution, run);
+    return act(item, execution, false, run);
   });
   acted.forEach((settled, index) => {
     if (settled.status === 'fulfilled') commits.push(settled.value);
     else if (settled.reason instanceof SimulatedCrash) crash ??= settled.reason;
     else {
       const item = runs[index]!;
-      commits.push({ row: item.row, enrolment: { $set: { state: 'waiting', dueAt: new Date(run.now.getTime() + 60_000), error: String((settled.reason as Error)?.message ?? settled.reason).slice(0, 500), ...releaseLease } }, count: 'retried' });
+      commits.push({
+        row: item.row,
+        enrolment: {
+          $set: {
+            state: 'waiting',
+            dueAt: new Date(run.now.getTime() + 60_000),
+            error: String((settled.reason as Error)?.message ?? settled.reason).slice(0, 500),
+            ...releaseLease,
+          },
+        },
+        count: 'retried',
+      });
     }
   });
   if (crash) throw crash;
@@ -458,7 +567,12 @@ async function processBatch(rows: EnrolmentDoc[], run: RunContext, concurrency: 
       ? [
           {
             updateOne: {
-              filter: { _id: commit.row._id, seq: commit.row.seq, leaseToken: commit.row.leaseToken, status: 'active' as const },
+              filter: {
+                _id: commit.row._id,
+                seq: commit.row.seq,
+                leaseToken: commit.row.leaseToken,
+                status: 'active' as const,
+              },
               update: commit.enrolment,
             },
           },
@@ -543,7 +657,8 @@ export async function reviewExecution(
       },
     },
   );
-  if (reviewed.modifiedCount !== 1) throw new AppError('JOURNEY_STATE_CONFLICT', 'This message is not in doubt (any more)');
+  if (reviewed.modifiedCount !== 1)
+    throw new AppError('JOURNEY_STATE_CONFLICT', 'This message is not in doubt (any more)');
   await EnrolmentModel.updateOne(
     { _id: execution.enrolmentId, status: 'active', state: 'in_doubt', seq: execution.seq },
     { $set: { state: 'waiting', dueAt: journeyNow() } },
@@ -623,7 +738,13 @@ export async function migrateEnrolments(
           ? waitEnd(enrolment.stepAt, newStep, timeZone)
           : now;
     const result = await EnrolmentModel.updateOne(
-      { _id: enrolment._id, version: request.fromVersion, seq: enrolment.seq, state: { $in: ['waiting', 'held'] }, status: 'active' },
+      {
+        _id: enrolment._id,
+        version: request.fromVersion,
+        seq: enrolment.seq,
+        state: { $in: ['waiting', 'held'] },
+        status: 'active',
+      },
       { $set: { version: toVersion, stepId: target, dueAt } },
     );
     if (result.modifiedCount === 1) migrated += 1;

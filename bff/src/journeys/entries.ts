@@ -116,7 +116,10 @@ async function newEnrolment(
   };
 }
 
-async function recordEntered(journey: EnterableJourney, enrolment: { _id: Types.ObjectId; customerId: Types.ObjectId; enteredAt: Date }) {
+async function recordEntered(
+  journey: EnterableJourney,
+  enrolment: { _id: Types.ObjectId; customerId: Types.ObjectId; enteredAt: Date },
+) {
   await recordJourneyEvent({
     organisationId: journey.organisationId,
     customerId: String(enrolment.customerId),
@@ -159,15 +162,24 @@ export async function enrolCustomer(input: {
     await EnrolmentModel.create(doc);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    const same = await EnrolmentModel.findOne({ journeyId: doc.journeyId, customerId: doc.customerId, entryKey: doc.entryKey })
+    const same = await EnrolmentModel.findOne({
+      journeyId: doc.journeyId,
+      customerId: doc.customerId,
+      entryKey: doc.entryKey,
+    })
       .select({ _id: 1, status: 1 })
       .lean<Pick<EnrolmentDoc, '_id' | 'status'>>();
     if (same) {
       // This entry was enrolled already; under `never`, any earlier entry counts.
       const inside = same.status === 'active' || same.status === 'parked';
-      return { outcome: inside || doc.entryKey !== 'once' ? 'already_in_journey' : 're_entry_not_allowed', enrolmentId: String(same._id) };
+      return {
+        outcome: inside || doc.entryKey !== 'once' ? 'already_in_journey' : 're_entry_not_allowed',
+        enrolmentId: String(same._id),
+      };
     }
-    const current = await EnrolmentModel.findOne({ activeKey: doc.activeKey }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    const current = await EnrolmentModel.findOne({ activeKey: doc.activeKey })
+      .select({ _id: 1 })
+      .lean<{ _id: Types.ObjectId }>();
     return { outcome: 'already_in_journey', enrolmentId: current ? String(current._id) : null };
   }
   await fault({ point: 'enrolled', instanceId: 'entry', customerId });
@@ -202,7 +214,9 @@ export async function enrolMany(input: {
     const list = Array.isArray(rows) ? rows : rows ? [rows] : [];
     if (!list.length || !list.every((row) => row.code === 11000)) throw error;
   }
-  const stored = await EnrolmentModel.find({ _id: { $in: docs.map((doc) => doc._id) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  const stored = await EnrolmentModel.find({ _id: { $in: docs.map((doc) => doc._id) } }, { _id: 1 }).lean<
+    { _id: Types.ObjectId }[]
+  >();
   const ids = new Set(stored.map((doc) => String(doc._id)));
   const inserted = docs.filter((doc) => ids.has(String(doc._id)));
   await mapLimit(inserted, 16, (doc) => recordEntered(journey, doc));
@@ -213,7 +227,11 @@ export async function enrolMany(input: {
 // Key dates
 
 /** The moment a key date (local YYYY-MM-DD) fires for a journey's entry: offset days later, at the local time. */
-function keyDateFireAt(entry: Extract<JourneyDefinition['entry'], { kind: 'key_date' }>, date: string, timeZone: string) {
+function keyDateFireAt(
+  entry: Extract<JourneyDefinition['entry'], { kind: 'key_date' }>,
+  date: string,
+  timeZone: string,
+) {
   return localInstant(shiftDate(date, entry.offsetDays), entry.at, timeZone);
 }
 
@@ -308,7 +326,10 @@ export async function enterDueKeyDates(now: Date, limit: number): Promise<number
     }
     if (journey.status !== 'live') {
       // Paused (or a draft again): looks again in an hour.
-      await KeyDateModel.updateOne({ _id: keyDate._id }, { $set: { status: 'scheduled', dueAt: new Date(now.getTime() + 3_600_000) } });
+      await KeyDateModel.updateOne(
+        { _id: keyDate._id },
+        { $set: { status: 'scheduled', dueAt: new Date(now.getTime() + 3_600_000) } },
+      );
       continue;
     }
     const result = await enrolCustomer({
@@ -326,7 +347,13 @@ export async function enterDueKeyDates(now: Date, limit: number): Promise<number
       if (entry.date.kind !== 'birthday') {
         const base = keyDate.key.replace(/:\d{4}$/, '');
         const tomorrow = new Date(now.getTime() + DAY_MS);
-        await scheduleKeyDate({ journey, customerId: String(keyDate.customerId), key: base, date: keyDate.date, now: tomorrow });
+        await scheduleKeyDate({
+          journey,
+          customerId: String(keyDate.customerId),
+          key: base,
+          date: keyDate.date,
+          now: tomorrow,
+        });
       }
     }
   }
@@ -339,11 +366,18 @@ export async function enterDueKeyDates(now: Date, limit: number): Promise<number
 async function audienceRule(journey: EnterableJourney) {
   const { entry } = journey.definition;
   if (entry.kind !== 'one_off' && entry.kind !== 'periodic') return null;
-  return 'segmentId' in entry.audience ? segmentRule(journey.organisationId, entry.audience.segmentId) : entry.audience.rule;
+  return 'segmentId' in entry.audience
+    ? segmentRule(journey.organisationId, entry.audience.segmentId)
+    : entry.audience.rule;
 }
 
 async function executeRun(run: JourneyRunDoc, instanceId: string): Promise<number> {
   const journey = await loadEnterable(String(run.journeyId));
+  if (journey && journey.status === 'paused') {
+    // Resumed with the journey: looked at again in an hour.
+    await JourneyRunModel.updateOne({ _id: run._id }, { $set: { leaseUntil: new Date(Date.now() + 3_600_000) } });
+    return 0;
+  }
   let enrolled = 0;
   if (journey && journey.status === 'live') {
     const { entry } = journey.definition;
@@ -447,7 +481,9 @@ export async function runDueSchedules(now: Date, instanceId: string): Promise<nu
     }
     enrolled += await executeRun(run, instanceId);
   }
-  const stale = await JourneyRunModel.find({ status: 'running', leaseUntil: { $lte: now } }).limit(10).lean<JourneyRunDoc[]>();
+  const stale = await JourneyRunModel.find({ status: 'running', leaseUntil: { $lte: now } })
+    .limit(10)
+    .lean<JourneyRunDoc[]>();
   for (const run of stale) {
     const taken = await JourneyRunModel.updateOne(
       { _id: run._id, status: 'running', leaseUntil: run.leaseUntil },

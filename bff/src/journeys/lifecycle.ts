@@ -36,13 +36,14 @@ export async function recordJourneyEvent(input: {
   await recordEvent({ ...input, source: 'server' });
 }
 
-const journeyNameCache = new Map<string, string>();
+const journeyNameCache = new Map<string, { name: string; until: number }>();
+/** A journey's name (cached a minute), for timeline events. */
 export async function journeyName(journeyId: string): Promise<string> {
   const cached = journeyNameCache.get(journeyId);
-  if (cached) return cached;
+  if (cached && cached.until > Date.now()) return cached.name;
   const doc = await JourneyModel.findById(journeyId, { name: 1 }).lean<{ name: string }>();
   const name = doc?.name ?? '';
-  journeyNameCache.set(journeyId, name);
+  journeyNameCache.set(journeyId, { name, until: Date.now() + 60_000 });
   return name;
 }
 
@@ -128,7 +129,7 @@ async function moveEnrolment(enrolment: EnrolmentDoc, intoCustomerId: string): P
       return;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      if (active) {
+      if (active && (await EnrolmentModel.exists({ activeKey: activeKeyOf(enrolment.journeyId, into) }))) {
         // The survivor is in this journey already: this enrolment ends, the survivor's goes on.
         const ended = await EnrolmentModel.updateOne(
           { _id: enrolment._id, status: { $in: ['active', 'parked'] } },
@@ -144,17 +145,31 @@ async function moveEnrolment(enrolment: EnrolmentDoc, intoCustomerId: string): P
 
 async function mergeContactLogs(organisationId: string, fromCustomerId: string, intoCustomerId: string) {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const from = await ContactLogModel.findOne({ organisationId: oid(organisationId), customerId: oid(fromCustomerId) }).lean<ContactLogDoc>();
+    const from = await ContactLogModel.findOne({
+      organisationId: oid(organisationId),
+      customerId: oid(fromCustomerId),
+    }).lean<ContactLogDoc>();
     if (!from) return;
-    const into = await ContactLogModel.findOne({ organisationId: oid(organisationId), customerId: oid(intoCustomerId) }).lean<ContactLogDoc>();
+    const into = await ContactLogModel.findOne({
+      organisationId: oid(organisationId),
+      customerId: oid(intoCustomerId),
+    }).lean<ContactLogDoc>();
     const keys = new Set((into?.recent ?? []).map((entry) => entry.key));
     const recent = [...(into?.recent ?? []), ...from.recent.filter((entry) => !keys.has(entry.key))];
     if (into) {
-      const result = await ContactLogModel.updateOne({ _id: into._id, v: into.v }, { $set: { recent }, $inc: { v: 1 } });
+      const result = await ContactLogModel.updateOne(
+        { _id: into._id, v: into.v },
+        { $set: { recent }, $inc: { v: 1 } },
+      );
       if (result.matchedCount === 0) continue;
     } else {
       try {
-        await ContactLogModel.create({ organisationId: oid(organisationId), customerId: oid(intoCustomerId), recent, v: 1 });
+        await ContactLogModel.create({
+          organisationId: oid(organisationId),
+          customerId: oid(intoCustomerId),
+          recent,
+          v: 1,
+        });
       } catch (error) {
         if (isDuplicateKey(error)) continue;
         throw error;
@@ -178,7 +193,10 @@ registerMergeStep({
       { organisationId: oid(organisationId), customerId: oid(fromCustomerId) },
       { $set: { customerId: oid(intoCustomerId) } },
     );
-    const keyDates = await KeyDateModel.find({ organisationId: oid(organisationId), customerId: oid(fromCustomerId) }).lean();
+    const keyDates = await KeyDateModel.find({
+      organisationId: oid(organisationId),
+      customerId: oid(fromCustomerId),
+    }).lean();
     for (const keyDate of keyDates) {
       try {
         await KeyDateModel.updateOne({ _id: keyDate._id }, { $set: { customerId: oid(intoCustomerId) } });
@@ -201,7 +219,8 @@ registerPrivacyContributor({
     const enrolments = await EnrolmentModel.find(filter).sort({ enteredAt: 1 }).lean<EnrolmentDoc[]>();
     const executions = await ExecutionModel.find(filter).sort({ startedAt: 1 }).lean<ExecutionDoc[]>();
     const names = new Map<string, string>();
-    for (const enrolment of enrolments) names.set(String(enrolment.journeyId), await journeyName(String(enrolment.journeyId)));
+    for (const enrolment of enrolments)
+      names.set(String(enrolment.journeyId), await journeyName(String(enrolment.journeyId)));
     return enrolments.map((enrolment) => ({
       journey: names.get(String(enrolment.journeyId)) ?? '',
       version: enrolment.version,

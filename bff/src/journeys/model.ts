@@ -71,6 +71,8 @@ const versionSchema = new Schema(
     version: { type: Number, required: true },
     definition: { type: Schema.Types.Mixed, required: true },
     createdBy: { type: String, default: null },
+    /** Set once customers may enter it: from then on the definition never changes (instances cache it). */
+    publishedAt: { type: Date, default: null },
   },
   { timestamps: true, minimize: false },
 );
@@ -84,6 +86,7 @@ export interface JourneyVersionDoc {
   version: number;
   definition: JourneyDefinition;
   createdBy: string | null;
+  publishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -125,7 +128,6 @@ enrolmentSchema.index({ activeKey: 1 }, { unique: true, sparse: true });
 enrolmentSchema.index({ state: 1, dueAt: 1 });
 enrolmentSchema.index({ organisationId: 1, customerId: 1, status: 1 });
 enrolmentSchema.index({ journeyId: 1, status: 1, stepId: 1 });
-enrolmentSchema.index({ leaseToken: 1 });
 export const EnrolmentModel = mongoose.model('JourneyEnrolment', enrolmentSchema, 'journey_enrolments');
 
 export interface EnrolmentDoc {
@@ -160,15 +162,7 @@ export interface EnrolmentDoc {
  * cancelled — the enrolment ended while the step was under way.
  */
 export type ExecutionStatus =
-  | 'running'
-  | 'retrying'
-  | 'sending'
-  | 'done'
-  | 'skipped'
-  | 'not_sent'
-  | 'in_doubt'
-  | 'failed'
-  | 'cancelled';
+  'running' | 'retrying' | 'sending' | 'done' | 'skipped' | 'not_sent' | 'in_doubt' | 'failed' | 'cancelled';
 
 const executionSchema = new Schema(
   {

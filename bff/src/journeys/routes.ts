@@ -134,7 +134,8 @@ export function journeyRoutes() {
       access: MANAGERS,
       params: ExecutionParams,
       body: ReviewExecutionRequest,
-      handler: ({ auth, params, body }) => reviewExecution(auth.organisationId, params.executionId, body.outcome, auth.id),
+      handler: ({ auth, params, body }) =>
+        reviewExecution(auth.organisationId, params.executionId, body.outcome, auth.id),
     }),
     defineRoute({
       method: 'get',
@@ -256,7 +257,9 @@ export function journeyRoutes() {
       handler: async ({ auth, params, ctx }) => {
         const enrolment = await getEnrolment(auth.organisationId, params.journeyId, params.enrolmentId);
         if (!enrolment) throw notFound('Enrolment');
-        await auditStaffAccess(ctx, auth, 'customer.journeys_viewed', enrolment.customerId, { journeyId: params.journeyId });
+        await auditStaffAccess(ctx, auth, 'customer.journeys_viewed', enrolment.customerId, {
+          journeyId: params.journeyId,
+        });
         return enrolment;
       },
     }),
@@ -271,7 +274,9 @@ export function journeyRoutes() {
         const enrolment = await getEnrolment(auth.organisationId, params.journeyId, params.enrolmentId);
         if (!enrolment) throw notFound('Enrolment');
         await exitByHand(auth.organisationId, params.journeyId, params.enrolmentId);
-        await auditStaffAccess(ctx, auth, 'customer.journey_exited', enrolment.customerId, { journeyId: params.journeyId });
+        await auditStaffAccess(ctx, auth, 'customer.journey_exited', enrolment.customerId, {
+          journeyId: params.journeyId,
+        });
       },
     }),
     defineRoute({

@@ -27,7 +27,9 @@ export function waitEnd(
 ): Date {
   let at = DateTime.fromJSDate(from, { zone: timeZone });
   if (wait.duration) {
-    at = at.plus({ days: wait.duration.days ?? 0 }).plus({ hours: wait.duration.hours ?? 0, minutes: wait.duration.minutes ?? 0 });
+    at = at
+      .plus({ days: wait.duration.days ?? 0 })
+      .plus({ hours: wait.duration.hours ?? 0, minutes: wait.duration.minutes ?? 0 });
   }
   if (wait.until) {
     const minutes = minutesOf(wait.until.time);

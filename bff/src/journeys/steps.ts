@@ -11,7 +11,7 @@ import { ruleHoldsFor } from '../tags/forJourneys';
 import { selectorMatcher } from '../tags/specs';
 import { claimCoupon } from '../coupons/service';
 import { listTimeline } from '../events/service';
-import { getCustomer, listIdentities } from '../identity/service';
+import { customerNames, listIdentities } from '../identity/service';
 import { revealPhone } from '../identity/phone';
 import { spendSubscriptionCredit } from '../subscriptions/service';
 import { DEFAULT_SMS_SIGN_NAME } from '../platform/sms/provider';
@@ -82,7 +82,9 @@ async function renderer(context: StepContext) {
   let name: string | null | undefined;
   return async (text: string) => {
     if (!text.includes('{{')) return text;
-    if (name === undefined) name = (await getCustomer(context.organisationId, context.customerId)).name ?? null;
+    if (name === undefined) {
+      name = (await customerNames(context.organisationId, [context.customerId])).get(context.customerId) ?? null;
+    }
     return text.replaceAll('{{name}}', name ?? '您').replaceAll('{{journey}}', context.journeyName);
   };
 }
@@ -119,7 +121,10 @@ export async function takeContactSlot(
     }
     const next = [...recent, { at: context.now, key: context.key }];
     if (doc) {
-      const result = await ContactLogModel.updateOne({ _id: doc._id, v: doc.v }, { $set: { recent: next }, $inc: { v: 1 } });
+      const result = await ContactLogModel.updateOne(
+        { _id: doc._id, v: doc.v },
+        { $set: { recent: next }, $inc: { v: 1 } },
+      );
       if (result.matchedCount === 1) return true;
     } else {
       try {
@@ -149,8 +154,11 @@ export async function runInternalStep(step: JourneyStep, context: StepContext): 
       const holds =
         step.condition.kind === 'rule'
           ? await ruleHoldsFor(context.organisationId, context.customerId, step.condition.rule, context.now)
-          : (await eventSince(context, [{ event: step.condition.event, where: step.condition.where }], context.enteredAt)) !==
-            null;
+          : (await eventSince(
+              context,
+              [{ event: step.condition.event, where: step.condition.where }],
+              context.enteredAt,
+            )) !== null;
       return { status: 'done', outcome: holds ? 'yes' : 'no' };
     }
     case 'add_tag': {
@@ -242,8 +250,7 @@ export async function runInternalStep(step: JourneyStep, context: StepContext): 
 
 /** A message ready to send, or why there is nothing to send (skipped). */
 export type PreparedMessage =
-  | { send: () => Promise<SendResult>; channel: 'subscribe_message' | 'sms' }
-  | { skip: string };
+  { send: () => Promise<SendResult>; channel: 'subscribe_message' | 'sms' } | { skip: string };
 
 /** `sent`: delivered; `refused`: definitely not delivered (may be retried); `skip`: not delivered, do not retry. */
 export type SendResult =
@@ -283,7 +290,8 @@ export async function prepareMessage(step: JourneyStep, context: StepContext): P
           miniprogramState: config.wechat.miniprogramState,
         });
         if (answer.errcode === 0) return { kind: 'sent', result: { templateId: step.templateId } };
-        if (answer.errcode === 43101) return { kind: 'skip', outcome: 'no_credit', result: { errcode: answer.errcode } };
+        if (answer.errcode === 43101)
+          return { kind: 'skip', outcome: 'no_credit', result: { errcode: answer.errcode } };
         return { kind: 'refused', error: `WeChat answered ${answer.errcode} ${answer.errmsg}` };
       },
     };

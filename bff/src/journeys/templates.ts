@@ -42,7 +42,8 @@ const SPECS: TemplateSpec[] = [
   {
     key: 'no_show_recovery',
     name: '失约挽回',
-    description: '患者失约后：当天电话回访，次日请负责人在企业微信发关怀消息，三天后仍未预约则打上「失约未回」标签；一旦重新预约即退出。',
+    description:
+      '患者失约后：当天电话回访，次日请负责人在企业微信发关怀消息，三天后仍未预约则打上「失约未回」标签；一旦重新预约即退出。',
     parameters: [],
     build: () => ({
       entry: { kind: 'triggered', event: 'appointment.no_show' },
@@ -81,8 +82,12 @@ const SPECS: TemplateSpec[] = [
   {
     key: 'dormant_reactivation',
     name: '沉睡客户唤醒（回归券）',
-    description: '每周一找出一年以上没有互动和消费的客户：发回归券并短信告知；两周后已用券的打上「已唤醒」，未用券的交给负责人电话回访。',
-    parameters: [param('couponTemplateId', '回归券', 'coupon_template'), param('smsTemplateCode', '短信模板', 'sms_template')],
+    description:
+      '每周一找出一年以上没有互动和消费的客户：发回归券并短信告知；两周后已用券的打上「已唤醒」，未用券的交给负责人电话回访。',
+    parameters: [
+      param('couponTemplateId', '回归券', 'coupon_template'),
+      param('smsTemplateCode', '短信模板', 'sms_template'),
+    ],
     build: (p) => ({
       entry: {
         kind: 'periodic',
@@ -90,7 +95,9 @@ const SPECS: TemplateSpec[] = [
         audience: {
           rule: {
             type: 'last',
-            events: { types: ['appointment.arrived', 'appointment.booked', 'payment.paid', 'page.viewed', 'content.opened'] },
+            events: {
+              types: ['appointment.arrived', 'appointment.booked', 'payment.paid', 'page.viewed', 'content.opened'],
+            },
             op: 'olderThan',
             days: 365,
           },
@@ -102,8 +109,22 @@ const SPECS: TemplateSpec[] = [
       frequencyCap: { max: 4, days: 30 },
       start: 'coupon',
       steps: [
-        { id: 'coupon', name: '发回归券', type: 'issue_coupon', couponTemplateId: p.couponTemplateId!, marketing: true, next: 'sms' },
-        { id: 'sms', name: '短信告知', type: 'send_sms', templateCode: p.smsTemplateCode!, params: { name: '{{name}}' }, next: 'wait' },
+        {
+          id: 'coupon',
+          name: '发回归券',
+          type: 'issue_coupon',
+          couponTemplateId: p.couponTemplateId!,
+          marketing: true,
+          next: 'sms',
+        },
+        {
+          id: 'sms',
+          name: '短信告知',
+          type: 'send_sms',
+          templateCode: p.smsTemplateCode!,
+          params: { name: '{{name}}' },
+          next: 'wait',
+        },
         { id: 'wait', name: '等待 14 天', type: 'wait', duration: { days: 14 }, next: 'redeemed' },
         {
           id: 'redeemed',
@@ -129,7 +150,8 @@ const SPECS: TemplateSpec[] = [
   {
     key: 'cleaning_6_monthly',
     name: '半年洗牙提醒',
-    description: '每年 1 月和 7 月，给两年内来过、近一个月没有预约的患者发洗牙提醒；一周后仍未预约，请负责人在企业微信再提醒一次。',
+    description:
+      '每年 1 月和 7 月，给两年内来过、近一个月没有预约的患者发洗牙提醒；一周后仍未预约，请负责人在企业微信再提醒一次。',
     parameters: [param('subscribeTemplateId', '订阅消息模板', 'subscribe_template')],
     build: (p) => ({
       entry: {
@@ -141,7 +163,10 @@ const SPECS: TemplateSpec[] = [
             conditions: [
               { type: 'attribute', field: 'kind', op: 'eq', value: 'patient' },
               { type: 'last', events: { types: ['appointment.arrived'] }, op: 'within', days: 730 },
-              { type: 'not', condition: { type: 'last', events: { types: ['appointment.booked'] }, op: 'within', days: 30 } },
+              {
+                type: 'not',
+                condition: { type: 'last', events: { types: ['appointment.booked'] }, op: 'within', days: 30 },
+              },
             ],
           },
         },
@@ -260,8 +285,12 @@ const SPECS: TemplateSpec[] = [
   {
     key: 'implant_lead_nurturing',
     name: '种植意向培育',
-    description: '客户被打上种植意向标签后：咨询师电话沟通，两天后转发种植科普，一周后发种植咨询券，再两周生成方案跟进任务；预约即退出。',
-    parameters: [param('couponTemplateId', '种植咨询券', 'coupon_template'), param('tag', '触发标签', 'tag', '种植意向')],
+    description:
+      '客户被打上种植意向标签后：咨询师电话沟通，两天后转发种植科普，一周后发种植咨询券，再两周生成方案跟进任务；预约即退出。',
+    parameters: [
+      param('couponTemplateId', '种植咨询券', 'coupon_template'),
+      param('tag', '触发标签', 'tag', '种植意向'),
+    ],
     build: (p) => ({
       entry: tagAdded(p.tag!),
       reEntry: { policy: 'never' },
@@ -290,7 +319,14 @@ const SPECS: TemplateSpec[] = [
           next: 'wait5',
         },
         { id: 'wait5', name: '等待 5 天', type: 'wait', duration: { days: 5 }, next: 'coupon' },
-        { id: 'coupon', name: '发种植咨询券', type: 'issue_coupon', couponTemplateId: p.couponTemplateId!, marketing: true, next: 'wait14' },
+        {
+          id: 'coupon',
+          name: '发种植咨询券',
+          type: 'issue_coupon',
+          couponTemplateId: p.couponTemplateId!,
+          marketing: true,
+          next: 'wait14',
+        },
         { id: 'wait14', name: '等待 14 天', type: 'wait', duration: { days: 14 }, next: 'plan' },
         {
           id: 'plan',
@@ -308,7 +344,10 @@ const SPECS: TemplateSpec[] = [
     key: 'referral_champion_care',
     name: '转介绍达人关怀',
     description: '客户成为转介绍达人后：打上 VIP 关怀标签，赠送感谢礼券，并立即通知负责人致谢。',
-    parameters: [param('couponTemplateId', '感谢礼券', 'coupon_template'), param('tag', '触发标签', 'tag', '转介绍达人')],
+    parameters: [
+      param('couponTemplateId', '感谢礼券', 'coupon_template'),
+      param('tag', '触发标签', 'tag', '转介绍达人'),
+    ],
     build: (p) => ({
       entry: tagAdded(p.tag!),
       reEntry: { policy: 'never' },
@@ -406,7 +445,10 @@ export function listJourneyTemplates(): JourneyTemplate[] {
 }
 
 /** The template's definition with the given parameters (defaults for those not given). */
-export function templateDefinition(key: JourneyTemplateKey, given: Parameters): { name: string; definition: JourneyDefinition } {
+export function templateDefinition(
+  key: JourneyTemplateKey,
+  given: Parameters,
+): { name: string; definition: JourneyDefinition } {
   const spec = specOf(key);
   const values: Parameters = {};
   const missing: string[] = [];
@@ -419,7 +461,12 @@ export function templateDefinition(key: JourneyTemplateKey, given: Parameters): 
     throw new AppError(
       'VALIDATION_FAILED',
       'Invalid body',
-      missing.map((key) => ({ in: 'body', path: `parameters.${key}`, code: 'required', message: 'this template needs it' })),
+      missing.map((key) => ({
+        in: 'body',
+        path: `parameters.${key}`,
+        code: 'required',
+        message: 'this template needs it',
+      })),
     );
   }
   const parsed = JourneyDefinition.safeParse(spec.build(values));
@@ -427,7 +474,12 @@ export function templateDefinition(key: JourneyTemplateKey, given: Parameters): 
     throw new AppError(
       'VALIDATION_FAILED',
       'Invalid body',
-      parsed.error.issues.map((issue) => ({ in: 'body', path: 'parameters', code: issue.code, message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        in: 'body',
+        path: 'parameters',
+        code: issue.code,
+        message: issue.message,
+      })),
     );
   }
   return { name: spec.name, definition: parsed.data };

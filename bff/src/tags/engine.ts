@@ -19,7 +19,7 @@ import {
 } from './facts';
 import { ruleSpecs } from './specs';
 import { dynamicTags, type DynamicTag } from './library';
-import type { CustomerFactsDoc } from './model';
+import type { CustomerFactsDoc, RuleStateDoc } from './model';
 import { applyRuleResult } from './states';
 
 const MAX_CHAIN = 8;
@@ -30,18 +30,22 @@ export async function evaluateAndApply(
   tag: Pick<DynamicTag, 'id' | 'name' | 'rule' | 'ruleVersion'>,
   facts: CustomerFactsDoc,
   context: EvaluationContext,
+  knownState?: RuleStateDoc | null,
 ) {
   const result = evaluateCondition(tag.rule, facts, context);
-  const applied = await applyRuleResult({
-    organisationId,
-    tag,
-    customerId: String(facts.customerId),
-    holds: result.holds,
-    nextCheckAt: result.changesAt,
-    factsVersion: facts.v,
-    now: context.now,
-    timeZone: context.timeZone,
-  });
+  const applied = await applyRuleResult(
+    {
+      organisationId,
+      tag,
+      customerId: String(facts.customerId),
+      holds: result.holds,
+      nextCheckAt: result.changesAt,
+      factsVersion: facts.v,
+      now: context.now,
+      timeZone: context.timeZone,
+    },
+    knownState,
+  );
   return { holds: result.holds, ...applied };
 }
 
@@ -89,7 +93,8 @@ export async function onTagsChanged(organisationId: string, change: FactsChange 
 export async function rebuildCustomer(organisationId: string, customerId: string): Promise<void> {
   const timeZone = await organisationTimeZone(organisationId);
   const facts = await buildCustomerFacts(organisationId, customerId, timeZone);
-  if (facts) await reactToChange(organisationId, { facts, deps: new Set(['*']) }, await evaluationContext(organisationId));
+  if (facts)
+    await reactToChange(organisationId, { facts, deps: new Set(['*']) }, await evaluationContext(organisationId));
 }
 
 /**

@@ -50,7 +50,10 @@ const describeSelector = (selector: EventSelector) =>
   selector.types.join(' or ') +
   (selector.where?.length
     ? ` where ${selector.where
-        .map((filter) => `${filter.property} ${filter.op}${filter.value !== undefined ? ` ${JSON.stringify(filter.value)}` : ''}${filter.values ? ` ${JSON.stringify(filter.values)}` : ''}`)
+        .map(
+          (filter) =>
+            `${filter.property} ${filter.op}${filter.value !== undefined ? ` ${JSON.stringify(filter.value)}` : ''}${filter.values ? ` ${JSON.stringify(filter.values)}` : ''}`,
+        )
         .join(' and ')}`
     : '');
 const earliest = (dates: (Date | null)[]) =>
@@ -100,7 +103,11 @@ function evaluateLeaf(
     case 'tag': {
       const name = options.tagNames?.get(condition.tagId) ?? condition.tagId;
       const has = facts.tags.includes(condition.tagId);
-      return { ...base, value: has, text: `${condition.has ? 'has' : 'lacks'} tag ${name} (${has ? 'has it' : 'does not have it'})` };
+      return {
+        ...base,
+        value: has,
+        text: `${condition.has ? 'has' : 'lacks'} tag ${name} (${has ? 'has it' : 'does not have it'})`,
+      };
     }
     case 'count': {
       const entries = facts.s?.[streamKey(condition.events)]?.r ?? [];

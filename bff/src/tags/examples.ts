@@ -94,7 +94,8 @@ export const EXAMPLE_RULES: ExampleRule[] = [
   {
     key: 'dormant',
     name: '沉睡客户',
-    description: 'Dormant: no interaction and no purchase for over a year (the latest of either is older than 365 days).',
+    description:
+      'Dormant: no interaction and no purchase for over a year (the latest of either is older than 365 days).',
     rule: { type: 'last', events: { types: INTERACTIONS }, op: 'olderThan', days: 365 },
   },
   {

@@ -93,7 +93,13 @@ export async function explainTag(
     (await findFacts(organisationId, customerId)) ??
     (await buildCustomerFacts(organisationId, customerId, context.timeZone));
   if (!facts) {
-    return { ...base, holds: false, summary: 'This profile has no data to evaluate.', conditions: null, changesAt: null };
+    return {
+      ...base,
+      holds: false,
+      summary: 'This profile has no data to evaluate.',
+      conditions: null,
+      changesAt: null,
+    };
   }
   const result = evaluateCondition(rule, facts, context, { tagNames: await tagNames(organisationId) });
   const reasons = (result.type === 'all' || result.type === 'any' ? result.children : [result])

@@ -204,7 +204,8 @@ class StreamAccumulator {
     let list = this.streams.get(key);
     if (!list) this.streams.set(key, (list = []));
     list.push(entry);
-    if (list.length >= TAG_RECENT_KEEP * 4) this.streams.set(key, dedupe(list).sort(newestFirst).slice(0, TAG_RECENT_KEEP));
+    if (list.length >= TAG_RECENT_KEEP * 4)
+      this.streams.set(key, dedupe(list).sort(newestFirst).slice(0, TAG_RECENT_KEEP));
   }
   finish(): Record<string, { r: StreamEntry[] }> {
     const out: Record<string, { r: StreamEntry[] }> = {};
@@ -262,7 +263,9 @@ async function absenceFromStreams(
 
 const sameAbsence = (a: AbsenceFact | null | undefined, b: AbsenceFact | null | undefined) =>
   (!a && !b) ||
-  Boolean(a && b && a.c === b.c && a.t.getTime() === b.t.getTime() && (a.f?.getTime() ?? null) === (b.f?.getTime() ?? null));
+  Boolean(
+    a && b && a.c === b.c && a.t.getTime() === b.t.getTime() && (a.f?.getTime() ?? null) === (b.f?.getTime() ?? null),
+  );
 
 function lookupFor(organisationId: string, customerId: string) {
   return async (spec: RegisteredAbsence, after: Date) => {
@@ -415,14 +418,16 @@ export async function refreshAttributes(
       return built && { facts: built, deps: EVERYTHING() };
     }
     const a = attributesOf(base);
+    // A read of the customer older than the one the facts hold never overwrites it.
+    if (doc.au && doc.au > base.updatedAt) return { facts: doc, deps: new Set() };
     if (JSON.stringify(a) === JSON.stringify(doc.a)) return { facts: doc, deps: new Set() };
     const result = await CustomerFactsModel.updateOne(
-      { _id: doc._id, v: doc.v, $or: [{ au: null }, { au: { $lte: base.updatedAt } }] },
+      { _id: doc._id, v: doc.v },
       { $set: { a, au: base.updatedAt }, $inc: { v: 1 } },
     );
-    if (result.modifiedCount === 1) return { facts: { ...doc, a, au: base.updatedAt, v: doc.v + 1 }, deps: new Set(['attr']) };
-    const now = await findFacts(organisationId, customerId);
-    if (now?.au && now.au > base.updatedAt) return { facts: now, deps: new Set() }; // a newer read won
+    if (result.modifiedCount === 1) {
+      return { facts: { ...doc, a, au: base.updatedAt, v: doc.v + 1 }, deps: new Set(['attr']) };
+    }
   }
   throw new Error(`facts of customer ${customerId} kept changing`);
 }
@@ -459,22 +464,30 @@ export async function deleteFacts(organisationId: string, customerId: string): P
 const BATCH = 500;
 
 /**
- * Writes computed facts for a batch of customers: each conditional on the version read, then those whose
- * version moved meanwhile are rebuilt one by one (rare: only customers with activity during the build).
+ * Writes computed facts for a batch of customers, each conditional on the version read; then every document that
+ * does not carry this build's mark (`builtAt`: its write lost to a concurrent change) is rebuilt on its own (rare:
+ * only customers with activity during the build).
  */
 async function writeFactsBatch(
   organisationId: string,
   items: { customerId: Types.ObjectId; existing: CustomerFactsDoc | null; doc: Record<string, unknown> | null }[],
+  builtAt: Date,
   timeZone: string,
 ) {
   const ops = items.flatMap(({ existing, doc }): Record<string, unknown>[] => {
     if (!doc) return existing ? [{ deleteOne: { filter: { _id: existing._id } } }] : [];
+    const replacement = { ...doc, builtAt };
     if (existing) {
       return [
-        { replaceOne: { filter: { _id: existing._id, v: existing.v }, replacement: { ...doc, v: existing.v + 1 } } },
+        {
+          replaceOne: {
+            filter: { _id: existing._id, v: existing.v },
+            replacement: { ...replacement, v: existing.v + 1 },
+          },
+        },
       ];
     }
-    return [{ insertOne: { document: { ...doc, v: 1 } } }];
+    return [{ insertOne: { document: { ...replacement, v: 1 } } }];
   });
   if (!ops.length) return;
   try {
@@ -485,14 +498,15 @@ async function writeFactsBatch(
   }
   const written = await CustomerFactsModel.find(
     { organisationId: oid(organisationId), customerId: { $in: items.map((item) => item.customerId) } },
-    { customerId: 1, v: 1 },
+    { customerId: 1, builtAt: 1 },
   ).lean();
-  const versions = new Map(written.map((doc) => [String(doc.customerId), doc.v]));
+  const marked = new Set(
+    written.filter((doc) => doc.builtAt?.getTime() === builtAt.getTime()).map((doc) => String(doc.customerId)),
+  );
+  const present = new Set(written.map((doc) => String(doc.customerId)));
   for (const item of items) {
-    const expected = item.doc ? (item.existing?.v ?? 0) + 1 : undefined;
-    if (versions.get(String(item.customerId)) !== expected) {
-      await buildCustomerFacts(organisationId, String(item.customerId), timeZone);
-    }
+    const id = String(item.customerId);
+    if (item.doc ? !marked.has(id) : present.has(id)) await buildCustomerFacts(organisationId, id, timeZone);
   }
 }
 
@@ -568,11 +582,10 @@ export async function buildOrganisationFacts(
           tags: tags.get(id) ?? [],
           s: perCustomer.get(id)?.finish() ?? {},
           x,
-          builtAt: started,
         },
       };
     });
-    await writeFactsBatch(organisationId, items, timeZone);
+    await writeFactsBatch(organisationId, items, started, timeZone);
     customers += batch.length;
     onProgress?.(customers);
     batch = [];
@@ -628,36 +641,50 @@ export async function fillSpecs(organisationId: string, keys: readonly string[],
     }
   }
   // Every customer with facts may gain a stream or an absence: visit them all in batches.
-  const cursor = CustomerFactsModel.find({ organisationId: oid(organisationId) }).lean<CustomerFactsDoc[]>().cursor({
-    batchSize: BATCH,
-  });
+  const cursor = CustomerFactsModel.find({ organisationId: oid(organisationId) })
+    .lean<CustomerFactsDoc[]>()
+    .cursor({
+      batchSize: BATCH,
+    });
+  const change = async (current: CustomerFactsDoc) => {
+    const accumulator = perCustomer.get(String(current.customerId));
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    const s = { ...current.s };
+    for (const [key, list] of Object.entries(accumulator?.finish() ?? {})) {
+      const merged = mergeEntries(current.s?.[key]?.r, list.r);
+      if (merged) set[`s.${key}`] = s[key] = { r: merged };
+    }
+    for (const spec of absences) {
+      const fact = await absenceFromStreams(spec, s, timeZone, lookupFor(organisationId, String(current.customerId)));
+      if (sameAbsence(fact, current.x?.[spec.key])) continue;
+      if (fact) set[`x.${spec.key}`] = fact;
+      else unset[`x.${spec.key}`] = '';
+    }
+    return { set, unset };
+  };
   let pending: CustomerFactsDoc[] = [];
+  // A batch is written with one bulk of conditional updates; a document whose version moved meanwhile is then
+  // redone on its own.
   const flush = async () => {
+    const writes: { doc: CustomerFactsDoc; update: Record<string, unknown> }[] = [];
     for (const doc of pending) {
-      const accumulator = perCustomer.get(String(doc.customerId));
-      await mutateFacts(doc, async (current) => {
-        const set: Record<string, unknown> = {};
-        const unset: Record<string, ''> = {};
-        const s = { ...current.s };
-        for (const [key, list] of Object.entries(accumulator?.finish() ?? {})) {
-          const merged = mergeEntries(current.s?.[key]?.r, list.r);
-          if (merged) set[`s.${key}`] = s[key] = { r: merged };
-        }
-        for (const spec of absences) {
-          const fact = await absenceFromStreams(
-            spec,
-            s,
-            timeZone,
-            lookupFor(organisationId, String(current.customerId)),
-          );
-          if (sameAbsence(fact, current.x?.[spec.key])) continue;
-          if (fact) set[`x.${spec.key}`] = fact;
-          else unset[`x.${spec.key}`] = '';
-        }
-        return { set, unset };
-      });
+      const { set, unset } = await change(doc);
+      if (!Object.keys(set).length && !Object.keys(unset).length) continue;
+      writes.push({ doc, update: { $set: set, ...(Object.keys(unset).length && { $unset: unset }), $inc: { v: 1 } } });
     }
     pending = [];
+    if (!writes.length) return;
+    const result = await CustomerFactsModel.collection.bulkWrite(
+      writes.map(({ doc, update }) => ({ updateOne: { filter: { _id: doc._id, v: doc.v }, update } })),
+      { ordered: false },
+    );
+    if (result.modifiedCount === writes.length) return;
+    // Some versions moved: redo each against its current document (a change already there is found empty).
+    for (const { doc } of writes) {
+      const current = await CustomerFactsModel.findById(doc._id).lean<CustomerFactsDoc>();
+      if (current) await mutateFacts(current, change);
+    }
   };
   for await (const doc of cursor) {
     pending.push(doc as unknown as CustomerFactsDoc);

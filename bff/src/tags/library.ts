@@ -15,13 +15,7 @@ import {
 } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
-import {
-  CustomerTagModel,
-  RecomputeModel,
-  TagDefinitionModel,
-  TagGroupModel,
-  type TagDefinitionDoc,
-} from './model';
+import { CustomerTagModel, RecomputeModel, TagDefinitionModel, TagGroupModel, type TagDefinitionDoc } from './model';
 import { ruleDependencies, ruleTagIds } from './specs';
 import { toRecompute } from './views';
 
@@ -207,7 +201,11 @@ export async function updateGroup(
 ): Promise<TagGroup> {
   try {
     const doc = isId(groupId)
-      ? await TagGroupModel.findOneAndUpdate({ _id: groupId, organisationId }, { $set: input }, { returnDocument: 'after' }).lean()
+      ? await TagGroupModel.findOneAndUpdate(
+          { _id: groupId, organisationId },
+          { $set: input },
+          { returnDocument: 'after' },
+        ).lean()
       : null;
     if (!doc) throw notFound('Tag group');
     return toGroup(doc);

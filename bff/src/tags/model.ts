@@ -106,6 +106,9 @@ const customerFactsSchema = new Schema(
   { minimize: false, versionKey: false },
 );
 customerFactsSchema.index({ organisationId: 1, customerId: 1 }, { unique: true });
+// Exactly the fields of every conditional write ({_id, v}): MongoDB serves it by _id anyway, while
+// mongo-java-server (the embedded fallback) uses an index only for a query on exactly its fields.
+customerFactsSchema.index({ _id: 1, v: 1 }, { unique: true });
 // Segments filter on these most (MongoDB: a COLLSCAN of 100k small documents stays well under the 2 s budget for
 // the rest; behaviour paths are dynamic, so they are not indexed one by one).
 customerFactsSchema.index({ organisationId: 1, tags: 1 });
@@ -159,7 +162,8 @@ export const FactSpecModel = mongoose.model('TagFactSpec', factSpecSchema, 'tag_
  * that sets `holds` claims number seq+1, which names its tag.added / tag.removed event, so a retried transition
  * records nothing twice. `applied` is false between claiming a transition and carrying out its effects (the
  * sweep finishes such transitions). `v` and `at` are the facts version and `now` it was evaluated at: an
- * evaluation on older facts never overwrites a newer one.
+ * evaluation on older facts never overwrites a newer one. `rev` changes with every write, which is conditional
+ * on the `rev` read (compare-and-set).
  */
 const ruleStateSchema = new Schema(
   {
@@ -173,10 +177,12 @@ const ruleStateSchema = new Schema(
     v: { type: Number, required: true },
     at: { type: Date, required: true },
     nextCheckAt: { type: Date, default: null },
+    rev: { type: Number, required: true },
   },
   { versionKey: false },
 );
 ruleStateSchema.index({ tagId: 1, customerId: 1 }, { unique: true });
+ruleStateSchema.index({ _id: 1, rev: 1 }, { unique: true }); // the compare-and-set's exact fields (see facts)
 ruleStateSchema.index({ nextCheckAt: 1 });
 ruleStateSchema.index({ organisationId: 1, customerId: 1 });
 export const RuleStateModel = mongoose.model('TagRuleState', ruleStateSchema, 'tag_rule_states');
@@ -193,6 +199,7 @@ export interface RuleStateDoc {
   v: number;
   at: Date;
   nextCheckAt: Date | null;
+  rev: number;
 }
 
 /**

@@ -13,7 +13,14 @@ import { organisationTimeZone, tagNow } from './clock';
 import { ensureRuleFacts } from './facts';
 import { evaluateAndApply, reactToChange } from './engine';
 import { loadTag, markRuleReady } from './library';
-import { CustomerFactsModel, RecomputeModel, TagDefinitionModel, type CustomerFactsDoc } from './model';
+import {
+  CustomerFactsModel,
+  RecomputeModel,
+  RuleStateModel,
+  TagDefinitionModel,
+  type CustomerFactsDoc,
+  type RuleStateDoc,
+} from './model';
 import { ruleSpecs } from './specs';
 import { toRecompute } from './views';
 
@@ -76,6 +83,8 @@ export interface RunOptions {
   crashAfterBatches?: number;
   /** How long the lease lasts between renewals (tests shorten it to make runs overlap). */
   leaseMs?: number;
+  /** Tests: called after each batch is committed (to hold a run while another starts). */
+  afterBatch?: (batches: number) => Promise<void>;
 }
 
 /**
@@ -101,7 +110,9 @@ export async function runRecompute(jobId: string, options: RunOptions = {}): Pro
   try {
     const tag = await TagDefinitionModel.findOne({ _id: job.tagId, organisationId }).lean();
     if (!tag || tag.archivedAt || tag.ruleVersion !== job.ruleVersion) {
-      await RecomputeModel.updateOne(mine, { $set: { status: 'superseded', finishedAt: new Date(), leaseUntil: null } });
+      await RecomputeModel.updateOne(mine, {
+        $set: { status: 'superseded', finishedAt: new Date(), leaseUntil: null },
+      });
       return 'superseded';
     }
     const rule = tag.rule as RuleCondition;
@@ -120,38 +131,57 @@ export async function runRecompute(jobId: string, options: RunOptions = {}): Pro
     }
     const dynamic = { id: String(tag._id), name: tag.name, rule, ruleVersion: tag.ruleVersion };
     const context = { now: job.now, timeZone };
-    for (let batches = 0; ; batches++) {
-      const filter: Record<string, unknown> = { organisationId: job.organisationId };
-      if (job.cursor) filter.customerId = { $gt: job.cursor };
-      const facts = await CustomerFactsModel.find(filter)
-        .sort({ customerId: 1 })
-        .limit(batchSize)
-        .lean<CustomerFactsDoc[]>();
-      if (!facts.length) {
-        await RecomputeModel.updateOne(mine, {
-          $set: { status: 'done', finishedAt: new Date(), leaseUntil: null, error: null },
-        });
-        return 'done';
-      }
+    // One cursor by customer id from where the job stands; the cursor on the job advances after each batch.
+    const filter: Record<string, unknown> = { organisationId: job.organisationId };
+    if (job.cursor) filter.customerId = { $gt: job.cursor };
+    const cursor = CustomerFactsModel.find(filter)
+      .sort({ customerId: 1 })
+      .lean<CustomerFactsDoc[]>()
+      .cursor({ batchSize });
+    let batch: CustomerFactsDoc[] = [];
+    let batches = 0;
+    const runBatch = async () => {
       let added = 0;
       let removed = 0;
-      for (const doc of facts) {
-        const { transition, factsChange } = await evaluateAndApply(organisationId, dynamic, doc, context);
+      // One read of the batch's states instead of one per customer (most have none).
+      const states = new Map(
+        (
+          await RuleStateModel.find({
+            tagId: tag._id,
+            customerId: { $in: batch.map((doc) => doc.customerId) },
+          }).lean<RuleStateDoc[]>()
+        ).map((state) => [String(state.customerId), state]),
+      );
+      for (const doc of batch) {
+        const known = states.get(String(doc.customerId)) ?? null;
+        const { transition, factsChange } = await evaluateAndApply(organisationId, dynamic, doc, context, known);
         if (transition === 'added') added += 1;
         if (transition === 'removed') removed += 1;
         if (factsChange) await reactToChange(organisationId, factsChange, context, 1);
       }
-      const last = facts[facts.length - 1]!.customerId;
+      const last = batch[batch.length - 1]!.customerId;
       job = await RecomputeModel.findOneAndUpdate(
-        { ...mine, cursor: job.cursor },
-        { $set: { cursor: last, ...lease() }, $inc: { processed: facts.length, added, removed } },
+        { ...mine, cursor: job!.cursor },
+        { $set: { cursor: last, ...lease() }, $inc: { processed: batch.length, added, removed } },
         { returnDocument: 'after' },
       ).lean<RecomputeDoc>();
-      if (!job) return 'lost';
-      if (options.crashAfterBatches !== undefined && batches + 1 >= options.crashAfterBatches) {
+      batch = [];
+      batches += 1;
+      if (job && options.crashAfterBatches !== undefined && batches >= options.crashAfterBatches) {
         throw new Error('simulated crash during a recompute');
       }
+      if (job) await options.afterBatch?.(batches);
+      return Boolean(job);
+    };
+    for await (const doc of cursor) {
+      batch.push(doc as unknown as CustomerFactsDoc);
+      if (batch.length >= batchSize && !(await runBatch())) return 'lost';
     }
+    if (batch.length && !(await runBatch())) return 'lost';
+    await RecomputeModel.updateOne(mine, {
+      $set: { status: 'done', finishedAt: new Date(), leaseUntil: null, error: null },
+    });
+    return 'done';
   } catch (error) {
     if ((error as Error).message === 'simulated crash during a recompute') throw error;
     await RecomputeModel.updateOne(mine, {

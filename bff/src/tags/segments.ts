@@ -68,7 +68,10 @@ export async function previewSegment(
   const query = await segmentQuery(organisationId, rule, context);
   const [count, page] = await Promise.all([
     CustomerFactsModel.countDocuments(query),
-    CustomerFactsModel.find(query, FACT_FIELDS).sort({ customerId: -1 }).limit(options.limit).lean<CustomerFactsDoc[]>(),
+    CustomerFactsModel.find(query, FACT_FIELDS)
+      .sort({ customerId: -1 })
+      .limit(options.limit)
+      .lean<CustomerFactsDoc[]>(),
   ]);
   return { count, items: await toCustomers(organisationId, page), evaluatedAt: context.now.toISOString() };
 }
@@ -97,7 +100,9 @@ const toSegment = (doc: SegmentDoc): Segment => ({
 });
 
 async function loadSegment(organisationId: string, segmentId: string): Promise<SegmentDoc> {
-  const doc = isId(segmentId) ? await SegmentModel.findOne({ _id: segmentId, organisationId }).lean<SegmentDoc>() : null;
+  const doc = isId(segmentId)
+    ? await SegmentModel.findOne({ _id: segmentId, organisationId }).lean<SegmentDoc>()
+    : null;
   if (!doc) throw notFound('Segment');
   return doc;
 }
@@ -332,7 +337,11 @@ registerMergeStep({
     if (rows.length) {
       await ignoringDuplicateKeys(
         CustomerListMemberModel.insertMany(
-          rows.map((row) => ({ listId: row.listId, organisationId: row.organisationId, customerId: oid(intoCustomerId) })),
+          rows.map((row) => ({
+            listId: row.listId,
+            organisationId: row.organisationId,
+            customerId: oid(intoCustomerId),
+          })),
           { ordered: false },
         ),
       );

@@ -17,6 +17,7 @@ import { deleteFacts, setFactsTag } from './facts';
 import { findOrCreateTag, findTagByName } from './library';
 import { CustomerTagModel, RuleStateModel, TagDefinitionModel, type TagDefinitionDoc } from './model';
 import { onTagsChanged, rebuildCustomer } from './engine';
+import { notifyCustomerTagChanged } from './changes';
 
 export type TagSource = 'manual' | 'rule' | 'channel' | 'keyword';
 
@@ -76,6 +77,17 @@ export async function addTag(
   // Recorded again on a retry, where the first attempt may have stopped before it: the event is stored once.
   await recordTagEvent(organisationId, customerId, definition, row, 'tag.added');
   await followTagChange(organisationId, customerId, String(definition._id), true);
+  if (added) {
+    await notifyCustomerTagChanged({
+      organisationId,
+      customerId,
+      tagId: String(definition._id),
+      name: definition.name,
+      source: tag.source,
+      present: true,
+      at: row.setAt,
+    });
+  }
   return added;
 }
 
@@ -83,7 +95,7 @@ export async function addTag(
 export async function removeTag(organisationId: string, customerId: string, name: string): Promise<boolean> {
   const row = await CustomerTagModel.findOne({ organisationId, customerId, name }).lean();
   if (!row || row.source === 'rule') return false;
-  const result = await CustomerTagModel.deleteOne({ _id: row._id, source: { $ne: 'rule' } });
+  const result = await CustomerTagModel.deleteOne({ _id: row._id });
   if (result.deletedCount !== 1) return false;
   const definition = row.tagId
     ? await TagDefinitionModel.findById(row.tagId).lean<TagDefinitionDoc>()
@@ -91,6 +103,15 @@ export async function removeTag(organisationId: string, customerId: string, name
   if (definition) {
     await recordTagEvent(organisationId, customerId, definition, row, 'tag.removed');
     await followTagChange(organisationId, customerId, String(definition._id), false);
+    await notifyCustomerTagChanged({
+      organisationId,
+      customerId,
+      tagId: String(definition._id),
+      name: definition.name,
+      source: row.source as TagSource,
+      present: false,
+      at: new Date(),
+    });
   }
   return true;
 }

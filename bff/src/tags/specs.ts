@@ -102,11 +102,7 @@ export function ruleDependencies(rule: RuleCondition): Set<string> {
 
 /** The tags a rule names (has / lacks). */
 export function ruleTagIds(rule: RuleCondition): string[] {
-  return [
-    ...new Set(
-      ruleConditions(rule).flatMap((condition) => (condition.type === 'tag' ? [condition.tagId] : [])),
-    ),
-  ];
+  return [...new Set(ruleConditions(rule).flatMap((condition) => (condition.type === 'tag' ? [condition.tagId] : [])))];
 }
 
 /**
@@ -151,7 +147,9 @@ export function valueFilterQuery(
 }
 
 /** Whether an event of this type and properties is one the selector selects. */
-export function selectorMatcher(selector: EventSelector): (type: string, properties: Record<string, unknown>) => boolean {
+export function selectorMatcher(
+  selector: EventSelector,
+): (type: string, properties: Record<string, unknown>) => boolean {
   const types = new Set<string>(selector.types);
   const where = selector.where ?? [];
   if (!where.length) return (type) => types.has(type);

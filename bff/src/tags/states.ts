@@ -10,6 +10,7 @@ import { recordEvent } from '../events/service';
 import { isDuplicateKey } from '../db/retry';
 import { CustomerTagModel, RuleStateModel, type RuleStateDoc } from './model';
 import { setFactsTag, type FactsChange } from './facts';
+import { notifyCustomerTagChanged } from './changes';
 
 /** How long a claimed transition may take to carry out before the sweep finishes it. */
 const REPAIR_AFTER_MS = 60_000;
@@ -34,20 +35,16 @@ export interface AppliedResult {
 }
 
 /** An evaluation older than the stored one (rule version, then facts version, then `now`) must not overwrite it. */
-function newerOrSame(state: RuleStateDoc, result: RuleResult) {
-  return { $or: newerOrSameClauses(result) , _id: state._id };
-}
-function newerOrSameClauses(result: RuleResult) {
-  return [
-    { ruleVersion: { $lt: result.tag.ruleVersion } },
-    { ruleVersion: result.tag.ruleVersion, v: { $lt: result.factsVersion } },
-    { ruleVersion: result.tag.ruleVersion, v: result.factsVersion, at: { $lte: result.now } },
-  ];
-}
 function isStale(state: RuleStateDoc, result: RuleResult) {
   if (state.ruleVersion !== result.tag.ruleVersion) return state.ruleVersion > result.tag.ruleVersion;
   if (state.v !== result.factsVersion) return state.v > result.factsVersion;
   return state.at > result.now;
+}
+
+/** Writes `set` if the state is still the one read (compare-and-set on `rev`); true when written. */
+async function compareAndSet(state: RuleStateDoc, set: Partial<RuleStateDoc>): Promise<boolean> {
+  const result = await RuleStateModel.updateOne({ _id: state._id, rev: state.rev }, { $set: set, $inc: { rev: 1 } });
+  return result.modifiedCount === 1;
 }
 
 /** Carries out transition `state.seq` (to `state.holds`): tag row, timeline event, facts. Idempotent. */
@@ -64,12 +61,12 @@ async function carryOut(state: RuleStateDoc, tagName: string, timeZone: string):
       if (!isDuplicateKey(error)) throw error;
     });
   } else {
-    await CustomerTagModel.deleteOne({
+    const row = await CustomerTagModel.findOne({
       organisationId: state.organisationId,
       customerId: state.customerId,
-      tagId: state.tagId,
-      source: 'rule',
-    });
+      name: tagName,
+    }).lean();
+    if (row?.source === 'rule' && String(row.tagId) === tagId) await CustomerTagModel.deleteOne({ _id: row._id });
   }
   await recordEvent({
     organisationId,
@@ -80,22 +77,35 @@ async function carryOut(state: RuleStateDoc, tagName: string, timeZone: string):
     source: 'server',
     sourceEventId: `tag-rule:${tagId}:${customerId}:${state.seq}`,
   });
-  return setFactsTag(organisationId, customerId, tagId, state.holds, timeZone);
+  const change = await setFactsTag(organisationId, customerId, tagId, state.holds, timeZone);
+  await notifyCustomerTagChanged({
+    organisationId,
+    customerId,
+    tagId,
+    name: tagName,
+    source: 'rule',
+    present: state.holds,
+    at: state.at,
+  });
+  return change;
 }
 
-async function finish(state: RuleStateDoc, nextCheckAt: Date | null) {
-  await RuleStateModel.updateOne({ _id: state._id, seq: state.seq }, { $set: { applied: true, nextCheckAt } });
-}
-
-/** Stores a rule result for one customer and, when it flips the tag, carries out the transition once. */
-export async function applyRuleResult(result: RuleResult): Promise<AppliedResult> {
+/**
+ * Stores a rule result for one customer and, when it flips the tag, carries out the transition once. `known` is
+ * the state as a batch read it (null: none), saving the first read; a stale one only costs a retry.
+ */
+export async function applyRuleResult(result: RuleResult, known?: RuleStateDoc | null): Promise<AppliedResult> {
   const tagId = new Types.ObjectId(result.tag.id);
   const customerId = new Types.ObjectId(result.customerId);
   const basis = { ruleVersion: result.tag.ruleVersion, v: result.factsVersion, at: result.now };
+  const none = { transition: null, factsChange: null };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await RuleStateModel.findOne({ tagId, customerId }).lean<RuleStateDoc>();
+    const state =
+      attempt === 0 && known !== undefined
+        ? known
+        : await RuleStateModel.findOne({ tagId, customerId }).lean<RuleStateDoc>();
     if (!state) {
-      if (!result.holds && !result.nextCheckAt) return { transition: null, factsChange: null };
+      if (!result.holds && !result.nextCheckAt) return none;
       const created: RuleStateDoc = {
         _id: new Types.ObjectId(),
         organisationId: new Types.ObjectId(result.organisationId),
@@ -106,6 +116,7 @@ export async function applyRuleResult(result: RuleResult): Promise<AppliedResult
         applied: !result.holds,
         ...basis,
         nextCheckAt: result.holds ? new Date(result.now.getTime() + REPAIR_AFTER_MS) : result.nextCheckAt,
+        rev: 0,
       };
       try {
         await RuleStateModel.create(created);
@@ -113,16 +124,16 @@ export async function applyRuleResult(result: RuleResult): Promise<AppliedResult
         if (isDuplicateKey(error)) continue; // another evaluation created it: look again
         throw error;
       }
-      if (!result.holds) return { transition: null, factsChange: null };
+      if (!result.holds) return none;
       const factsChange = await carryOut(created, result.tag.name, result.timeZone);
-      await finish(created, result.nextCheckAt);
+      await compareAndSet(created, { applied: true, nextCheckAt: result.nextCheckAt });
       return { transition: 'added', factsChange };
     }
-    if (isStale(state, result)) return { transition: null, factsChange: null };
+    if (isStale(state, result)) return none;
     if (!state.applied) {
       // A transition a crash (or a concurrent evaluation) has not finished: finish it first.
       await carryOut(state, result.tag.name, result.timeZone);
-      await RuleStateModel.updateOne({ _id: state._id, seq: state.seq }, { $set: { applied: true } });
+      await compareAndSet(state, { applied: true });
       continue;
     }
     if (state.holds === result.holds) {
@@ -130,39 +141,34 @@ export async function applyRuleResult(result: RuleResult): Promise<AppliedResult
         (state.nextCheckAt?.getTime() ?? null) === (result.nextCheckAt?.getTime() ?? null) &&
         state.ruleVersion === basis.ruleVersion &&
         state.v === basis.v;
-      if (same) return { transition: null, factsChange: null };
-      const updated = await RuleStateModel.updateOne(
-        { ...newerOrSame(state, result), seq: state.seq },
-        { $set: { ...basis, nextCheckAt: result.nextCheckAt } },
-      );
-      if (updated.matchedCount === 1) return { transition: null, factsChange: null };
+      if (same || (await compareAndSet(state, { ...basis, nextCheckAt: result.nextCheckAt }))) return none;
       continue;
     }
-    const claimed = await RuleStateModel.findOneAndUpdate(
-      { ...newerOrSame(state, result), seq: state.seq, holds: state.holds, applied: true },
-      {
-        $set: {
-          ...basis,
-          holds: result.holds,
-          applied: false,
-          nextCheckAt: new Date(result.now.getTime() + REPAIR_AFTER_MS),
-        },
-        $inc: { seq: 1 },
-      },
-      { returnDocument: 'after' },
-    ).lean<RuleStateDoc>();
-    if (!claimed) continue;
+    const transition = {
+      ...basis,
+      holds: result.holds,
+      seq: state.seq + 1,
+      applied: false,
+      nextCheckAt: new Date(result.now.getTime() + REPAIR_AFTER_MS),
+    };
+    if (!(await compareAndSet(state, transition))) continue;
+    const claimed: RuleStateDoc = { ...state, ...transition, rev: state.rev + 1 };
     const factsChange = await carryOut(claimed, result.tag.name, result.timeZone);
-    await finish(claimed, result.nextCheckAt);
+    await compareAndSet(claimed, { applied: true, nextCheckAt: result.nextCheckAt });
     return { transition: result.holds ? 'added' : 'removed', factsChange };
   }
-  return { transition: null, factsChange: null };
+  return none;
 }
 
 /** Finishes a transition left unapplied (the sweep, for states whose carrying out was cut short). */
 export async function finishTransition(state: RuleStateDoc, tagName: string, timeZone: string) {
   if (state.applied) return null;
   const change = await carryOut(state, tagName, timeZone);
-  await RuleStateModel.updateOne({ _id: state._id, seq: state.seq }, { $set: { applied: true } });
+  await compareAndSet(state, { applied: true });
   return change;
+}
+
+/** Stops the sweep visiting a state (its tag or its customer is gone). */
+export async function retireState(state: RuleStateDoc): Promise<void> {
+  await compareAndSet(state, { nextCheckAt: null });
 }

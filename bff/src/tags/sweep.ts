@@ -9,7 +9,7 @@ import { evaluateAndApply, reactToChange } from './engine';
 import { findFacts } from './facts';
 import { dynamicTag } from './library';
 import { RuleStateModel, type RuleStateDoc } from './model';
-import { finishTransition } from './states';
+import { finishTransition, retireState } from './states';
 
 const BATCH = 200;
 
@@ -46,7 +46,7 @@ async function visit(state: RuleStateDoc, now: Date, totals: { added: number; re
   const facts = await findFacts(organisationId, String(state.customerId));
   if (!tag || !facts) {
     // The tag was archived or the profile merged away or erased: nothing will ever be due here.
-    await RuleStateModel.updateOne({ _id: state._id, seq: state.seq }, { $set: { nextCheckAt: null } });
+    await retireState(state);
     return;
   }
   const timeZone = await organisationTimeZone(organisationId);

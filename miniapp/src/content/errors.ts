@@ -48,3 +48,9 @@ export function contentProblem(error: unknown): ContentProblem {
     retry: true,
   };
 }
+
+/** Why the feed (or its next page) could not be loaded, in words. */
+export function feedErrorMessage(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'VALIDATION_FAILED') return '内容列表已更新，请下拉刷新后重试';
+  return errorMessage(error);
+}

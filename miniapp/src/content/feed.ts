@@ -8,8 +8,8 @@
  * - A newer request supersedes an older one: an answer for a category no longer selected is dropped.
  */
 import { createState, type Store } from '../booking/store';
-import { errorMessage } from '../lib/errors';
 import type { ContentApi } from './api';
+import { feedErrorMessage } from './errors';
 import type { ContentCard, ContentCategoryCount } from './types';
 
 export interface FeedState {
@@ -75,7 +75,7 @@ export function createContentFeed({ api, pageSize = 10 }: ContentFeedOptions): C
     } catch (error) {
       if (mine !== generation) return;
       if (mode === 'refresh' && state.getState().status === 'ready') state.set({ refreshing: false });
-      else state.set({ status: 'error', error: errorMessage(error), refreshing: false });
+      else state.set({ status: 'error', error: feedErrorMessage(error), refreshing: false });
     }
   }
 
@@ -107,7 +107,7 @@ export function createContentFeed({ api, pageSize = 10 }: ContentFeedOptions): C
           loadingMore: false,
         });
       } catch (error) {
-        if (mine === generation) state.set({ loadingMore: false, moreError: errorMessage(error) });
+        if (mine === generation) state.set({ loadingMore: false, moreError: feedErrorMessage(error) });
       }
     },
     async select(category) {

@@ -119,7 +119,11 @@ describe('the content editor form', () => {
 
   it('saves only the fields that changed, on top of the version being edited', () => {
     const content = staffContent();
-    const draft = { ...draftFromVersion('article', content.working), title: '种植牙术后护理（新版）', audience: 'public' as const };
+    const draft = {
+      ...draftFromVersion('article', content.working),
+      title: '种植牙术后护理（新版）',
+      audience: 'public' as const,
+    };
     const result = buildUpdateRequest(draft, content);
     expect(result).toEqual({
       ok: true,
@@ -143,7 +147,10 @@ describe('the content editor form', () => {
 
 describe('tags and video lengths as staff type them', () => {
   it('splits tags on Chinese and Latin separators and refuses more than ten', () => {
-    expect(parseContentTags('矫正, 青少年；隐形矫正\n青少年')).toEqual({ names: ['矫正', '青少年', '隐形矫正'], error: null });
+    expect(parseContentTags('矫正, 青少年；隐形矫正\n青少年')).toEqual({
+      names: ['矫正', '青少年', '隐形矫正'],
+      error: null,
+    });
     const many = Array.from({ length: 11 }, (_, index) => `标签${index}`).join('，');
     expect(parseContentTags(many).error).toContain('最多 10 个');
   });

@@ -19,7 +19,9 @@ describe('the article editor’s HTML', () => {
 
   it('drops style, class and data attributes and <span>/<font> wrappers', () => {
     expect(
-      cleanEditorHtml('<p style="color:red" class="x" data-id="1"><span style="font-size:20px">大字</span><font>旧</font></p>'),
+      cleanEditorHtml(
+        '<p style="color:red" class="x" data-id="1"><span style="font-size:20px">大字</span><font>旧</font></p>',
+      ),
     ).toBe('<p>大字旧</p>');
   });
 
@@ -34,7 +36,8 @@ describe('the article editor’s HTML', () => {
   });
 
   it('keeps links, lists and images as they are', () => {
-    const html = '<ul><li><a href="https://example.com">链接</a></li></ul><p><img src="https://a.example.com/x.png" alt="图"></p>';
+    const html =
+      '<ul><li><a href="https://example.com">链接</a></li></ul><p><img src="https://a.example.com/x.png" alt="图"></p>';
     expect(cleanEditorHtml(html)).toBe(html);
   });
 

@@ -171,7 +171,14 @@ export function buildCreateRequest(draft: ContentDraft): FormResult<CreateConten
   return { ok: true, request: { kind: draft.kind, ...fields } };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted: the same value however its keys were ordered. */
+const stableJson = (value: unknown) =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
+const same = (a: unknown, b: unknown) => stableJson(a) === stableJson(b);
 
 /**
  * A save on top of the item's latest version: only the fields that differ from it. Nothing changed is an error on

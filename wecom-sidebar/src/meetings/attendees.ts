@@ -73,9 +73,10 @@ export function normaliseAttendeeCode(raw: string): AttendeeCodeResult {
   if (!text) return { ok: false, error: '请输入或扫描参会者的签到码 Type or scan the attendee’s code' };
   let candidate = text;
   if (/^https?:\/\//i.test(text) || text.includes('?')) {
+    // The parameter may sit in the query or in a hash route's query (`…/#/page?code=…`).
+    const match = /[?&](?:code|checkInCode)=([^&#\s]+)/.exec(text);
     try {
-      const url = new URL(text, 'https://careloop.invalid/');
-      candidate = url.searchParams.get('code') ?? url.searchParams.get('checkInCode') ?? '';
+      candidate = match ? decodeURIComponent(match[1]!) : '';
     } catch {
       candidate = '';
     }

@@ -306,10 +306,19 @@ function currentRequest(meeting: StaffMeeting): CreateMeetingRequest {
   };
 }
 
+/** JSON with object keys sorted: the same value however its keys were ordered. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
+}
+
 const comparable = (key: string, value: unknown) =>
   ['startsAt', 'endsAt', 'signUpDeadline'].includes(key) && typeof value === 'string'
     ? new Date(value).toISOString()
-    : JSON.stringify(value);
+    : stableJson(value);
 
 export interface MeetingChanges {
   request: UpdateMeetingRequest;

@@ -4,6 +4,7 @@
  * page carries no schema code; `satisfies Record<EventType, …>` makes a new catalogue type a compile error here.
  */
 import type { EventType, TimelineEvent } from '@careloop/shared';
+import { OUTCOME_LABELS, TASK_TYPE_LABELS } from '../tasks/labels';
 import { formatFen } from './format';
 
 export const EVENT_LABELS = {
@@ -80,6 +81,9 @@ const CHANNELS: Record<string, string> = {
   workbench: '工作台',
   api: '接口',
 };
+
+/** How a tag came or went (`source` of tag.added / tag.removed), when not by hand. */
+const TAG_SOURCE_WORDS: Record<string, string> = { rule: '规则', channel: '渠道', keyword: '关键词' };
 
 /** `via` of profile.created is the kind of the identity the profile was created for; of phone.verified, how. */
 const VIA: Record<string, string> = {
@@ -184,8 +188,17 @@ function detailOf(
       return fen === null ? '' : formatFen(fen);
     }
     case 'tag.added':
-    case 'tag.removed':
-      return str(p.tagId) ? `「${str(p.tagId)}」` : '';
+    case 'tag.removed': {
+      // `name` since the tag library (tagId is then the library id, never shown); older events carry the name as
+      // tagId. A tag that came or went by itself says how (规则 / 渠道 / 关键词).
+      const tagId = str(p.tagId);
+      const tag = str(p.name) ?? (tagId && !/^[0-9a-f]{24}$/i.test(tagId) ? tagId : null);
+      const source = str(p.source);
+      const how = source && source !== 'manual' ? (TAG_SOURCE_WORDS[source] ?? source) : '';
+      return tag ? `「${tag}」${how ? ` · ${how}` : ''}` : '';
+    }
+    case 'note.added':
+      return str(p.text) ? `「${str(p.text)}」` : '';
     case 'meeting.signed_up':
     case 'meeting.checked_in':
     case 'meeting.invited':
@@ -194,6 +207,17 @@ function detailOf(
     case 'meeting.cancelled_signup':
     case 'meeting.survey_answered':
       return str(p.title) ? `「${str(p.title)}」` : '';
+    case 'task.completed':
+    case 'task.created': {
+      const type = str(p.taskType);
+      const outcome = str(p.outcome);
+      return [
+        type ? (TASK_TYPE_LABELS[type as keyof typeof TASK_TYPE_LABELS] ?? type) : '',
+        outcome ? `结果：${OUTCOME_LABELS[outcome as keyof typeof OUTCOME_LABELS] ?? outcome}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
     default:
       return '';
   }

@@ -16,10 +16,12 @@ import { Appointments } from './Appointments';
 import { ConsentCard } from './ConsentCard';
 import { ContentPicker } from './ContentPicker';
 import { Coupons } from './Coupons';
+import { CustomerJourneys } from './CustomerJourneys';
 import { DuplicateBanner } from './DuplicateBanner';
 import { EditForm } from './EditForm';
 import { ProfileHeader, type HeaderActions } from './ProfileHeader';
 import { TagList } from './TagList';
+import { Tasks } from './Tasks';
 import { Timeline } from './Timeline';
 import { useAttribution } from './useAttribution';
 import { useProfile } from './useProfile';
@@ -203,6 +205,13 @@ export function Profile360({
           onClose={() => setEditingId(null)}
         />
       ) : null}
+      <Tasks
+        key={`tasks:${current.customer.id}`}
+        customerId={current.customer.id}
+        staff={staff}
+        onChanged={refreshTimeline}
+      />
+      <CustomerJourneys key={`journeys:${current.customer.id}`} customerId={current.customer.id} />
       <Appointments
         // Its own key (the edit form's is the bare id): a new customer starts a new list.
         key={`appointments:${current.customer.id}`}
@@ -223,7 +232,19 @@ export function Profile360({
         customer={current.customer}
         onSent={refreshTimeline}
       />
-      <TagList tags={current.tags} onAdd={addTag} onRemove={removeTag} />
+      <TagList
+        key={`tags:${current.customer.id}`}
+        tags={current.tags}
+        onAdd={addTag}
+        onRemove={removeTag}
+        customerId={current.customer.id}
+        staff={staff}
+        attribution={attribution}
+        onTagsChanged={() => {
+          reload();
+          refreshTimeline();
+        }}
+      />
       <ConsentCard consent={current.consent} onWithdraw={withdrawMarketing} />
       <Timeline
         customerId={current.customer.id}

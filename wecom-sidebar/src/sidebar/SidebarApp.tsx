@@ -7,6 +7,7 @@ import { useStaffSession } from '../shell/useStaffSession';
 import { wecomScanApi } from '../wecom/jssdk';
 import { createWecomScanner } from '../wecom/scan';
 import { ContactPicker } from './ContactPicker';
+import { SidebarViews } from './MyTasksToday';
 import { Profile360 } from './Profile360';
 import { useContact, type ContactState } from './useContact';
 
@@ -83,6 +84,12 @@ export function SidebarApp() {
     [mode, wecom],
   );
   const dismiss = useCallback(() => setError(null), [setError]);
+  // Emulated context: a task's customer becomes the chat's contact (inside WeCom the chat is WeCom's to choose).
+  const { choose } = contact;
+  const openCustomer = useMemo(
+    () => (mode === 'emulated' ? async (customerId: string) => choose(await api.customer(customerId)) : null),
+    [mode, choose],
+  );
   const contactError = contact.state.status === 'failed' ? contact.state.message : null;
   const current = contact.state.status === 'ready' ? contact.state.customer : null;
   const banner = (
@@ -110,14 +117,16 @@ export function SidebarApp() {
           </header>
           {banner}
           <main className="sidebar__main">
-            <ContactView
-              state={contact.state}
-              emulated={session.mode === 'emulated'}
-              staff={session.staff}
-              onError={setError}
-              onCustomer={contact.update}
-              scan={scan}
-            />
+            <SidebarViews staff={session.staff} onOpenCustomer={openCustomer}>
+              <ContactView
+                state={contact.state}
+                emulated={session.mode === 'emulated'}
+                staff={session.staff}
+                onError={setError}
+                onCustomer={contact.update}
+                scan={scan}
+              />
+            </SidebarViews>
           </main>
         </>
       ) : (

@@ -5,6 +5,7 @@ import '../styles/sidebar.css';
 import '../styles/appointments.css';
 import '../styles/coupons.css';
 import '../styles/content-picker.css';
+import '../styles/tasks.css';
 import { SidebarApp } from './SidebarApp';
 
 const root = document.getElementById('root');

@@ -5,6 +5,7 @@
  */
 import type { StaffProfile } from '@careloop/shared';
 import { lazy, Suspense, useState } from 'react';
+import { useFreshness } from '../content/useFreshness';
 import { explainContentError, type ContentErrorContext } from '../content/errors';
 import {
   AUDIENCE_LABELS,
@@ -105,7 +106,7 @@ function ActionButton({
 }) {
   const state = contentActionState(action, content, staff);
   return (
-    <span className="action">
+    <span className="action-slot">
       <button
         type="button"
         className={`button button--small${action === 'publish' ? ' button--primary' : ''}`}
@@ -212,14 +213,14 @@ function ReviewHistory({ content }: { content: StaffContent }) {
   return (
     <section aria-label="审核记录 Reviews">
       <h3 className="section-title">审核记录 Reviews</h3>
-      <ol className="history" data-testid="content-reviews">
+      <ol className="workflow-history" data-testid="content-reviews">
         {[...content.reviews].reverse().map((review, index) => (
-          <li key={index} className="history__item" data-decision={review.decision}>
+          <li key={index} className="workflow-history__item" data-decision={review.decision}>
             <span className={`status status--${review.decision === 'approve' ? 'done' : 'bad'}`}>
               {review.decision === 'approve' ? '通过' : '驳回'}
             </span>{' '}
             第 {review.version} 版 · {review.by.name ?? '店长'} · {formatDateTime(review.at)}
-            {review.comment ? <div className="history__reason">“{review.comment}”</div> : null}
+            {review.comment ? <div className="workflow-history__reason">“{review.comment}”</div> : null}
           </li>
         ))}
       </ol>
@@ -401,11 +402,9 @@ export function ContentDetail({
     () => contentApi.get(id),
     (reason) => explainContentError(reason, 'load'),
   );
-  const { state } = resource;
-  const changed = (next: StaffContent) => {
-    resource.patch(() => next);
-    onChanged(next);
-  };
+  const { state, reload, data } = resource;
+  const changed = (next: StaffContent) => resource.patch(() => next);
+  useFreshness(view, reload, data, (content) => `${content.status}:${content.working.number}`, onChanged);
 
   if (state.status === 'loading' || state.status === 'idle') {
     return <section className="card muted">加载中… Loading</section>;
@@ -444,12 +443,12 @@ export function ContentDetail({
           : ' · 尚未发布'}
         {content.readingMinutes ? ` · 约 ${content.readingMinutes} 分钟读完` : ''}
       </p>
-      <nav className="subtabs" aria-label="内容 Content">
+      <nav className="item-tabs" aria-label="内容 Content">
         {VIEWS.map((item) => (
           <a
             key={item.id}
             href={contentHref(content.id, item.id)}
-            className={`subtabs__tab${item.id === view ? ' subtabs__tab--current' : ''}`}
+            className={`item-tabs__tab${item.id === view ? ' item-tabs__tab--current' : ''}`}
             aria-current={item.id === view ? 'page' : undefined}
             data-testid={`content-view-${item.id}`}
           >

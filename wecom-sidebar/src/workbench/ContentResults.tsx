@@ -106,13 +106,13 @@ export default function ContentResults({ content }: { content: StaffContent }) {
         <p className="muted">加载中… Loading</p>
       ) : (
         <>
-          <dl className="tiles" data-testid="content-results-tiles">
+          <dl className="result-tiles" data-testid="content-results-tiles">
             {contentResultTiles(results.data).map((tile) => (
-              <div key={tile.key} className="tile" data-metric={tile.key}>
-                <dt className="tile__label">
+              <div key={tile.key} className="result-tile" data-metric={tile.key}>
+                <dt className="result-tile__label">
                   {tile.label} <span className="tabs__hint">{tile.hint}</span>
                 </dt>
-                <dd className="tile__value">{tile.value}</dd>
+                <dd className="result-tile__value">{tile.value}</dd>
               </div>
             ))}
           </dl>

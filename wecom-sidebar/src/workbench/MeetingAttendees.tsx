@@ -61,13 +61,13 @@ export function MeetingAttendees({ meeting }: { meeting: StaffMeeting }) {
             <button
               key={item.id}
               type="button"
-              className={`pill${item.id === filter ? ' pill--current' : ''}`}
+              className={`filter-pill${item.id === filter ? ' filter-pill--current' : ''}`}
               aria-pressed={item.id === filter}
               data-testid={`attendee-filter-${item.id}`}
               onClick={() => setFilter(item.id)}
             >
               {item.label}
-              {item.count ? <span className="pill__count">{counts[item.count]}</span> : null}
+              {item.count ? <span className="filter-pill__count">{counts[item.count]}</span> : null}
             </button>
           ))}
         </div>

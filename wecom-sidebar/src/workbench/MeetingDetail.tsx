@@ -6,6 +6,7 @@
  */
 import type { StaffProfile } from '@careloop/shared';
 import { lazy, Suspense, useState } from 'react';
+import { useFreshness } from '../content/useFreshness';
 import { explainMeetingError } from '../meetings/errors';
 import {
   HISTORY_LABELS,
@@ -247,7 +248,7 @@ function Overview({
           .map((action) => {
             const state = actionState(action, meeting, staff);
             return (
-              <span key={action} className="action">
+              <span key={action} className="action-slot">
                 <button
                   type="button"
                   className="button button--small button--primary"
@@ -345,9 +346,9 @@ function Overview({
         {['approved', 'published', 'finished'].includes(meeting.status) ? <MeetingVenueCode meeting={meeting} /> : null}
       </div>
       <h3 className="section-title">审批与操作记录 History</h3>
-      <ol className="history" data-testid="meeting-history">
+      <ol className="workflow-history" data-testid="meeting-history">
         {[...meeting.history].reverse().map((entry, index) => (
-          <li key={index} className="history__item" data-action={entry.action}>
+          <li key={index} className="workflow-history__item" data-action={entry.action}>
             <strong>{HISTORY_LABELS[entry.action]}</strong> · 第 {entry.version} 版 · {entry.by?.name ?? '系统'} ·{' '}
             {formatDateTime(entry.at)}
             {entry.fields.length ? (
@@ -356,7 +357,7 @@ function Overview({
                 · 修改了 {entry.fields.map((field) => FIELD_LABELS[field] ?? field).join('、')}
               </span>
             ) : null}
-            {entry.reason ? <div className="history__reason">“{entry.reason}”</div> : null}
+            {entry.reason ? <div className="workflow-history__reason">“{entry.reason}”</div> : null}
           </li>
         ))}
       </ol>
@@ -391,11 +392,15 @@ export function MeetingDetail({
     () => meetingsApi.get(id),
     (reason) => explainMeetingError(reason),
   );
-  const { state } = resource;
-  const changed = (next: StaffMeeting) => {
-    resource.patch(() => next);
-    onChanged(next);
-  };
+  const { state, reload, data } = resource;
+  const changed = (next: StaffMeeting) => resource.patch(() => next);
+  useFreshness(
+    view,
+    reload,
+    data,
+    (meeting) => `${meeting.status}:${meeting.version}:${JSON.stringify(meeting.counts)}`,
+    onChanged,
+  );
 
   if (state.status === 'loading' || state.status === 'idle') {
     return <section className="card muted">加载中… Loading</section>;
@@ -436,12 +441,12 @@ export function MeetingDetail({
         报名 {meeting.counts.signedUp}/{meeting.capacity} · 候补 {meeting.counts.waitlisted} · 签到{' '}
         {meeting.counts.checkedIn} · 问卷 {meeting.counts.surveyed} · 邀请 {meeting.counts.invited}
       </p>
-      <nav className="subtabs" aria-label="会议 Meeting">
+      <nav className="item-tabs" aria-label="会议 Meeting">
         {VIEWS.map((item) => (
           <a
             key={item.id}
             href={meetingHref(meeting.id, item.id)}
-            className={`subtabs__tab${item.id === view ? ' subtabs__tab--current' : ''}`}
+            className={`item-tabs__tab${item.id === view ? ' item-tabs__tab--current' : ''}`}
             aria-current={item.id === view ? 'page' : undefined}
             data-testid={`meeting-view-${item.id}`}
           >

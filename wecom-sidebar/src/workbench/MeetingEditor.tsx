@@ -38,11 +38,11 @@ function AgendaRows({
   errors: Errors;
 }) {
   return (
-    <div className="rows" data-testid="meeting-agenda">
+    <div className="edit-rows" data-testid="meeting-agenda">
       {rows.map((row, index) => (
-        <div key={index} className="rows__row" data-testid="meeting-agenda-row">
+        <div key={index} className="edit-rows__row" data-testid="meeting-agenda-row">
           <input
-            className="input rows__time"
+            className="input edit-rows__time"
             aria-label="时间 Time"
             placeholder="14:00"
             data-testid="meeting-agenda-time"
@@ -58,7 +58,7 @@ function AgendaRows({
             onChange={(event) => onChange(replaceItem(rows, index, { topic: event.target.value }))}
           />
           <input
-            className="input rows__short"
+            className="input edit-rows__short"
             aria-label="讲者 Speaker"
             placeholder="讲者（可选）"
             data-testid="meeting-agenda-speaker"
@@ -110,11 +110,11 @@ function SpeakerRows({
   errors: Errors;
 }) {
   return (
-    <div className="rows" data-testid="meeting-speakers">
+    <div className="edit-rows" data-testid="meeting-speakers">
       {rows.map((row, index) => (
-        <div key={index} className="rows__row" data-testid="meeting-speaker-row">
+        <div key={index} className="edit-rows__row" data-testid="meeting-speaker-row">
           <input
-            className="input rows__short"
+            className="input edit-rows__short"
             aria-label="姓名 Name"
             placeholder="姓名"
             data-testid="meeting-speaker-name"
@@ -122,7 +122,7 @@ function SpeakerRows({
             onChange={(event) => onChange(replaceItem(rows, index, { name: event.target.value }))}
           />
           <input
-            className="input rows__short"
+            className="input edit-rows__short"
             aria-label="职称 Title"
             placeholder="职称"
             data-testid="meeting-speaker-title"

@@ -3,6 +3,9 @@ import { learnDoctorNames } from '../appointments/schedule';
 import type { DaySchedule } from '../appointments/types';
 import { contentRoute } from '../content/nav';
 import { meetingRoute } from '../meetings/nav';
+import { taskRoute } from '../tasks/nav';
+import { journeyRoute } from '../journeys/nav';
+import { segmentRoute, tagRoute } from '../tags/nav';
 import { ErrorBanner, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
 import { api } from '../shell/runtime';
@@ -17,7 +20,11 @@ import { ContentPage } from './ContentPage';
 import { CouponTemplatesPage } from './CouponTemplatesPage';
 import { DaySchedulePage } from './DaySchedulePage';
 import { MeetingsPage } from './MeetingsPage';
+import { JourneysPage } from './JourneysPage';
 import { hashDetail, pageFromHash, pagesFor } from './nav';
+import { SegmentsPage } from './SegmentsPage';
+import { TagsPage } from './TagLibraryPage';
+import { TasksPage } from './TasksPage';
 import { TemplatesPage } from './TemplatesPage';
 import { useClinics } from './useClinics';
 
@@ -130,6 +137,19 @@ export function WorkbenchApp() {
           <ContentPage key={staff.id} staff={staff} route={contentRoute(hash)} />
         ) : page === 'meetings' ? (
           <MeetingsPage key={staff.id} staff={staff} route={meetingRoute(hash)} scan={scan} />
+        ) : page === 'tasks' ? (
+          <TasksPage key={staff.id} staff={staff} clinics={clinics} route={taskRoute(hash)} />
+        ) : page === 'journeys' ? (
+          <JourneysPage
+            key={staff.id}
+            staff={staff}
+            route={journeyRoute(hash)}
+            sidebarLinks={session.mode === 'emulated'}
+          />
+        ) : page === 'tags' ? (
+          <TagsPage key={staff.id} staff={staff} route={tagRoute(hash)} />
+        ) : page === 'segments' ? (
+          <SegmentsPage key={`${staff.id}:${hash}`} staff={staff} route={segmentRoute(hash)} />
         ) : (
           <AccountPage staff={staff} />
         )}

@@ -5,6 +5,8 @@ import '../styles/appointments.css';
 import '../styles/workbench.css';
 import '../styles/campaigns.css';
 import '../styles/content.css';
+import '../styles/tasks.css';
+import '../styles/journeys.css';
 import { WorkbenchApp } from './WorkbenchApp';
 
 const root = document.getElementById('root');

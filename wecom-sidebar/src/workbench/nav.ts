@@ -14,6 +14,10 @@ export const WORKBENCH_PAGES = [
   { id: 'results', label: '渠道效果', hint: 'Results', testId: 'nav-results', managers: true },
   { id: 'content', label: '内容中心', hint: 'Content', testId: 'nav-content', managers: false },
   { id: 'meetings', label: '会议', hint: 'Meetings', testId: 'nav-meetings', managers: false },
+  { id: 'tasks', label: '回访任务', hint: 'Tasks', testId: 'nav-tasks', managers: false },
+  { id: 'journeys', label: '客户旅程', hint: 'Journeys', testId: 'nav-journeys', managers: false },
+  { id: 'tags', label: '标签', hint: 'Tags', testId: 'nav-tags', managers: false },
+  { id: 'segments', label: '人群圈选', hint: 'Segments', testId: 'nav-segments', managers: true },
   { id: 'account', label: '我的账号', hint: 'Account', testId: 'nav-account', managers: false },
 ] as const;
 

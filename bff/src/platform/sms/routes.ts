@@ -22,7 +22,10 @@ export function sandboxSmsControlRoutes(): RouteDefinition[] {
       tag: 'sandbox',
       access: 'public',
       query: z.strictObject({
-        phone: z.string().regex(/^\+?\d{5,20}$/).optional(),
+        phone: z
+          .string()
+          .regex(/^\+?\d{5,20}$/)
+          .optional(),
         outId: z.string().min(1).max(200).optional(),
       }),
       response: z.object({ items: z.array(SandboxSmsMessage) }),

@@ -70,16 +70,16 @@ function Profile({ customer }: { customer: CustomerProfile }) {
           extra={<PhoneRow customer={customer} canLink={hasAcceptedPolicy(consentState)} notify={notify} />}
         />
       </CellGroup>
-      <CellGroup>
-        <Cell
-          className="me-meetings"
-          data-testid="me-meetings"
-          title="我的会议"
-          description="报名的会议、签到码与会后问卷"
-          extra={<Text className="me-meetings__arrow">›</Text>}
-          onClick={() => void Taro.navigateTo({ url: MY_MEETINGS_PAGE })}
-        />
-      </CellGroup>
+      <View className="me-meetings" data-testid="me-meetings">
+        <CellGroup>
+          <Cell
+            title="我的会议"
+            description="报名的会议、签到码与会后问卷"
+            extra={<Text className="me-meetings__arrow">›</Text>}
+            onClick={() => void Taro.navigateTo({ url: MY_MEETINGS_PAGE })}
+          />
+        </CellGroup>
+      </View>
 
       <ConsentPrompt variant="inline" onAccepted={() => notify('已同意隐私政策', 'success')} />
       <PrivacySection state={consentState} notify={notify} />

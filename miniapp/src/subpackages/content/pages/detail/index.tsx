@@ -10,7 +10,6 @@ import { audienceBadge, categoryLabel, publishedText } from '../../../../content
 import { HOME_TAB, contentEntry, contentPage, sharePath } from '../../../../content/routes';
 import { createReadTracker, type ReadTracker } from '../../../../content/tracker';
 import type { ContentDetail } from '../../../../content/types';
-import { errorMessage } from '../../../../lib/errors';
 import { session, useConsent, useSession } from '../../../../session';
 import { hasAcceptedPolicy } from '../../../../session/consent';
 import { usePageView } from '../../../../tracking';
@@ -120,7 +119,10 @@ function Reader({ id, shareToken }: { id: string; shareToken: string | null }) {
 function Locked({ problem }: { problem: ContentProblem }) {
   return (
     <View className="content-locked" data-testid="content-locked">
-      <Text className="content-locked__icon">🔒</Text>
+      <View className="lock-icon">
+        <View className="lock-icon__shackle" />
+        <View className="lock-icon__body" />
+      </View>
       <Text className="content-locked__title">{problem.title}</Text>
       <Text className="content-locked__message">{problem.message}</Text>
       <HomeButton />
@@ -198,7 +200,7 @@ function ShareBar({ detail }: { detail: ContentDetail }) {
       await Taro.setClipboardData({ data: `${base}#${sharePath(share.path)}` });
       setToast('链接已复制，发给朋友即可阅读');
     } catch (error) {
-      setToast(`复制失败：${errorMessage(error)}`);
+      setToast(`分享失败：${contentProblem(error).message}`);
     } finally {
       setBusy(false);
     }

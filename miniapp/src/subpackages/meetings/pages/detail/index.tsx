@@ -53,7 +53,10 @@ function Detail({ id }: { id: string }) {
       return (
         <View className="meetings-body">
           <View className="meeting-locked" data-testid="meeting-locked">
-            <Text className="meeting-locked__icon">🔒</Text>
+            <View className="lock-icon">
+              <View className="lock-icon__shackle" />
+              <View className="lock-icon__body" />
+            </View>
             <Text className="meeting-locked__title">{problem.title}</Text>
             <Text className="meeting-locked__message">{problem.message}</Text>
           </View>

@@ -1,0 +1,513 @@
+/**
+ * The builder's side panel for the entry node: how customers get in (an event with filters; a segment once or on a
+ * cron schedule; a key date with an offset and a send time), the first step, whether they may enter again, the
+ * events that take them out, quiet hours and the frequency cap. Changes that make whole settings go into the
+ * definition at once; problems (the form's and the server's) show under their fields.
+ */
+import { useState } from 'react';
+import { fieldIssue, otherIssues, type PlacedIssue } from '../journeys/issues';
+import { ENTRY_KIND_HINTS, ENTRY_KIND_LABELS, ENTRY_KINDS, REENTRY_LABELS, STEP_TYPE_LABELS, STEP_TYPES } from '../journeys/labels';
+import {
+  buildSettings,
+  draftFromSettings,
+  type SettingsDraft,
+  type SettingsErrors,
+  type SettingsField,
+} from '../journeys/settingsForm';
+import type { JourneyPickers } from '../journeys/usePickers';
+import type { JourneySettings, JourneyStepType } from '../journeys/types';
+import { Field } from '../shell/Field';
+import { EventSelect, FilterRows } from './JourneyFilterRows';
+import type { StepOption } from './JourneyStepPanel';
+
+const SHOWN: SettingsField[] = [
+  'entry.event',
+  'entry.where',
+  'entry.audience',
+  'entry.at',
+  'entry.cron',
+  'entry.date',
+  'entry.offsetDays',
+  'reEntry',
+  'exitOn',
+  'quietHours',
+  'frequencyCap',
+];
+
+export function JourneySettingsPanel({
+  settings,
+  start,
+  steps,
+  issues,
+  readOnly,
+  pickers,
+  onChange,
+  onStart,
+  onInsert,
+}: {
+  settings: JourneySettings;
+  start: string;
+  steps: readonly StepOption[];
+  issues: readonly PlacedIssue[];
+  readOnly: boolean;
+  pickers: JourneyPickers;
+  onChange(settings: JourneySettings | null, pending: boolean): void;
+  onStart(stepId: string): void;
+  onInsert(type: JourneyStepType): void;
+}) {
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(settings));
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [insertType, setInsertType] = useState<JourneyStepType>('wait');
+
+  const set = <K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) => {
+    const next = { ...draft, [field]: value };
+    setDraft(next);
+    const built = buildSettings(next);
+    if (built.ok) {
+      setErrors({});
+      onChange(built.settings, false);
+    } else {
+      setErrors(built.errors);
+      onChange(null, true);
+    }
+  };
+  const error = (field: SettingsField, ...paths: string[]) => errors[field] ?? fieldIssue(issues, field, ...paths);
+  const unplaced = otherIssues(issues, [...SHOWN, 'start']);
+
+  const audience = (
+    <>
+      <Field label="人群来源" error={error('entry.audience')} wide group>
+        <div className="checks">
+          {(['segment', 'rule'] as const).map((kind) => (
+            <label key={kind} className="check">
+              <input
+                type="radio"
+                name="journey-audience"
+                data-testid="settings-audienceKind"
+                value={kind}
+                checked={draft.audienceKind === kind}
+                disabled={readOnly}
+                onChange={() => set('audienceKind', kind)}
+              />
+              {kind === 'segment' ? '已保存的人群' : '标签规则（JSON）'}
+            </label>
+          ))}
+        </div>
+        {draft.audienceKind === 'segment' ? (
+          <select
+            className="input"
+            data-testid="settings-segment"
+            value={draft.segmentId}
+            disabled={readOnly}
+            onChange={(event) => set('segmentId', event.target.value)}
+          >
+            <option value="">请选择人群</option>
+            {draft.segmentId && !pickers.segments?.some((item) => item.id === draft.segmentId) ? (
+              <option value={draft.segmentId}>{draft.segmentId}</option>
+            ) : null}
+            {(pickers.segments ?? []).map((item) => (
+              <option key={item.id} value={item.id}>
+                {item.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <textarea
+            className="input textarea"
+            rows={5}
+            data-testid="settings-audienceRule"
+            value={draft.audienceRule}
+            disabled={readOnly}
+            onChange={(event) => set('audienceRule', event.target.value)}
+          />
+        )}
+      </Field>
+    </>
+  );
+
+  let entry: React.ReactNode = null;
+  switch (draft.entryKind) {
+    case 'triggered':
+      entry = (
+        <>
+          <Field label="触发事件" error={error('entry.event')} wide>
+            <EventSelect
+              value={draft.event}
+              disabled={readOnly}
+              testId="settings-event"
+              onChange={(value) => set('event', value)}
+            />
+          </Field>
+          <Field label="事件属性条件" hint="（可选，如 tag.added 的 name 等于 种植意向）" error={error('entry.where')} wide group>
+            <FilterRows
+              rows={draft.where}
+              disabled={readOnly}
+              testId="settings-where"
+              onChange={(rows) => set('where', rows)}
+            />
+          </Field>
+        </>
+      );
+      break;
+    case 'one_off':
+      entry = (
+        <>
+          {audience}
+          <Field label="进入时间" hint="（留空：启用时）" error={error('entry.at')} wide>
+            <input
+              type="datetime-local"
+              className="input"
+              data-testid="settings-at"
+              value={draft.at}
+              disabled={readOnly}
+              onChange={(event) => set('at', event.target.value)}
+            />
+          </Field>
+        </>
+      );
+      break;
+    case 'periodic':
+      entry = (
+        <>
+          {audience}
+          <Field label="定时规则 cron" hint="分 时 日 月 周，机构时区；如每 6 个月 0 10 1 */6 *" error={error('entry.cron')} wide>
+            <input
+              className="input mono"
+              data-testid="settings-cron"
+              value={draft.cron}
+              disabled={readOnly}
+              onChange={(event) => set('cron', event.target.value)}
+            />
+          </Field>
+        </>
+      );
+      break;
+    case 'key_date':
+      entry = (
+        <>
+          <Field label="日期来源" error={error('entry.date')} wide>
+            <select
+              className="input"
+              data-testid="settings-dateKind"
+              value={draft.dateKind}
+              disabled={readOnly}
+              onChange={(event) => set('dateKind', event.target.value as SettingsDraft['dateKind'])}
+            >
+              <option value="birthday">生日（每年）</option>
+              <option value="event">某事件的日期（如治疗日）</option>
+              <option value="coupon_expiry">优惠券到期日</option>
+            </select>
+          </Field>
+          {draft.dateKind === 'event' ? (
+            <>
+              <Field label="事件" wide>
+                <EventSelect
+                  value={draft.dateEvent}
+                  disabled={readOnly}
+                  testId="settings-dateEvent"
+                  onChange={(value) => set('dateEvent', value)}
+                />
+              </Field>
+              <Field label="日期属性" hint="（留空：事件发生的日期）">
+                <input
+                  className="input"
+                  data-testid="settings-dateProperty"
+                  value={draft.dateProperty}
+                  disabled={readOnly}
+                  onChange={(event) => set('dateProperty', event.target.value)}
+                />
+              </Field>
+              <Field label="每年重复" group>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={draft.yearly}
+                    disabled={readOnly}
+                    onChange={(event) => set('yearly', event.target.checked)}
+                  />
+                  周年（每年这一天）
+                </label>
+              </Field>
+              <Field label="事件属性条件" hint="（可选）" wide group>
+                <FilterRows
+                  rows={draft.dateWhere}
+                  disabled={readOnly}
+                  testId="settings-dateWhere"
+                  onChange={(rows) => set('dateWhere', rows)}
+                />
+              </Field>
+            </>
+          ) : null}
+          {draft.dateKind === 'coupon_expiry' ? (
+            <Field label="优惠券模板" wide>
+              <select
+                className="input"
+                data-testid="settings-dateCoupon"
+                value={draft.dateCouponTemplateId}
+                disabled={readOnly}
+                onChange={(event) => set('dateCouponTemplateId', event.target.value)}
+              >
+                <option value="">任意优惠券</option>
+                {(pickers.coupons ?? []).map((item) => (
+                  <option key={item.id} value={item.id}>
+                    {item.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+          <Field label="相对日期的天数" hint="负数为之前" error={error('entry.offsetDays')}>
+            <input
+              className="input"
+              data-testid="settings-offsetDays"
+              value={draft.offsetDays}
+              disabled={readOnly}
+              onChange={(event) => set('offsetDays', event.target.value)}
+            />
+          </Field>
+          <Field label="发送时间" hint="当地 HH:mm" error={errors['entry.sendAt'] ?? fieldIssue(issues, 'entry.at')}>
+            <input
+              className="input"
+              data-testid="settings-sendAt"
+              value={draft.sendAt}
+              disabled={readOnly}
+              onChange={(event) => set('sendAt', event.target.value)}
+            />
+          </Field>
+        </>
+      );
+      break;
+  }
+
+  return (
+    <section className="card jpanel" aria-label="入口与规则 Entry and rules" data-testid="journey-settings-panel">
+      <h3 className="jpanel__title">
+        入口与规则 <span className="muted small">Entry and rules</span>
+      </h3>
+      {unplaced.length ? (
+        <ul className="jpanel__issues" role="alert" data-testid="journey-panel-issues">
+          {unplaced.map((issue, index) => (
+            <li key={index} title={issue.original}>
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="form-grid">
+        <Field label="进入方式" hint={ENTRY_KIND_HINTS[draft.entryKind]} wide>
+          <select
+            className="input"
+            data-testid="settings-entryKind"
+            value={draft.entryKind}
+            disabled={readOnly}
+            onChange={(event) => set('entryKind', event.target.value as SettingsDraft['entryKind'])}
+          >
+            {ENTRY_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {ENTRY_KIND_LABELS[kind]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {entry}
+        <Field label="第一步" error={fieldIssue(issues, 'start')} wide>
+          <select
+            className="input"
+            data-testid="settings-start"
+            value={start}
+            disabled={readOnly}
+            onChange={(event) => onStart(event.target.value)}
+          >
+            {steps.some((step) => step.id === start) ? null : <option value={start}>{start}（不存在）</option>}
+            {steps.map((step) => (
+              <option key={step.id} value={step.id}>
+                {step.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="再次进入" error={error('reEntry')} wide group>
+          <div className="field-row">
+            <select
+              className="input"
+              data-testid="settings-reEntry"
+              value={draft.reEntry}
+              disabled={readOnly}
+              onChange={(event) => set('reEntry', event.target.value as SettingsDraft['reEntry'])}
+            >
+              {(Object.keys(REENTRY_LABELS) as SettingsDraft['reEntry'][]).map((policy) => (
+                <option key={policy} value={policy}>
+                  {REENTRY_LABELS[policy]}
+                </option>
+              ))}
+            </select>
+            {draft.reEntry === 'after_days' ? (
+              <input
+                className="input"
+                aria-label="间隔天数 Days"
+                data-testid="settings-reEntryDays"
+                value={draft.reEntryDays}
+                disabled={readOnly}
+                onChange={(event) => set('reEntryDays', event.target.value)}
+              />
+            ) : null}
+          </div>
+        </Field>
+        <Field label="退出条件" hint="发生这些事件时客户立即离开旅程" error={error('exitOn')} wide group>
+          <div className="jexits" data-testid="settings-exitOn">
+            {draft.exitOn.map((row, index) => (
+              <div key={index} className="jexits__row" data-testid="settings-exit-row">
+                <div className="field-row">
+                  <EventSelect
+                    value={row.event}
+                    disabled={readOnly}
+                    testId="settings-exit-event"
+                    onChange={(value) =>
+                      set(
+                        'exitOn',
+                        draft.exitOn.map((item, at) => (at === index ? { ...item, event: value } : item)),
+                      )
+                    }
+                  />
+                  {readOnly ? null : (
+                    <button
+                      type="button"
+                      className="link-button link-button--danger"
+                      onClick={() =>
+                        set(
+                          'exitOn',
+                          draft.exitOn.filter((_, at) => at !== index),
+                        )
+                      }
+                    >
+                      删除
+                    </button>
+                  )}
+                </div>
+                <FilterRows
+                  rows={row.where}
+                  disabled={readOnly}
+                  testId="settings-exit-where"
+                  onChange={(rows) =>
+                    set(
+                      'exitOn',
+                      draft.exitOn.map((item, at) => (at === index ? { ...item, where: rows } : item)),
+                    )
+                  }
+                />
+              </div>
+            ))}
+            {readOnly ? null : (
+              <button
+                type="button"
+                className="link-button"
+                data-testid="settings-exit-add"
+                onClick={() => set('exitOn', [...draft.exitOn, { event: 'appointment.booked', where: [] }])}
+              >
+                + 退出事件
+              </button>
+            )}
+          </div>
+        </Field>
+        <Field label="静默时段" hint="此时段内不发消息，顺延到结束时" error={error('quietHours')} wide group>
+          <div className="field-row">
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="settings-quiet"
+                checked={draft.quiet}
+                disabled={readOnly}
+                onChange={(event) => set('quiet', event.target.checked)}
+              />
+              启用
+            </label>
+            {draft.quiet ? (
+              <>
+                <input
+                  className="input"
+                  aria-label="开始 Start"
+                  data-testid="settings-quietStart"
+                  value={draft.quietStart}
+                  disabled={readOnly}
+                  onChange={(event) => set('quietStart', event.target.value)}
+                />
+                <span className="muted">至</span>
+                <input
+                  className="input"
+                  aria-label="结束 End"
+                  data-testid="settings-quietEnd"
+                  value={draft.quietEnd}
+                  disabled={readOnly}
+                  onChange={(event) => set('quietEnd', event.target.value)}
+                />
+              </>
+            ) : null}
+          </div>
+        </Field>
+        <Field label="频次上限" hint="每位客户在所有旅程中收到的营销消息" error={error('frequencyCap')} wide group>
+          <div className="field-row">
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="settings-cap"
+                checked={draft.cap}
+                disabled={readOnly}
+                onChange={(event) => set('cap', event.target.checked)}
+              />
+              启用
+            </label>
+            {draft.cap ? (
+              <>
+                <input
+                  className="input"
+                  aria-label="天数 Days"
+                  data-testid="settings-capDays"
+                  value={draft.capDays}
+                  disabled={readOnly}
+                  onChange={(event) => set('capDays', event.target.value)}
+                />
+                <span className="muted nowrap">天内最多</span>
+                <input
+                  className="input"
+                  aria-label="条数 Messages"
+                  data-testid="settings-capMax"
+                  value={draft.capMax}
+                  disabled={readOnly}
+                  onChange={(event) => set('capMax', event.target.value)}
+                />
+                <span className="muted">条</span>
+              </>
+            ) : null}
+          </div>
+        </Field>
+      </div>
+      {readOnly ? null : (
+        <div className="jpanel__actions">
+          <div className="row" role="group" aria-label="在入口后添加步骤 Add a first step">
+            <select
+              className="input input--inline"
+              aria-label="步骤类型 Step type"
+              data-testid="step-insert-type"
+              value={insertType}
+              onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
+            >
+              {STEP_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {STEP_TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="step-insert"
+              onClick={() => onInsert(insertType)}
+            >
+              + 在入口后添加
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,488 @@
+/**
+ * The builder's side panel for one step: its form by type (wait, branch, the messages, coupon, tags, task,
+ * notification, exit), where it leads next (a branch: yes and no), adding a step after it and removing it. Every
+ * change that makes a whole step goes into the graph at once; the form's own problems and the server's issues for
+ * this step show under their fields. Read-only for staff who may not edit journeys.
+ */
+import { useState } from 'react';
+import type { EdgeKind } from '../journeys/graph';
+import { fieldIssue, otherIssues, type PlacedIssue } from '../journeys/issues';
+import { STEP_TYPE_HINTS, STEP_TYPE_LABELS, STEP_TYPES, WEEKDAY_LABELS } from '../journeys/labels';
+import {
+  buildStep,
+  draftFromStep,
+  MARKETING_STEPS,
+  STEP_FIELD_PATHS,
+  type StepDraft,
+  type StepErrors,
+  type StepField,
+} from '../journeys/stepForm';
+import type { JourneyPickers } from '../journeys/usePickers';
+import type { JourneyStep, JourneyStepType } from '../journeys/types';
+import { Field, FieldError } from '../shell/Field';
+import { PRIORITY_LABELS, TASK_PRIORITIES, TASK_TYPE_LABELS, TASK_TYPES } from '../tasks/labels';
+import { EventSelect, FilterRows } from './JourneyFilterRows';
+
+export interface StepOption {
+  id: string;
+  label: string;
+}
+
+function OutletSelect({
+  value,
+  options,
+  onChange,
+  disabled,
+  testId,
+}: {
+  value: string;
+  options: readonly StepOption[];
+  onChange(next: string): void;
+  disabled: boolean;
+  testId: string;
+}) {
+  const known = !value || options.some((option) => option.id === value);
+  return (
+    <select
+      className="input"
+      data-testid={testId}
+      value={value}
+      disabled={disabled}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      <option value="">结束旅程 End</option>
+      {known ? null : <option value={value}>{value}（不存在）</option>}
+      {options.map((option) => (
+        <option key={option.id} value={option.id}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function JourneyStepPanel({
+  step,
+  steps,
+  issues,
+  readOnly,
+  pickers,
+  canRemove,
+  onChange,
+  onInsert,
+  onRemove,
+}: {
+  step: JourneyStep;
+  /** The steps an outlet may lead to. */
+  steps: readonly StepOption[];
+  issues: readonly PlacedIssue[];
+  readOnly: boolean;
+  pickers: JourneyPickers;
+  canRemove: boolean;
+  /** The step as now edited; null while the form has a problem (`pending`). */
+  onChange(step: JourneyStep | null, pending: boolean): void;
+  onInsert(kind: EdgeKind, type: JourneyStepType): void;
+  onRemove(): void;
+}) {
+  const [draft, setDraft] = useState<StepDraft>(() => draftFromStep(step));
+  const [errors, setErrors] = useState<StepErrors>({});
+  const [insertType, setInsertType] = useState<JourneyStepType>('wait');
+  const [insertKind, setInsertKind] = useState<EdgeKind>(step.type === 'branch' ? 'yes' : 'next');
+
+  const set = <K extends StepField>(field: K, value: StepDraft[K]) => {
+    const next = { ...draft, [field]: value };
+    setDraft(next);
+    const built = buildStep(next, step.id);
+    if (built.ok) {
+      setErrors({});
+      onChange(built.step, false);
+    } else {
+      setErrors(built.errors);
+      onChange(null, true);
+    }
+  };
+  const error = (field: StepField) => errors[field] ?? fieldIssue(issues, ...(STEP_FIELD_PATHS[field] ?? [field]));
+  const shownPaths = Object.values(STEP_FIELD_PATHS).flat();
+  const unplaced = otherIssues(issues, shownPaths);
+
+  const text = (field: StepField, label: string, options: { hint?: string; wide?: boolean; max?: number } = {}) => (
+    <Field label={label} hint={options.hint} error={error(field)} wide={options.wide}>
+      <input
+        className="input"
+        data-testid={`step-${field}`}
+        value={draft[field] as string}
+        maxLength={options.max}
+        disabled={readOnly}
+        onChange={(event) => set(field, event.target.value as StepDraft[typeof field])}
+      />
+    </Field>
+  );
+  const area = (field: StepField, label: string, hint?: string, rows = 3) => (
+    <Field label={label} hint={hint} error={error(field)} wide>
+      <textarea
+        className="input textarea"
+        data-testid={`step-${field}`}
+        rows={rows}
+        value={draft[field] as string}
+        disabled={readOnly}
+        onChange={(event) => set(field, event.target.value as StepDraft[typeof field])}
+      />
+    </Field>
+  );
+  const staffSelect = (field: 'assigneeStaffId' | 'staffId', label: string) => (
+    <Field label={label} error={error(field)}>
+      <select
+        className="input"
+        data-testid={`step-${field}`}
+        value={draft[field]}
+        disabled={readOnly}
+        onChange={(event) => set(field, event.target.value)}
+      >
+        <option value="">客户的负责人 The owner</option>
+        {draft[field] && !pickers.staff?.some((member) => member.id === draft[field]) ? (
+          <option value={draft[field]}>{draft[field]}</option>
+        ) : null}
+        {(pickers.staff ?? []).map((member) => (
+          <option key={member.id} value={member.id}>
+            {member.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+  const outlet = (field: 'next' | 'yes' | 'no', label: string) => (
+    <Field label={label} error={error(field)}>
+      <OutletSelect
+        value={draft[field]}
+        options={steps}
+        disabled={readOnly}
+        testId={`step-${field}`}
+        onChange={(value) => set(field, value)}
+      />
+    </Field>
+  );
+
+  let body: React.ReactNode = null;
+  switch (draft.type) {
+    case 'wait':
+      body = (
+        <>
+          <Field label="等待时长" hint="天 / 小时 / 分钟" error={error('days') ?? error('hours') ?? error('minutes')} wide group>
+            <div className="field-row">
+              {(['days', 'hours', 'minutes'] as const).map((field) => (
+                <input
+                  key={field}
+                  className="input"
+                  inputMode="numeric"
+                  aria-label={{ days: '天', hours: '小时', minutes: '分钟' }[field]}
+                  placeholder={{ days: '天', hours: '小时', minutes: '分钟' }[field]}
+                  data-testid={`step-${field}`}
+                  value={draft[field]}
+                  disabled={readOnly}
+                  onChange={(event) => set(field, event.target.value)}
+                />
+              ))}
+            </div>
+          </Field>
+          <Field label="再等到" hint="（可选）当地时间 HH:mm" error={error('untilTime')}>
+            <input
+              className="input"
+              placeholder="10:00"
+              data-testid="step-untilTime"
+              value={draft.untilTime}
+              disabled={readOnly}
+              onChange={(event) => set('untilTime', event.target.value)}
+            />
+          </Field>
+          <Field label="限星期几" hint="（可选）" error={error('untilWeekdays')} group>
+            <div className="checks">
+              {WEEKDAY_LABELS.map((label, index) => (
+                <label key={label} className="check">
+                  <input
+                    type="checkbox"
+                    checked={draft.untilWeekdays.includes(index + 1)}
+                    disabled={readOnly}
+                    onChange={(event) =>
+                      set(
+                        'untilWeekdays',
+                        event.target.checked
+                          ? [...draft.untilWeekdays, index + 1]
+                          : draft.untilWeekdays.filter((day) => day !== index + 1),
+                      )
+                    }
+                  />
+                  {label}
+                </label>
+              ))}
+            </div>
+          </Field>
+        </>
+      );
+      break;
+    case 'branch':
+      body = (
+        <>
+          <Field label="条件" error={undefined} wide group>
+            <div className="checks">
+              {(['event', 'rule'] as const).map((kind) => (
+                <label key={kind} className="check">
+                  <input
+                    type="radio"
+                    name={`condition-${step.id}`}
+                    value={kind}
+                    data-testid="step-conditionKind"
+                    checked={draft.conditionKind === kind}
+                    disabled={readOnly}
+                    onChange={() => set('conditionKind', kind)}
+                  />
+                  {kind === 'event' ? '进入后是否发生某事件' : '是否符合标签规则'}
+                </label>
+              ))}
+            </div>
+          </Field>
+          {draft.conditionKind === 'event' ? (
+            <>
+              <Field label="事件" error={error('conditionEvent')} wide>
+                <EventSelect
+                  value={draft.conditionEvent}
+                  disabled={readOnly}
+                  testId="step-conditionEvent"
+                  onChange={(value) => set('conditionEvent', value)}
+                />
+              </Field>
+              <Field label="事件属性条件" hint="（可选）" error={error('conditionWhere')} wide group>
+                <FilterRows
+                  rows={draft.conditionWhere}
+                  disabled={readOnly}
+                  testId="step-conditionWhere"
+                  onChange={(rows) => set('conditionWhere', rows)}
+                />
+              </Field>
+            </>
+          ) : (
+            area('conditionRule', '规则 JSON', '标签规则语言，如 {"type":"tag","op":"has","tag":"种植意向"}', 6)
+          )}
+          {outlet('yes', '是 → 下一步')}
+          {outlet('no', '否 → 下一步')}
+        </>
+      );
+      break;
+    case 'send_subscribe_message':
+      body = (
+        <>
+          {text('templateId', '订阅消息模板 ID', { wide: true })}
+          {text('page', '打开的小程序页面', { wide: true })}
+          {area('data', '模板字段', '每行一个：thing1={{name}}您好')}
+        </>
+      );
+      break;
+    case 'send_wecom_message':
+      body = (
+        <>
+          {text('title', '任务标题', { max: 60 })}
+          {text('dueInHours', '几小时内转发')}
+          {area('text', '消息内容', '可写 {{name}}（客户称呼）和 {{journey}}（旅程名）', 4)}
+        </>
+      );
+      break;
+    case 'send_sms':
+      body = (
+        <>
+          {text('templateCode', '短信模板编号')}
+          {text('signName', '短信签名', { hint: '（可选）' })}
+          {area('params', '模板参数', '每行一个：name={{name}}')}
+        </>
+      );
+      break;
+    case 'issue_coupon':
+      body = (
+        <Field label="优惠券模板" error={error('couponTemplateId')} wide>
+          <select
+            className="input"
+            data-testid="step-couponTemplateId"
+            value={draft.couponTemplateId}
+            disabled={readOnly}
+            onChange={(event) => set('couponTemplateId', event.target.value)}
+          >
+            <option value="">请选择</option>
+            {draft.couponTemplateId && !pickers.coupons?.some((item) => item.id === draft.couponTemplateId) ? (
+              <option value={draft.couponTemplateId}>{draft.couponTemplateId}</option>
+            ) : null}
+            {(pickers.coupons ?? []).map((item) => (
+              <option key={item.id} value={item.id}>
+                {item.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      );
+      break;
+    case 'add_tag':
+    case 'remove_tag':
+      body = (
+        <Field label="标签" error={error('tag')} wide>
+          <input
+            className="input"
+            list={`journey-tags-${step.id}`}
+            maxLength={20}
+            data-testid="step-tag"
+            value={draft.tag}
+            disabled={readOnly}
+            onChange={(event) => set('tag', event.target.value)}
+          />
+          <datalist id={`journey-tags-${step.id}`}>
+            {(pickers.tags ?? []).map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
+        </Field>
+      );
+      break;
+    case 'create_task':
+      body = (
+        <>
+          <Field label="任务类型" error={error('taskType')}>
+            <select
+              className="input"
+              data-testid="step-taskType"
+              value={draft.taskType}
+              disabled={readOnly}
+              onChange={(event) => set('taskType', event.target.value as StepDraft['taskType'])}
+            >
+              {TASK_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {TASK_TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="优先级" error={error('priority')}>
+            <select
+              className="input"
+              data-testid="step-priority"
+              value={draft.priority}
+              disabled={readOnly}
+              onChange={(event) => set('priority', event.target.value as StepDraft['priority'])}
+            >
+              {TASK_PRIORITIES.map((priority) => (
+                <option key={priority} value={priority}>
+                  {PRIORITY_LABELS[priority]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {text('title', '任务标题', { max: 60 })}
+          {text('dueInHours', '几小时内完成')}
+          {staffSelect('assigneeStaffId', '负责人')}
+          {area('script', '话术', '可写 {{name}}', 3)}
+        </>
+      );
+      break;
+    case 'notify_staff':
+      body = (
+        <>
+          {staffSelect('staffId', '通知谁')}
+          {text('title', '标题', { max: 60 })}
+          {area('text', '内容', undefined, 3)}
+        </>
+      );
+      break;
+    case 'exit':
+      body = <p className="muted small form-grid__wide">客户到这一步即离开旅程。 The customer leaves the journey here.</p>;
+      break;
+  }
+
+  return (
+    <section
+      className="card jpanel"
+      aria-label="步骤设置 Step"
+      data-testid="journey-step-panel"
+      data-step-id={step.id}
+      data-step-type={step.type}
+    >
+      <h3 className="jpanel__title">
+        {STEP_TYPE_LABELS[step.type]} <span className="mono muted small">{step.id}</span>
+        <span className="muted small"> {STEP_TYPE_HINTS[step.type]}</span>
+      </h3>
+      {unplaced.length ? (
+        <ul className="jpanel__issues" role="alert" data-testid="journey-panel-issues">
+          {unplaced.map((issue, index) => (
+            <li key={index} title={issue.original}>
+              {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="form-grid">
+        {text('name', '步骤名称', { hint: '（可选，显示在流程图上）', wide: true, max: 40 })}
+        {body}
+        {MARKETING_STEPS.includes(draft.type) ? (
+          <Field label="营销授权" error={error('marketing')} wide group>
+            <label className="check">
+              <input
+                type="checkbox"
+                data-testid="step-marketing"
+                checked={draft.marketing}
+                disabled={readOnly}
+                onChange={(event) => set('marketing', event.target.checked)}
+              />
+              营销内容：需要客户的营销授权，计入频次上限（撤回授权即停止）
+            </label>
+          </Field>
+        ) : null}
+        {draft.type !== 'branch' && draft.type !== 'exit' ? outlet('next', '下一步') : null}
+      </div>
+      {readOnly ? null : (
+        <div className="jpanel__actions">
+          <div className="row" role="group" aria-label="在后面添加步骤 Add a step after">
+            <select
+              className="input input--inline"
+              aria-label="步骤类型 Step type"
+              data-testid="step-insert-type"
+              value={insertType}
+              onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
+            >
+              {STEP_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {STEP_TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+            {step.type === 'branch' ? (
+              <select
+                className="input input--inline"
+                aria-label="加在哪条分支 Outlet"
+                data-testid="step-insert-outlet"
+                value={insertKind}
+                onChange={(event) => setInsertKind(event.target.value as EdgeKind)}
+              >
+                <option value="yes">“是”之后</option>
+                <option value="no">“否”之后</option>
+              </select>
+            ) : null}
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="step-insert"
+              disabled={step.type === 'exit'}
+              onClick={() => onInsert(step.type === 'branch' ? insertKind : 'next', insertType)}
+            >
+              + 在后面添加
+            </button>
+          </div>
+          <button
+            type="button"
+            className="button button--small button--danger"
+            data-testid="step-remove"
+            disabled={!canRemove}
+            title={canRemove ? undefined : '旅程至少要有一个步骤'}
+            onClick={onRemove}
+          >
+            删除步骤
+          </button>
+        </div>
+      )}
+      <FieldError message={Object.keys(errors).length ? '请先修正上面标红的内容，修改才会进入流程图。' : undefined} />
+    </section>
+  );
+}
