@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes';
 import { identityRoutes } from './identity/routes';
 import { resolveCustomerId } from './identity/merge';
 import { tagRoutes } from './tags/routes';
+import { tagWecomSyncRoutes } from './tags/wecomSyncRoutes';
 import { appointmentRoutes } from './appointments/routes';
 import { subscriptionRoutes } from './subscriptions/routes';
 import { staffRoutes } from './staff/routes';
@@ -80,6 +81,8 @@ export function allRoutes(deps: AppDeps): RouteDefinition[] {
   const routes = [
     ...authRoutes(deps),
     ...identityRoutes(deps),
+    // Before tagRoutes: its /api/staff/tags/:tagId would take /api/staff/tags/wecom-sync.
+    ...tagWecomSyncRoutes(deps),
     ...tagRoutes(),
     ...appointmentRoutes(),
     ...subscriptionRoutes(deps),

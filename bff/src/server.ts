@@ -28,6 +28,7 @@ import { reconcilePayments, registerPaymentsRuntime } from './payments/service';
 import { setEventSubscriberErrorLogger } from './events/service';
 import { sweepDueTags } from './tags/sweep';
 import { resumeRecomputes } from './tags/recompute';
+import { runWecomTagSync } from './tags/wecomSync';
 import { repairBookingsAfterReading } from './content/results';
 import { processDueWecomCallbacks } from './platform/wecom/callbacks';
 import { wecomCallbackHandlers } from './wecomCallbackHandlers';
@@ -166,6 +167,8 @@ export async function startBff(options: {
       // Dynamic tags: results that time alone changes (due nextCheckAt), and recomputes a restart interrupted.
       { name: 'tag-sweep', intervalMs: 60_000, run: () => sweepDueTags() },
       { name: 'tag-recompute-resume', intervalMs: 60_000, run: () => resumeRecomputes() },
+      // WeCom corp-tag sync: mark_tag work the fast path did not finish (retries with backoff), backfills, renames.
+      { name: 'tags-wecom-sync', intervalMs: 60_000, run: () => runWecomTagSync() },
       // Journeys: schedule runs, key dates and due steps (each step once, across instances: see journeys/engine.ts).
       { name: 'journeys', intervalMs: 60_000, run: () => runJourneyEngine() },
     ],

@@ -80,6 +80,8 @@ export const errorStatus = {
   JOURNEY_STATE_CONFLICT: 409,
   /** A task that is no longer open (completed or cancelled) cannot be completed, reassigned or cancelled. */
   TASK_NOT_OPEN: 409,
+  /** The organisation is not the WeCom corp this server is connected to, so its tags cannot be mirrored there. */
+  WECOM_SYNC_UNAVAILABLE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -122,3 +122,38 @@ export const SandboxCustomerTransfer = z.object({
 export const SandboxRefuseTransferRequest = z.strictObject({ externalUserId: z.string().min(1).max(64) });
 /** Every waiting takeover's 24 hours pass now: each is taken over. */
 export const SandboxCompletedTransfers = z.object({ completed: z.number().int() });
+
+/** A tag group made in WeCom's admin console (CareLoop's app may read and mark its tags, never edit or delete them). */
+export const SandboxConsoleTagGroupRequest = z.strictObject({
+  groupName: z.string().trim().min(1).max(30),
+  tags: z.array(z.string().trim().min(1).max(30)).min(1).max(100),
+});
+const SandboxCorpTagCreator = z.enum(['app', 'console']);
+/** A group of the emulated corp's customer tag library, with who created it and each of its tags. */
+export const SandboxCorpTagGroup = z.object({
+  groupId: z.string(),
+  groupName: z.string(),
+  createdBy: SandboxCorpTagCreator,
+  deleted: z.boolean(),
+  tags: z.array(z.object({ id: z.string(), name: z.string(), createdBy: SandboxCorpTagCreator, deleted: z.boolean() })),
+});
+/** The corp tags one member has marked on one external contact (mark_tag). */
+export const SandboxContactTags = z.object({
+  userid: z.string(),
+  externalUserId: z.string(),
+  tags: z.array(z.object({ id: z.string(), name: z.string(), groupName: z.string() })),
+});
+/** The next `times` calls of a corp tag API answer `errcode` (default -1, system busy), then it works again. */
+export const SandboxApiFailureRequest = z.strictObject({
+  api: z.enum(['get_corp_tag_list', 'add_corp_tag', 'edit_corp_tag', 'del_corp_tag', 'mark_tag']),
+  times: z.number().int().min(0).max(1000),
+  errcode: z.number().int().optional(),
+});
+/** A call of a corp tag API the emulated WeCom answered, oldest first. */
+export const SandboxCorpTagCall = z.object({
+  api: z.string(),
+  request: z.record(z.string(), z.unknown()),
+  errcode: z.number().int(),
+  errmsg: z.string(),
+  at: z.iso.datetime(),
+});

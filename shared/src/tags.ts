@@ -501,3 +501,89 @@ export const CustomerNote = z
   .meta({ id: 'CustomerNote' });
 export type CustomerNote = z.infer<typeof CustomerNote>;
 export const CustomerNoteList = z.object({ items: z.array(CustomerNote) }).meta({ id: 'CustomerNoteList' });
+
+// ---------------------------------------------------------------------------------------------------------------
+// WeCom corp-tag sync: library tags mirrored to WeCom corp tags, marked on customers' external contacts
+
+/** Whether a library tag is mirrored to WeCom (turning it on also marks the customers who carry it already). */
+export const WecomTagMirrorRequest = z.strictObject({ mirror: z.boolean() });
+
+/** A library tag's WeCom mirror: the corp tag it maps to, once created or found on WeCom. */
+export const WecomTagMirror = z
+  .object({
+    tagId: ObjectId,
+    /** The library's name for the tag now. */
+    tagName: z.string(),
+    mirror: z.boolean(),
+    /** The WeCom group it lives (or will live) in: the library group's name, or CareLoop for ungrouped tags. */
+    groupName: z.string(),
+    wecomGroupId: z.string().nullable(),
+    wecomTagId: z.string().nullable(),
+    /** The name WeCom has for it, as far as CareLoop knows. */
+    wecomTagName: z.string().nullable(),
+    /** CareLoop created the WeCom tag (so may rename it); false for one found on WeCom (e.g. made in the console). */
+    createdByCareLoop: z.boolean().nullable(),
+    /** The customers who already carried the tag when mirroring was turned on have been queued. */
+    backfilled: z.boolean(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: 'WecomTagMirror' });
+export type WecomTagMirror = z.infer<typeof WecomTagMirror>;
+
+/** One mark_tag to send (or sent) for a customer's tag and a staff member who has them as a WeCom contact. */
+export const WecomSyncError = z.object({
+  customerId: ObjectId,
+  tagId: ObjectId,
+  tagName: z.string().nullable(),
+  staffUserId: z.string(),
+  externalUserId: z.string(),
+  status: z.enum(['pending', 'failed']),
+  attempts: z.number().int(),
+  error: z.string(),
+  at: z.iso.datetime(),
+});
+
+export const WecomSyncStatus = z
+  .object({
+    mirrors: z.array(WecomTagMirror),
+    /** mark_tag work: pending (to send, or retrying), failed (gave up: see lastErrors, then retry), sent, skipped. */
+    outbox: z.object({
+      pending: z.number().int(),
+      failed: z.number().int(),
+      sent: z.number().int(),
+      skipped: z.number().int(),
+    }),
+    /** The latest errors of work not yet done, newest first. */
+    lastErrors: z.array(WecomSyncError),
+  })
+  .meta({ id: 'WecomSyncStatus' });
+export type WecomSyncStatus = z.infer<typeof WecomSyncStatus>;
+
+export const WecomSyncRetryResult = z.object({ retried: z.number().int() }).meta({ id: 'WecomSyncRetryResult' });
+
+/** What WeCom's customer tag library holds, and which of it CareLoop created (the rest it reads, never changes). */
+export const WecomCorpTagList = z
+  .object({
+    groups: z.array(
+      z.object({
+        groupId: z.string(),
+        groupName: z.string(),
+        order: z.number(),
+        createdAt: z.iso.datetime().nullable(),
+        createdByCareLoop: z.boolean(),
+        tags: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            order: z.number(),
+            createdAt: z.iso.datetime().nullable(),
+            createdByCareLoop: z.boolean(),
+            /** The library tag mirrored to it, if any. */
+            libraryTagId: ObjectId.nullable(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'WecomCorpTagList' });
+export type WecomCorpTagList = z.infer<typeof WecomCorpTagList>;

@@ -12,9 +12,10 @@
  * manager approves and publishes it; the version history and results show; the rep sends it into 吴建国's chat from the
  * sidebar (the emulated context shows the card it would send) and the send lands on his timeline.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FRONTENDS } from '../../tools/frontends';
 import { launchBrowser, phonePage, SCREENSHOTS, screenshot } from '../support/browser';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
@@ -42,6 +43,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await bff?.close();
+});
+
+/** The pages a test opened, by role: when the test fails, each is saved as it was, to look at. */
+const openPages = new Map<string, Page>();
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') {
+    for (const [name, page] of openPages) await fullScreenshot(page, `issue9-failed-${name}`).catch(() => undefined);
+  }
+  openPages.clear();
 });
 
 /**
@@ -117,6 +127,7 @@ async function openWorkbench(userid: string, name: string): Promise<Page> {
   await page.goto(`${bff.url}/wecom/workbench/`);
   await page.getByTestId('emulated-staff-select').selectOption(userid);
   await expect.poll(() => page.getByTestId('staff-name').textContent(), { timeout: 15_000 }).toBe(name);
+  openPages.set(`workbench-${userid}`, page);
   return page;
 }
 
@@ -129,6 +140,7 @@ async function openSidebarWithDrWu(userid: string): Promise<Page> {
   await page.getByTestId('contact-search').fill('吴建国');
   await page.getByTestId('contact-result').filter({ hasText: '吴建国' }).first().click();
   await expect.poll(() => page.getByTestId('contact-name').textContent(), { timeout: 15_000 }).toContain('吴建国');
+  openPages.set(`sidebar-${userid}`, page);
   return page;
 }
 
@@ -139,6 +151,7 @@ async function openAsDrWu(hash: string): Promise<Page> {
     localStorage.setItem('careloop.sandbox.openid', JSON.stringify({ data: openid }));
   }, drWu.openid);
   await page.goto(`${bff.url}/m/#/${hash}`);
+  openPages.set('miniapp-dr-wu', page);
   return page;
 }
 
@@ -258,6 +271,13 @@ describe('an academic meeting from the rep’s draft to the HCP’s survey', () 
     await expect.poll(() => row.getAttribute('data-checked-in'), { timeout: 10_000 }).toBe('true');
     expect(await row.textContent()).toContain('上海市第九人民医院');
     await fullScreenshot(rep, 'issue9-workbench-meeting-attendees');
+    // The compliance export: a CSV file named after the meeting, phones masked.
+    const [download] = await Promise.all([rep.waitForEvent('download'), rep.getByTestId('meeting-export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^参会名单_.+_${key}\\.csv$`));
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('吴建国');
+    expect(csv).toContain(`139****${DR_WU_PHONE.slice(-4)}`);
+    expect(csv).not.toContain(DR_WU_PHONE);
     const mine = await bff.call('GET', `/api/mp/meetings/${meetingId}`, { token: await sessionToken(hcp) });
     const attendeeCode = mine.body.myRegistration.checkInCode as string;
     await rep.getByTestId('meeting-view-checkin').click();

@@ -96,6 +96,16 @@ describe('the library', () => {
     });
     expect(cycle.status).toBe(400);
     expect(cycle.body.error.code).toBe('TAG_RULE_INVALID');
+
+    const feedsOnItself = await call('POST', '/api/staff/tags', manager.accessToken, {
+      name: unique('自激'),
+      kind: 'dynamic',
+      rule: {
+        type: 'not',
+        condition: { type: 'count', events: { types: ['tag.added'] }, withinDays: 1, op: 'gte', value: 1 },
+      },
+    });
+    expect(feedsOnItself.body.error.code).toBe('TAG_RULE_INVALID');
   });
 
   it('renames a tag on every customer who carries it, and archiving takes it off them', async () => {

@@ -470,7 +470,7 @@ const BATCH = 500;
  */
 async function writeFactsBatch(
   organisationId: string,
-  items: { customerId: Types.ObjectId; existing: CustomerFactsDoc | null; doc: Record<string, unknown> | null }[],
+  items: { customerId: Types.ObjectId; existing: FactsVersion | null; doc: Record<string, unknown> | null }[],
   builtAt: Date,
   timeZone: string,
 ) {
@@ -490,12 +490,16 @@ async function writeFactsBatch(
     return [{ insertOne: { document: { ...replacement, v: 1 } } }];
   });
   if (!ops.length) return;
+  let complete = false;
   try {
-    await CustomerFactsModel.collection.bulkWrite(ops as never, { ordered: false });
+    const result = await CustomerFactsModel.collection.bulkWrite(ops as never, { ordered: false });
+    complete = result.insertedCount + result.modifiedCount + result.deletedCount === ops.length;
   } catch (error) {
     const writeErrors = [(error as { writeErrors?: unknown }).writeErrors ?? []].flat() as { code?: number }[];
     if (!writeErrors.length || !writeErrors.every((writeError) => writeError.code === 11000)) throw error;
   }
+  if (complete) return;
+  // Some writes lost to concurrent changes (or the server's counts cannot be trusted): check each by its mark.
   const written = await CustomerFactsModel.find(
     { organisationId: oid(organisationId), customerId: { $in: items.map((item) => item.customerId) } },
     { customerId: 1, builtAt: 1 },
@@ -509,6 +513,8 @@ async function writeFactsBatch(
     if (item.doc ? !marked.has(id) : present.has(id)) await buildCustomerFacts(organisationId, id, timeZone);
   }
 }
+
+type FactsVersion = { _id: Types.ObjectId; customerId: Types.ObjectId; v: number };
 
 /**
  * Builds every customer's facts from the stored events and base data, with one scan of each: for data stored
@@ -550,17 +556,18 @@ export async function buildOrganisationFacts(
     tags.set(id, [...(tags.get(id) ?? []), String(row.tagId)]);
   }
 
+  // The versions of the facts already there, read once (one scan instead of one query per batch).
+  const versions = new Map<string, FactsVersion>();
+  for await (const doc of CustomerFactsModel.collection.find(
+    { organisationId: oid(organisationId) },
+    { projection: { customerId: 1, v: 1 }, batchSize: 5000 },
+  )) {
+    versions.set(String(doc.customerId), doc as unknown as FactsVersion);
+  }
   let customers = 0;
   let batch: BaseData[] = [];
   const flush = async () => {
-    const ids = batch.map((base) => base._id);
-    const existing = new Map(
-      (
-        await CustomerFactsModel.find({ organisationId: oid(organisationId), customerId: { $in: ids } }).lean<
-          CustomerFactsDoc[]
-        >()
-      ).map((doc) => [String(doc.customerId), doc]),
-    );
+    const existing = versions;
     const items = batch.map((base) => {
       const customerId = base._id;
       const id = String(customerId);

@@ -7,6 +7,7 @@
 import { Types } from 'mongoose';
 import {
   TagRule,
+  ruleConditions,
   type CreateTagRequest,
   type RuleCondition,
   type TagDefinition,
@@ -226,8 +227,8 @@ export async function deleteGroup(organisationId: string, groupId: string): Prom
 // Tags
 
 /**
- * Checks a dynamic tag's rule against the library: every tag it names exists, and no chain of has/lacks-tag
- * conditions leads back to the tag itself.
+ * Checks a rule against the library: every tag it names exists; for a dynamic tag's rule (`tagId`), no chain of
+ * has/lacks-tag conditions leads back to the tag itself, and no selector reads tag events.
  */
 export async function checkRule(organisationId: string, rule: RuleCondition, tagId: string | null): Promise<void> {
   TagRule.parse(rule);
@@ -244,6 +245,20 @@ export async function checkRule(organisationId: string, rule: RuleCondition, tag
     }
   }
   if (!tagId) return;
+  // A dynamic tag's changes are tag.added / tag.removed events: a rule counting them could feed on itself.
+  const selectors = ruleConditions(rule).flatMap((condition) =>
+    condition.type === 'count' || condition.type === 'last'
+      ? [condition.events]
+      : condition.type === 'absence'
+        ? [condition.after, condition.none]
+        : [],
+  );
+  if (selectors.some((selector) => selector.types.some((type) => type === 'tag.added' || type === 'tag.removed'))) {
+    throw new AppError(
+      'TAG_RULE_INVALID',
+      'A dynamic tag’s rule reads tags with has/lacks-tag conditions, not tag events',
+    );
+  }
   const rules = new Map((await dynamicTagsFresh(organisationId)).map((tag) => [tag.id, ruleTagIds(tag.rule)]));
   rules.set(tagId, named);
   const seen = new Set<string>();

@@ -26,6 +26,8 @@ import { toRecompute } from './views';
 
 const LEASE_MS = 60_000;
 export const RECOMPUTE_BATCH = 500;
+/** Customers of a batch evaluated at the same time. */
+const CONCURRENCY = 4;
 
 type RecomputeDoc = {
   _id: Types.ObjectId;
@@ -152,13 +154,19 @@ export async function runRecompute(jobId: string, options: RunOptions = {}): Pro
           }).lean<RuleStateDoc[]>()
         ).map((state) => [String(state.customerId), state]),
       );
-      for (const doc of batch) {
-        const known = states.get(String(doc.customerId)) ?? null;
-        const { transition, factsChange } = await evaluateAndApply(organisationId, dynamic, doc, context, known);
-        if (transition === 'added') added += 1;
-        if (transition === 'removed') removed += 1;
-        if (factsChange) await reactToChange(organisationId, factsChange, context, 1);
-      }
+      // Customers are independent: a few at a time, so the database works while this process evaluates.
+      let next = 0;
+      const worker = async () => {
+        while (next < batch.length) {
+          const doc = batch[next++]!;
+          const known = states.get(String(doc.customerId)) ?? null;
+          const { transition, factsChange } = await evaluateAndApply(organisationId, dynamic, doc, context, known);
+          if (transition === 'added') added += 1;
+          if (transition === 'removed') removed += 1;
+          if (factsChange) await reactToChange(organisationId, factsChange, context, 1);
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       const last = batch[batch.length - 1]!.customerId;
       job = await RecomputeModel.findOneAndUpdate(
         { ...mine, cursor: job!.cursor },

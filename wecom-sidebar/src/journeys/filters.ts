@@ -69,7 +69,8 @@ export function buildFilters<F extends string>(
     }
     if (!value) return say('请填写比较的值');
     const scalar = readScalar(value);
-    if (['gt', 'gte', 'lt', 'lte'].includes(row.op) && typeof scalar === 'boolean') return say('大小比较需要数字或文字');
+    if (['gt', 'gte', 'lt', 'lte'].includes(row.op) && typeof scalar === 'boolean')
+      return say('大小比较需要数字或文字');
     filters.push({ property, op: row.op, value: scalar });
   });
   return filters.length ? filters : undefined;

@@ -126,7 +126,6 @@ export function layoutJourney(
   const back = new Set<Link>();
   const preorder = new Map<string, number>();
   const postorder: string[] = [];
-  const roots = new Set<string>();
   const visit = (key: string) => {
     state.set(key, 'open');
     preorder.set(key, preorder.size);
@@ -139,24 +138,27 @@ export function layoutJourney(
     postorder.push(key);
   };
   visit(ENTRY_NODE);
-  for (const node of nodes) {
-    if (!state.has(node.key)) {
-      roots.add(node.key);
-      visit(node.key);
-    }
-  }
+  const reachedCount = postorder.length;
+  for (const node of nodes) if (!state.has(node.key)) visit(node.key);
 
-  // Layers: the longest path from the entry along forward edges (a join sits below all its predecessors).
+  // Layers: the longest path from the entry along forward edges (a join sits below all its predecessors). Steps
+  // the entry does not reach sit just above the first step they lead to (beside the entry when that is the start's
+  // layer), so nothing they lead to moves and their edges still point down.
   const predecessors = new Map<string, string[]>(nodes.map((node) => [node.key, []]));
-  for (const key of [...postorder].reverse()) {
+  const forward = (key: string) => out.get(key)!.filter((link) => !back.has(link));
+  for (const key of postorder.slice(0, reachedCount).reverse()) {
     const node = nodeOf.get(key)!;
-    if (roots.has(key)) node.rank = Math.max(node.rank, 1);
-    for (const link of out.get(key)!) {
-      if (back.has(link)) continue;
+    for (const link of forward(key)) {
       const target = nodeOf.get(link.to)!;
       target.rank = Math.max(target.rank, node.rank + 1);
       predecessors.get(link.to)!.push(key);
     }
+  }
+  for (const key of postorder.slice(reachedCount)) {
+    const node = nodeOf.get(key)!;
+    const targets = forward(key).map((link) => nodeOf.get(link.to)!);
+    node.rank = targets.length ? Math.max(0, Math.min(...targets.map((target) => target.rank)) - 1) : 1;
+    for (const link of forward(key)) predecessors.get(link.to)!.push(key);
   }
 
   // Order within each layer: by the mean position of the predecessors above (then discovery order).
@@ -218,7 +220,15 @@ export function layoutJourney(
         path = `M ${sx} ${sy} C ${sx} ${sy + bend}, ${tx} ${ty - bend}, ${tx} ${ty}`;
         labelAt = { x: sx, y: sy + 16 };
       }
-      edges.push({ key: `${link.from}:${link.kind}`, from: link.from, to: link.to, kind: link.kind, back: isBack, path, labelAt });
+      edges.push({
+        key: `${link.from}:${link.kind}`,
+        from: link.from,
+        to: link.to,
+        kind: link.kind,
+        back: isBack,
+        path,
+        labelAt,
+      });
     }
   }
   const place = (outlet: { from: string; kind: EdgeKind; target: string | null }): GraphOutlet => {

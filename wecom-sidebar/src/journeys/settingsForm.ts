@@ -5,7 +5,7 @@
  * issues use too (`entry.cron`, `quietHours` …), so both land on the same field.
  */
 import { EVENT_LABELS } from '../profile/eventLabels';
-import { isoToZonedInput, wholeNumber, zonedToIso, type FieldErrors } from '../shell/forms';
+import { isoToZonedInput, zonedToIso, type FieldErrors } from '../shell/forms';
 import { buildFilters, filterDrafts, type FilterDraft } from './filters';
 import type {
   EventType,
@@ -288,7 +288,11 @@ export function entrySummary(entry: JourneyEntry, segmentName?: (id: string) => 
             ? '优惠券到期日'
             : `${EVENT_LABELS[entry.date.event] ?? entry.date.event}日期`;
       const offset =
-        entry.offsetDays === 0 ? '当天' : entry.offsetDays > 0 ? `后 ${entry.offsetDays} 天` : `前 ${-entry.offsetDays} 天`;
+        entry.offsetDays === 0
+          ? '当天'
+          : entry.offsetDays > 0
+            ? `后 ${entry.offsetDays} 天`
+            : `前 ${-entry.offsetDays} 天`;
       return `${source}${offset} ${entry.at}${entry.yearly ? ' · 每年' : ''}`;
     }
   }

@@ -23,10 +23,12 @@ export function emptyTemplateDraft(template: Pick<JourneyTemplate, 'parameters'>
 }
 
 export type TemplateResult =
-  | { ok: true; request: CreateJourneyFromTemplateRequest }
-  | { ok: false; errors: TemplateErrors };
+  { ok: true; request: CreateJourneyFromTemplateRequest } | { ok: false; errors: TemplateErrors };
 
-export function buildTemplateRequest(template: Pick<JourneyTemplate, 'parameters'>, draft: TemplateDraft): TemplateResult {
+export function buildTemplateRequest(
+  template: Pick<JourneyTemplate, 'parameters'>,
+  draft: TemplateDraft,
+): TemplateResult {
   const errors: TemplateErrors = {};
   const name = draft.name.trim();
   if (name.length > 60) errors.name = '名称最多 60 个字';

@@ -32,6 +32,23 @@ const CARD_LABELS: Record<CardKind, string> = { miniprogram: '小程序卡片', 
 type Send = (message: ChatMessage) => Promise<void>;
 
 /**
+ * What can be sent: items with a published version that are not archived. An item being edited again is no longer
+ * `published` (its state is its latest version's) but its published version is still live: the recently changed
+ * items are read too.
+ */
+async function shareableContent(): Promise<{ items: StaffContentSummary[] }> {
+  const [published, recent] = await Promise.all([
+    contentApi.list({ status: 'published', limit: 50 }),
+    contentApi.list({ limit: 50 }),
+  ]);
+  const byId = new Map<string, StaffContentSummary>();
+  for (const item of [...published.items, ...recent.items]) {
+    if (item.liveVersion !== null && item.status !== 'archived' && !byId.has(item.id)) byId.set(item.id, item);
+  }
+  return { items: [...byId.values()] };
+}
+
+/**
  * Inside WeCom: sends through the JS-SDK, registered with the app's ids from the app config (read once, when the
  * first card is sent). Outside WeCom: null — the JS-SDK must not be called there (its calls never settle).
  */
@@ -79,7 +96,7 @@ export function ContentPicker({
   const [sent, setSent] = useState<Sent | null>(null);
   const list = useResource(
     open ? 'content-picker' : null,
-    () => contentApi.list({ status: 'published', limit: 50 }),
+    () => shareableContent(),
     (reason) => explainContentError(reason, 'load'),
   );
   const items = useMemo(() => {

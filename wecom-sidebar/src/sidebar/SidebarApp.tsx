@@ -1,5 +1,6 @@
 import type { CustomerProfile, StaffProfile } from '@careloop/shared';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { describeError } from '../api/errors';
 import { ErrorBanner, Notice, SessionNotice } from '../shell/components';
 import { EmulatedBar } from '../shell/EmulatedBar';
 import { api } from '../shell/runtime';
@@ -90,6 +91,14 @@ export function SidebarApp() {
     () => (mode === 'emulated' ? async (customerId: string) => choose(await api.customer(customerId)) : null),
     [mode, choose],
   );
+  // Emulated context: `/wecom/#customer=<id>` (the workbench's link to a customer's 360°) opens that customer.
+  const signedIn = session.staff?.id ?? null;
+  useEffect(() => {
+    const match = /^#customer=([0-9a-f]{24})$/i.exec(window.location.hash);
+    if (mode !== 'emulated' || !signedIn || !match) return;
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    api.customer(match[1]!).then(choose, (reason: unknown) => setError(describeError(reason)));
+  }, [mode, signedIn, choose, setError]);
   const contactError = contact.state.status === 'failed' ? contact.state.message : null;
   const current = contact.state.status === 'ready' ? contact.state.customer : null;
   const banner = (

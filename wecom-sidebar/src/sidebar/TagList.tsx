@@ -11,7 +11,7 @@ import type { AttributionLine } from '../campaigns/attribution';
 import { formatDateTime } from '../profile/format';
 import { checkTagName, TAG_NAME_MAX } from '../profile/tags';
 import { useResource, type ResourceController } from '../shell/useResource';
-import { groupTagsBySource, tagChoices, type CustomerTagView } from '../tags/customerTags';
+import { groupTagsBySource, isTagManager, tagChoices, type CustomerTagView } from '../tags/customerTags';
 import { ruleText, type RuleNames } from '../tags/describe';
 import { explainTagError } from '../tags/errors';
 import { changeNote, explanationHeadline, explanationLines } from '../tags/explanation';
@@ -59,10 +59,7 @@ function Explanation({
   const definition = library?.tags.find((item) => item.id === tagId) ?? null;
   const rule = definition?.rule ?? null;
   const data = state.status === 'ready' ? state.data : null;
-  const lines = useMemo(
-    () => (data ? explanationLines(data.conditions, rule, names) : []),
-    [data, rule, names],
-  );
+  const lines = useMemo(() => (data ? explanationLines(data.conditions, rule, names) : []), [data, rule, names]);
   const change = data ? changeNote(data.changesAt) : null;
 
   return (
@@ -114,7 +111,11 @@ function Explanation({
                 {line.events.length ? (
                   <ul className="tag-explain__events">
                     {line.events.map((event, index) => (
-                      <li key={`${event.id ?? 'x'}-${index}`} data-testid="explanation-event" data-event-id={event.id ?? ''}>
+                      <li
+                        key={`${event.id ?? 'x'}-${index}`}
+                        data-testid="explanation-event"
+                        data-event-id={event.id ?? ''}
+                      >
                         {event.label} · {formatDateTime(event.at)}
                       </li>
                     ))}
@@ -257,8 +258,10 @@ export function TagList({
   onTagsChanged?(): void;
 }) {
   const library = useResource('tag-library', tagsApi.library, (reason) => explainTagError(reason, 'load'));
-  const notes = useResource(customerId ? `notes:${customerId}` : null, () => tagsApi.notes(customerId!), (reason) =>
-    explainTagError(reason, 'load'),
+  const notes = useResource(
+    customerId ? `notes:${customerId}` : null,
+    () => tagsApi.notes(customerId!),
+    (reason) => explainTagError(reason, 'load'),
   );
   const [draft, setDraft] = useState('');
   const [hint, setHint] = useState<string | null>(null);
@@ -301,6 +304,10 @@ export function TagList({
       setHint(`「${check.name}」是规则标签，由规则自动添加 (Rule tags are set by their rule)`);
       return;
     }
+    if (definition?.applyBy === 'managers' && !isTagManager(roles)) {
+      setHint(`「${check.name}」只有店长或管理员可以添加 (Managers only)`);
+      return;
+    }
     setHint(null);
     setAdding(true);
     void onAdd(check.name).then((added) => {
@@ -337,7 +344,12 @@ export function TagList({
                     onClick={() => setSelected((current) => (current === tag.name ? null : tag.name))}
                   >
                     {tag.name}
-                    {tag.explainable ? <span className="tag__why" aria-hidden="true"> ?</span> : null}
+                    {tag.explainable ? (
+                      <span className="tag__why" aria-hidden="true">
+                        {' '}
+                        ?
+                      </span>
+                    ) : null}
                   </button>
                   {tag.removable ? (
                     <button

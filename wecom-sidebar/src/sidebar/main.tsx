@@ -6,6 +6,7 @@ import '../styles/appointments.css';
 import '../styles/coupons.css';
 import '../styles/content-picker.css';
 import '../styles/tasks.css';
+import '../styles/tags.css';
 import { SidebarApp } from './SidebarApp';
 
 const root = document.getElementById('root');

@@ -18,7 +18,7 @@ export interface CustomerTagView {
   tagId: string | null;
   kind: TagKind;
   colour: string | null;
-  /** Where it came from, e.g. `手动 · 张伟 · 2026-03-05 09:05`, `规则 · 「6个月内失约」的规则 · …`. */
+  /** Where it came from, e.g. `手动 · 张伟 · 2026-03-05 09:05`, `规则 · 按规则自动添加 · …`. */
   provenance: string;
   /** The staff member may take it off (not a rule tag; managers-only tags for managers). */
   removable: boolean;
@@ -48,7 +48,7 @@ function origin(tag: ProfileTag, context: TagContext): string {
     case 'manual':
       return tag.setBy ? (tag.setBy.name ?? '员工') : '员工';
     case 'rule':
-      return `「${tag.name}」的规则`;
+      return '按规则自动添加';
     case 'channel': {
       const lines = context.attribution ?? [];
       const line =

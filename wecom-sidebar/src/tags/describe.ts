@@ -68,7 +68,7 @@ export function conditionText(condition: RuleCondition, names: RuleNames = {}): 
     case 'count': {
       const period = condition.withinDays ? `近 ${condition.withinDays} 天内` : '累计';
       if (condition.op === 'eq' && condition.value === 0) {
-        return `${condition.withinDays ? period : '从未'}没有${selectorText(condition.events)}`;
+        return `${condition.withinDays ? period : '从'}没有${selectorText(condition.events)}`;
       }
       return `${period}${selectorText(condition.events)} ${COUNT_OP_LABELS[condition.op]} ${condition.value} 次`;
     }

@@ -2,7 +2,8 @@
 import { ApiError } from '@careloop/shared/client';
 import { describeError } from '../api/errors';
 
-export type TagErrorContext = 'load' | 'apply' | 'remove' | 'save' | 'archive' | 'recompute' | 'preview' | 'segment' | 'note';
+export type TagErrorContext =
+  'load' | 'apply' | 'remove' | 'save' | 'archive' | 'recompute' | 'preview' | 'segment' | 'note';
 
 function detailsText(details: unknown): string {
   if (!details || typeof details !== 'object') return '';

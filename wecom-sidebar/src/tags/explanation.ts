@@ -63,8 +63,8 @@ function foundText(node: ExplanationNode, condition: RuleCondition | null, names
       const v = (value ?? {}) as { anchor?: unknown; followUp?: unknown };
       const anchor = when(v.anchor);
       const followUp = when(v.followUp);
-      if (!anchor) return '还没有起始事件，无需跟进';
-      return followUp ? `起始事件 ${anchor}，之后 ${followUp} 有跟进` : `起始事件 ${anchor}，之后没有跟进`;
+      if (!anchor) return '还没有起始事件';
+      return followUp ? `最近一次在 ${anchor}，${followUp} 有后续` : `最近一次在 ${anchor}`;
     }
     case 'all':
     case 'any': {

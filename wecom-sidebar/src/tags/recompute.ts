@@ -24,11 +24,7 @@ export const isRecomputeActive = (job: Pick<TagRecompute, 'status'> | null | und
 export function recomputeView(job: TagRecompute): RecomputeView {
   const active = ACTIVE.has(job.status);
   const percent =
-    job.status === 'done'
-      ? 100
-      : job.total > 0
-        ? Math.min(100, Math.floor((job.processed / job.total) * 100))
-        : 0;
+    job.status === 'done' ? 100 : job.total > 0 ? Math.min(100, Math.floor((job.processed / job.total) * 100)) : 0;
   const base = RECOMPUTE_STATUS_LABELS[job.status] ?? job.status;
   const label = job.status === 'running' ? `${base} ${percent}%` : base;
   const parts = [

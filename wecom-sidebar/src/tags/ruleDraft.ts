@@ -79,7 +79,7 @@ export function newKey(): string {
 
 const selector = (...types: string[]): SelectorDraft => ({ types, where: [] });
 
-/** A new condition of the type with sensible first values (the form shows them, staff change them). */
+/** A new condition of the type with first values staff change (the events are theirs to choose). */
 export function newCondition(type: ConditionType): DraftNode {
   const key = newKey();
   switch (type) {
@@ -90,17 +90,11 @@ export function newCondition(type: ConditionType): DraftNode {
     case 'tag':
       return { key, type, tagId: '', has: true };
     case 'count':
-      return { key, type, events: selector('appointment.booked'), withinDays: '180', op: 'gte', value: '1' };
+      return { key, type, events: selector(), withinDays: '30', op: 'gte', value: '1' };
     case 'last':
-      return { key, type, events: selector('appointment.arrived'), op: 'within', days: '30' };
+      return { key, type, events: selector(), op: 'within', days: '30' };
     case 'absence':
-      return {
-        key,
-        type,
-        after: selector('appointment.booked'),
-        none: selector('appointment.arrived'),
-        withinDays: '',
-      };
+      return { key, type, after: selector(), none: selector(), withinDays: '' };
     case 'all':
     case 'any':
       return { key, type, children: [] };
@@ -365,7 +359,12 @@ function nodeFromRule(rule: RuleCondition): DraftNode {
         value: rule.values ? rule.values.map(String).join(', ') : rule.value !== undefined ? String(rule.value) : '',
       };
     case 'age':
-      return { key, type: 'age', min: rule.min === undefined ? '' : String(rule.min), max: rule.max === undefined ? '' : String(rule.max) };
+      return {
+        key,
+        type: 'age',
+        min: rule.min === undefined ? '' : String(rule.min),
+        max: rule.max === undefined ? '' : String(rule.max),
+      };
     case 'tag':
       return { key, type: 'tag', tagId: rule.tagId, has: rule.has };
     case 'count':
@@ -419,7 +418,11 @@ export function updateNode(root: DraftNode, key: string, change: (node: DraftNod
 }
 
 /** Sets fields of a leaf (or a group's type). */
-export function patchNode<N extends DraftNode>(root: DraftNode, key: string, fields: Partial<Omit<N, 'key'>>): DraftNode {
+export function patchNode<N extends DraftNode>(
+  root: DraftNode,
+  key: string,
+  fields: Partial<Omit<N, 'key'>>,
+): DraftNode {
   return updateNode(root, key, (node) => ({ ...node, ...fields }) as DraftNode);
 }
 

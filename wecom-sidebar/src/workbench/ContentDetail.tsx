@@ -403,7 +403,11 @@ export function ContentDetail({
     (reason) => explainContentError(reason, 'load'),
   );
   const { state, reload, data } = resource;
-  const changed = (next: StaffContent) => resource.patch(() => next);
+  // The server's answer at once; then read again, which also drops an older read still on its way.
+  const changed = (next: StaffContent) => {
+    resource.patch(() => next);
+    reload();
+  };
   useFreshness(view, reload, data, (content) => `${content.status}:${content.working.number}`, onChanged);
 
   if (state.status === 'loading' || state.status === 'idle') {

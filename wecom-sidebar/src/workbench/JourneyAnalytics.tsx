@@ -89,10 +89,7 @@ export function JourneyAnalytics({
   const older = definition ? stepsNotInGraph(analytics.data, definition) : [];
   const selectedStats = selected && selected !== ENTRY_NODE ? stats.get(selected) : undefined;
   const rows = definition
-    ? [
-        ...definition.steps.map((step) => stats.get(step.id)).filter((row): row is JourneyStepStats => !!row),
-        ...older,
-      ]
+    ? [...definition.steps.map((step) => stats.get(step.id)).filter((row): row is JourneyStepStats => !!row), ...older]
     : [];
 
   return (

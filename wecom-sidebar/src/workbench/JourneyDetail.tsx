@@ -48,7 +48,11 @@ const ACTION_DONE: Record<JourneyAction, string> = {
 
 export function JourneyStatusChip({ status }: { status: JourneyStatus }) {
   return (
-    <span className={`status status--${JOURNEY_STATUS_TONES[status]}`} data-testid="journey-status" data-status={status}>
+    <span
+      className={`status status--${JOURNEY_STATUS_TONES[status]}`}
+      data-testid="journey-status"
+      data-status={status}
+    >
       {JOURNEY_STATUS_LABELS[status]}
     </span>
   );

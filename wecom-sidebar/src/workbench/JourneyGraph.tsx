@@ -12,7 +12,7 @@ import { edgeCount, entryFigures, NODE_FIGURES, statsByStep } from '../journeys/
 import { stepSummary, type NameLookup } from '../journeys/describe';
 import type { JourneyAnalytics, JourneyDefinition } from '../journeys/types';
 
-const ANALYTICS_LAYOUT: LayoutOptions = { ...DEFAULT_LAYOUT, nodeHeight: 124 };
+const ANALYTICS_LAYOUT: LayoutOptions = { ...DEFAULT_LAYOUT, nodeHeight: 132 };
 const EDGE_LABELS = { start: '', next: '', yes: '是', no: '否' } as const;
 
 function NodeIssues({ issues }: { issues: readonly PlacedIssue[] }) {
@@ -106,7 +106,9 @@ export function JourneyGraph({
         <div className="jnode__name" data-testid="journey-node-name">
           {isEntry ? entryText : step!.name?.trim() || stepSummary(step!, names)}
         </div>
-        {step && step.name?.trim() ? <div className="jnode__summary">{stepSummary(step, names)}</div> : null}
+        {step && step.name?.trim() && step.name.trim() !== stepSummary(step, names) ? (
+          <div className="jnode__summary">{stepSummary(step, names)}</div>
+        ) : null}
         {isEntry && entryNotes.length ? <div className="jnode__summary">{entryNotes.join(' · ')}</div> : null}
         <NodeIssues issues={shownIssues} />
         {withFigures ? (

@@ -6,7 +6,14 @@
  */
 import { useState } from 'react';
 import { fieldIssue, otherIssues, type PlacedIssue } from '../journeys/issues';
-import { ENTRY_KIND_HINTS, ENTRY_KIND_LABELS, ENTRY_KINDS, REENTRY_LABELS, STEP_TYPE_LABELS, STEP_TYPES } from '../journeys/labels';
+import {
+  ENTRY_KIND_HINTS,
+  ENTRY_KIND_LABELS,
+  ENTRY_KINDS,
+  REENTRY_LABELS,
+  STEP_TYPE_LABELS,
+  STEP_TYPES,
+} from '../journeys/labels';
 import {
   buildSettings,
   draftFromSettings,
@@ -138,7 +145,13 @@ export function JourneySettingsPanel({
               onChange={(value) => set('event', value)}
             />
           </Field>
-          <Field label="事件属性条件" hint="（可选，如 tag.added 的 name 等于 种植意向）" error={error('entry.where')} wide group>
+          <Field
+            label="事件属性条件"
+            hint="（可选，如 tag.added 的 name 等于 种植意向）"
+            error={error('entry.where')}
+            wide
+            group
+          >
             <FilterRows
               rows={draft.where}
               disabled={readOnly}
@@ -170,7 +183,12 @@ export function JourneySettingsPanel({
       entry = (
         <>
           {audience}
-          <Field label="定时规则 cron" hint="分 时 日 月 周，机构时区；如每 6 个月 0 10 1 */6 *" error={error('entry.cron')} wide>
+          <Field
+            label="定时规则 cron"
+            hint="分 时 日 月 周，机构时区；如每 6 个月 0 10 1 */6 *"
+            error={error('entry.cron')}
+            wide
+          >
             <input
               className="input mono"
               data-testid="settings-cron"
@@ -343,7 +361,7 @@ export function JourneySettingsPanel({
             </select>
             {draft.reEntry === 'after_days' ? (
               <input
-                className="input"
+                className="input jpanel__days"
                 aria-label="间隔天数 Days"
                 data-testid="settings-reEntryDays"
                 value={draft.reEntryDays}
@@ -424,7 +442,7 @@ export function JourneySettingsPanel({
             {draft.quiet ? (
               <>
                 <input
-                  className="input"
+                  className="input jpanel__days"
                   aria-label="开始 Start"
                   data-testid="settings-quietStart"
                   value={draft.quietStart}
@@ -433,7 +451,7 @@ export function JourneySettingsPanel({
                 />
                 <span className="muted">至</span>
                 <input
-                  className="input"
+                  className="input jpanel__days"
                   aria-label="结束 End"
                   data-testid="settings-quietEnd"
                   value={draft.quietEnd}
@@ -459,7 +477,7 @@ export function JourneySettingsPanel({
             {draft.cap ? (
               <>
                 <input
-                  className="input"
+                  className="input jpanel__days"
                   aria-label="天数 Days"
                   data-testid="settings-capDays"
                   value={draft.capDays}
@@ -468,7 +486,7 @@ export function JourneySettingsPanel({
                 />
                 <span className="muted nowrap">天内最多</span>
                 <input
-                  className="input"
+                  className="input jpanel__days"
                   aria-label="条数 Messages"
                   data-testid="settings-capMax"
                   value={draft.capMax}

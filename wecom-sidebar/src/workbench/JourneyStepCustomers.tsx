@@ -108,7 +108,7 @@ export function JourneyStepCustomers({
               {item.detail ? <div className="small muted">{item.detail}</div> : null}
               {sidebarLinks ? (
                 <a
-                  className="small"
+                  className="small jcustomers__link"
                   href={sidebarCustomerHref(item.customerId)}
                   target="_blank"
                   rel="noreferrer"

@@ -130,7 +130,7 @@ export function JourneyStepPanel({
     </Field>
   );
   const staffSelect = (field: 'assigneeStaffId' | 'staffId', label: string) => (
-    <Field label={label} error={error(field)}>
+    <Field label={label} error={error(field)} wide>
       <select
         className="input"
         data-testid={`step-${field}`}
@@ -151,7 +151,7 @@ export function JourneyStepPanel({
     </Field>
   );
   const outlet = (field: 'next' | 'yes' | 'no', label: string) => (
-    <Field label={label} error={error(field)}>
+    <Field label={label} error={error(field)} wide>
       <OutletSelect
         value={draft[field]}
         options={steps}
@@ -167,7 +167,13 @@ export function JourneyStepPanel({
     case 'wait':
       body = (
         <>
-          <Field label="等待时长" hint="天 / 小时 / 分钟" error={error('days') ?? error('hours') ?? error('minutes')} wide group>
+          <Field
+            label="等待时长"
+            hint="天 / 小时 / 分钟"
+            error={error('days') ?? error('hours') ?? error('minutes')}
+            wide
+            group
+          >
             <div className="field-row">
               {(['days', 'hours', 'minutes'] as const).map((field) => (
                 <input
@@ -260,7 +266,12 @@ export function JourneyStepPanel({
               </Field>
             </>
           ) : (
-            area('conditionRule', '规则 JSON', '标签规则语言，如 {"type":"tag","op":"has","tag":"种植意向"}', 6)
+            area(
+              'conditionRule',
+              '规则 JSON',
+              '标签规则语言，如 {"type":"last","events":{"types":["appointment.arrived"]},"op":"olderThan","days":365}',
+              6,
+            )
           )}
           {outlet('yes', '是 → 下一步')}
           {outlet('no', '否 → 下一步')}
@@ -388,7 +399,9 @@ export function JourneyStepPanel({
       );
       break;
     case 'exit':
-      body = <p className="muted small form-grid__wide">客户到这一步即离开旅程。 The customer leaves the journey here.</p>;
+      body = (
+        <p className="muted small form-grid__wide">客户到这一步即离开旅程。 The customer leaves the journey here.</p>
+      );
       break;
   }
 

@@ -85,7 +85,8 @@ function MigrateForm({
         </label>
         <label className="field form-grid__wide">
           <span className="field__label">
-            步骤对应 <span className="field__hint">每行「旧步骤=新步骤」；同名步骤自动对应，没有对应的客户留在旧版本</span>
+            步骤对应{' '}
+            <span className="field__hint">每行「旧步骤=新步骤」；同名步骤自动对应，没有对应的客户留在旧版本</span>
           </span>
           <textarea
             className="input textarea mono"

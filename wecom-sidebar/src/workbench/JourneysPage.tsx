@@ -54,12 +54,7 @@ function JourneyTable({ items }: { items: readonly JourneySummary[] }) {
         </thead>
         <tbody>
           {items.map((journey) => (
-            <tr
-              key={journey.id}
-              data-testid="journey-row"
-              data-journey-id={journey.id}
-              data-status={journey.status}
-            >
+            <tr key={journey.id} data-testid="journey-row" data-journey-id={journey.id} data-status={journey.status}>
               <td className="table__name">
                 <a href={journeyHref(journey.id)} data-testid="journey-open">
                   {journey.name}
@@ -116,7 +111,9 @@ function NewJourney() {
       <h2 className="card__title">
         新建旅程 <span className="muted small">New journey</span>
       </h2>
-      <p className="muted small">先建一个草稿（标签触发、一个回访任务），再在流程图里改入口和步骤。也可以从 SOP 模板开始。</p>
+      <p className="muted small">
+        先建一个草稿（标签触发、一个回访任务），再在流程图里改入口和步骤。也可以从 SOP 模板开始。
+      </p>
       <div className="form-grid">
         <Field label="旅程名称" error={error}>
           <input
@@ -243,7 +240,11 @@ export function JourneysPage({
                   <a className="button button--small" href={JOURNEY_TEMPLATES_HREF} data-testid="journey-from-template">
                     从模板创建
                   </a>
-                  <a className="button button--primary button--small" href={JOURNEY_NEW_HREF} data-testid="journey-new-open">
+                  <a
+                    className="button button--primary button--small"
+                    href={JOURNEY_NEW_HREF}
+                    data-testid="journey-new-open"
+                  >
                     新建旅程 New
                   </a>
                 </>

@@ -393,7 +393,11 @@ export function MeetingDetail({
     (reason) => explainMeetingError(reason),
   );
   const { state, reload, data } = resource;
-  const changed = (next: StaffMeeting) => resource.patch(() => next);
+  // The server's answer at once; then read again, which also drops an older read still on its way.
+  const changed = (next: StaffMeeting) => {
+    resource.patch(() => next);
+    reload();
+  };
   useFreshness(
     view,
     reload,

@@ -40,9 +40,14 @@ function MaterialisePanel({ segment }: { segment: Segment }) {
     setOutcome(null);
     try {
       const created = await tagsApi.materialise(segment.id);
+      // The list and its first customers appear together; the list stays even if its page cannot be read.
+      const page = await tagsApi.listMembers(created.id).catch((reason: unknown) => {
+        setOutcome({ kind: 'error', text: `名单已生成，但无法读取名单客户：${explainTagError(reason, 'segment')}` });
+        return null;
+      });
       setList(created);
-      setMembers(await tagsApi.listMembers(created.id));
-      setOutcome({ kind: 'ok', text: `已生成名单：${created.count} 位客户` });
+      setMembers(page);
+      if (page) setOutcome({ kind: 'ok', text: `已生成名单：${created.count} 位客户` });
     } catch (reason) {
       setOutcome({ kind: 'error', text: explainTagError(reason, 'segment') });
     } finally {

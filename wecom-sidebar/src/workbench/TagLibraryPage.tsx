@@ -249,7 +249,7 @@ function TagRow({
   const job = tag.recompute ? recomputeView(tag.recompute) : null;
   return (
     <tr data-testid="tag-row" data-tag-id={tag.id} data-kind={tag.kind} aria-busy={busy}>
-      <td>
+      <td className="nowrap">
         <a href={tagHref(tag.id)} className="tag-name-link" data-testid="tag-open">
           <Swatch colour={tag.colour} />
           {tag.name}
@@ -259,9 +259,11 @@ function TagRow({
         <span className={`tag-kind tag-kind--${tag.kind}`}>{TAG_KIND_LABELS[tag.kind]}</span>
       </td>
       <td className="nowrap">{tag.kind === 'static' ? TAG_APPLY_BY_LABELS[tag.applyBy] : '规则'}</td>
-      <td className="tag-row__about">
-        <span>{describe(tag)}</span>
-        {tag.description && tag.kind === 'dynamic' ? <span className="muted small">{tag.description}</span> : null}
+      <td>
+        <div className="tag-row__about">
+          <span>{describe(tag)}</span>
+          {tag.description && tag.kind === 'dynamic' ? <span className="muted small">{tag.description}</span> : null}
+        </div>
       </td>
       <td className="nowrap" data-testid="tag-row-customers">
         {tag.customers}
@@ -301,7 +303,7 @@ function TagRow({
               </button>
             </span>
           ) : (
-            <span className="row">
+            <span className="row tag-row__actions">
               <a className="button button--small" href={tagHref(tag.id)} data-testid="tag-edit">
                 编辑
               </a>
@@ -346,7 +348,7 @@ export function TagLibraryPage({ staff }: { staff: StaffProfile }) {
   const computing = !!data?.tags.some((tag) => isRecomputeActive(tag.recompute));
   useEffect(() => {
     if (!computing) return;
-    const timer = setInterval(reload, 2_000);
+    const timer = setInterval(reload, 3_000);
     return () => clearInterval(timer);
   }, [computing, reload]);
 
@@ -527,7 +529,10 @@ export function TagLibraryPage({ staff }: { staff: StaffProfile }) {
 
 /** The library (`#tags`) or one tag's page (`#tags/new`, `#tags/<id>`: a fresh page per tag). */
 export function TagsPage({ staff, route }: { staff: StaffProfile; route: TagRoute }) {
-  if (route.kind === 'library') return <TagLibraryPage staff={staff} />;
+  // Only managers start a new rule; anyone else asking for one sees the library.
+  if (route.kind === 'library' || (route.kind === 'new' && !canManageCampaigns(staff))) {
+    return <TagLibraryPage staff={staff} />;
+  }
   const id = route.kind === 'tag' ? route.id : null;
   return <TagRuleEditor key={id ?? 'new'} staff={staff} tagId={id} />;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { learnDoctorNames } from '../appointments/schedule';
 import type { DaySchedule } from '../appointments/types';
 import { contentRoute } from '../content/nav';
@@ -20,13 +20,15 @@ import { ContentPage } from './ContentPage';
 import { CouponTemplatesPage } from './CouponTemplatesPage';
 import { DaySchedulePage } from './DaySchedulePage';
 import { MeetingsPage } from './MeetingsPage';
-import { JourneysPage } from './JourneysPage';
 import { hashDetail, pageFromHash, pagesFor } from './nav';
 import { SegmentsPage } from './SegmentsPage';
 import { TagsPage } from './TagLibraryPage';
 import { TasksPage } from './TasksPage';
 import { TemplatesPage } from './TemplatesPage';
 import { useClinics } from './useClinics';
+
+// The journeys pages (builder, graph, analytics) are a chunk of their own, fetched when first opened.
+const JourneysPage = lazy(() => import('./JourneysPage').then((module) => ({ default: module.JourneysPage })));
 
 /** The location hash, followed as it changes. */
 function useHash(): string {
@@ -140,12 +142,14 @@ export function WorkbenchApp() {
         ) : page === 'tasks' ? (
           <TasksPage key={staff.id} staff={staff} clinics={clinics} route={taskRoute(hash)} />
         ) : page === 'journeys' ? (
-          <JourneysPage
-            key={staff.id}
-            staff={staff}
-            route={journeyRoute(hash)}
-            sidebarLinks={session.mode === 'emulated'}
-          />
+          <Suspense fallback={<p className="muted">加载中… Loading</p>}>
+            <JourneysPage
+              key={staff.id}
+              staff={staff}
+              route={journeyRoute(hash)}
+              sidebarLinks={session.mode === 'emulated'}
+            />
+          </Suspense>
         ) : page === 'tags' ? (
           <TagsPage key={staff.id} staff={staff} route={tagRoute(hash)} />
         ) : page === 'segments' ? (

@@ -6,6 +6,7 @@ import '../styles/workbench.css';
 import '../styles/campaigns.css';
 import '../styles/content.css';
 import '../styles/tasks.css';
+import '../styles/tags.css';
 import '../styles/journeys.css';
 import { WorkbenchApp } from './WorkbenchApp';
 

@@ -152,3 +152,94 @@ export const SandboxCustomerTransferModel = mongoose.model(
   customerTransferSchema,
   'sandbox_wecom_customer_transfers',
 );
+
+/**
+ * The corp's customer tag library (企业客户标签): groups and tags, each created by an app (through add_corp_tag) or
+ * in the admin console (a control route). Only their creator app may edit or delete them; any app may mark them on
+ * customers. A deleted group or tag keeps its row (`deleted`, as get_corp_tag_list reports when asked by id);
+ * `liveKey`, set only while live (sparse unique), keeps group names unique in the corp and tag names unique in their
+ * group however requests interleave.
+ */
+const corpTagGroupSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    groupId: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    order: { type: Number, default: 0 },
+    createdBy: { type: String, enum: ['app', 'console'], required: true },
+    deleted: { type: Boolean, default: false },
+    liveKey: { type: String },
+  },
+  { timestamps: true },
+);
+corpTagGroupSchema.index({ liveKey: 1 }, { unique: true, sparse: true });
+corpTagGroupSchema.index({ corpId: 1 });
+
+const corpTagSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    tagId: { type: String, required: true, unique: true },
+    groupId: { type: String, required: true },
+    name: { type: String, required: true },
+    order: { type: Number, default: 0 },
+    createdBy: { type: String, enum: ['app', 'console'], required: true },
+    deleted: { type: Boolean, default: false },
+    liveKey: { type: String },
+  },
+  { timestamps: true },
+);
+corpTagSchema.index({ liveKey: 1 }, { unique: true, sparse: true });
+corpTagSchema.index({ corpId: 1, groupId: 1 });
+
+/** The corp tags one member has marked on one external contact (mark_tag). */
+const contactTagsSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    userid: { type: String, required: true },
+    tagIds: { type: [String], default: [] },
+  },
+  { timestamps: true },
+);
+contactTagsSchema.index({ corpId: 1, externalUserId: 1, userid: 1 }, { unique: true });
+
+/** Every call of the corp tag APIs and its answer, so tests can count what a client asked for. */
+const corpTagCallSchema = new Schema(
+  {
+    corpId: { type: String, required: true },
+    api: { type: String, required: true },
+    request: { type: Schema.Types.Mixed, default: {} },
+    errcode: { type: Number, required: true },
+    errmsg: { type: String, default: '' },
+  },
+  { timestamps: true },
+);
+corpTagCallSchema.index({ corpId: 1, createdAt: 1 });
+
+/** Control: the next `remaining` calls of an API fail with this errcode (an outage to recover from). */
+const apiFaultSchema = new Schema({
+  corpId: { type: String, required: true },
+  api: { type: String, required: true },
+  remaining: { type: Number, required: true },
+  errcode: { type: Number, required: true },
+  errmsg: { type: String, required: true },
+});
+apiFaultSchema.index({ corpId: 1, api: 1 }, { unique: true });
+
+export const SandboxCorpTagGroupModel = mongoose.model(
+  'SandboxCorpTagGroup',
+  corpTagGroupSchema,
+  'sandbox_wecom_corp_tag_groups',
+);
+export const SandboxCorpTagModel = mongoose.model('SandboxCorpTag', corpTagSchema, 'sandbox_wecom_corp_tags');
+export const SandboxContactTagsModel = mongoose.model(
+  'SandboxContactTags',
+  contactTagsSchema,
+  'sandbox_wecom_contact_tags',
+);
+export const SandboxCorpTagCallModel = mongoose.model(
+  'SandboxCorpTagCall',
+  corpTagCallSchema,
+  'sandbox_wecom_corp_tag_calls',
+);
+export const SandboxApiFaultModel = mongoose.model('SandboxApiFault', apiFaultSchema, 'sandbox_wecom_api_faults');

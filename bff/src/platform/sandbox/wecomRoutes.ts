@@ -9,6 +9,11 @@ import getRawBody from 'raw-body';
 import { z } from 'zod';
 import type { Config } from '@careloop/config';
 import {
+  SandboxApiFailureRequest,
+  SandboxConsoleTagGroupRequest,
+  SandboxContactTags,
+  SandboxCorpTagCall,
+  SandboxCorpTagGroup,
   SandboxAgeWelcomeCodeRequest,
   SandboxCallbackDelivery,
   SandboxCompletedTransfers,
@@ -26,6 +31,19 @@ import { answer, query, requireToken } from './http';
 import { findWecomMember } from './service';
 import { qrPng } from './qrPng';
 import {
+  addCorpTags,
+  corpTagLibrary,
+  deleteCorpTags,
+  editCorpTag,
+  injectApiFailures,
+  listContactTags,
+  listCorpTagCalls,
+  listCorpTagLibrary,
+  logCorpTagCall,
+  markContactTags,
+  takeApiFault,
+  type CorpTagApi,
+  type WecomRefusal,
   addContactAndNotify,
   ageWelcomeCode,
   checkWelcomeCode,
@@ -259,6 +277,134 @@ export function registerSandboxCodeRoutes(router: Router, config: SandboxConfig)
   });
 
   registerSandboxTransferRoutes(router, config);
+  registerSandboxCorpTagRoutes(router, config);
+}
+
+/**
+ * WeCom's customer tag library and the marking of tags on external contacts: get_corp_tag_list, add_corp_tag,
+ * edit_corp_tag, del_corp_tag and mark_tag, with their request formats and errcodes. Every call is logged with its
+ * answer (see /sandbox/control/wecom/corp-tag-calls) and may be made to fail (/sandbox/control/wecom/api-failures).
+ */
+function registerSandboxCorpTagRoutes(router: Router, config: SandboxConfig): void {
+  const { corpId } = config.wecom;
+  const api =
+    (
+      name: CorpTagApi,
+      handle: (input: Record<string, unknown>) => Promise<WecomRefusal | Record<string, unknown> | null>,
+    ) =>
+    async (ctx: Context) => {
+      if (!(await requireToken(ctx, 'wecom_token', corpId))) return;
+      const input = body(ctx);
+      const result = (await takeApiFault(corpId, name)) ?? (await handle(input));
+      const refusal = result && 'errcode' in result ? (result as WecomRefusal) : null;
+      await logCorpTagCall(corpId, name, input, refusal ?? { errcode: 0, errmsg: 'ok' });
+      if (refusal) return answer(ctx, refusal.errcode, refusal.errmsg);
+      answer(ctx, 0, 'ok', (result as Record<string, unknown> | null) ?? {});
+    };
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+
+  router.post(
+    '/wecom/cgi-bin/externalcontact/get_corp_tag_list',
+    api('get_corp_tag_list', async (input) => ({
+      tag_group: await corpTagLibrary(corpId, { tagIds: strings(input.tag_id), groupIds: strings(input.group_id) }),
+    })),
+  );
+  router.post(
+    '/wecom/cgi-bin/externalcontact/add_corp_tag',
+    api('add_corp_tag', (input) =>
+      addCorpTags(
+        corpId,
+        { groupId: input.group_id, groupName: input.group_name, order: input.order, tags: input.tag },
+        'app',
+      ),
+    ),
+  );
+  router.post(
+    '/wecom/cgi-bin/externalcontact/edit_corp_tag',
+    api('edit_corp_tag', (input) => editCorpTag(corpId, input)),
+  );
+  router.post(
+    '/wecom/cgi-bin/externalcontact/del_corp_tag',
+    api('del_corp_tag', (input) => deleteCorpTags(corpId, input)),
+  );
+  router.post(
+    '/wecom/cgi-bin/externalcontact/mark_tag',
+    api('mark_tag', (input) => markContactTags(corpId, input)),
+  );
+}
+
+/** Control routes of the customer tag library: console-made groups, what is marked on whom, calls and outages. */
+function corpTagControlRoutes(corpId: string): RouteDefinition[] {
+  const tag = 'sandbox';
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wecom/corp-tags',
+      summary: 'An administrator makes a tag group with tags in the admin console (apps may mark, never change them)',
+      tag,
+      access: 'public',
+      body: SandboxConsoleTagGroupRequest,
+      response: SandboxCorpTagGroup,
+      status: 201,
+      handler: async ({ body: group }) => {
+        const result = await addCorpTags(
+          corpId,
+          { groupName: group.groupName, tags: group.tags.map((name) => ({ name })) },
+          'console',
+        );
+        if ('errcode' in result) throw new AppError('VALIDATION_FAILED', result.errmsg, { errcode: result.errcode });
+        const library = await listCorpTagLibrary(corpId);
+        return library.find((entry) => entry.groupId === result.tag_group.group_id)!;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/sandbox/control/wecom/corp-tags',
+      summary:
+        'The customer tag library, deleted groups and tags included, with who created each (an app or the console)',
+      tag,
+      access: 'public',
+      response: z.array(SandboxCorpTagGroup),
+      handler: () => listCorpTagLibrary(corpId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/sandbox/control/wecom/contact-tags',
+      summary: 'The corp tags each member has marked on their external contacts (mark_tag)',
+      tag,
+      access: 'public',
+      query: SandboxExternalUserQuery,
+      response: z.array(SandboxContactTags),
+      handler: ({ query: filter }) => listContactTags(corpId, filter.externalUserId),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/sandbox/control/wecom/corp-tag-calls',
+      summary: 'Every call of the corp tag APIs and the errcode it was answered, oldest first',
+      tag,
+      access: 'public',
+      response: z.array(SandboxCorpTagCall),
+      handler: () => listCorpTagCalls(corpId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wecom/api-failures',
+      summary: 'The next calls of a corp tag API fail with an errcode (0 times: it works again at once)',
+      tag,
+      access: 'public',
+      body: SandboxApiFailureRequest,
+      handler: async ({ body: fault }) => {
+        const errcode = fault.errcode ?? -1;
+        await injectApiFailures(corpId, {
+          api: fault.api,
+          times: fault.times,
+          errcode,
+          errmsg: errcode === -1 ? 'system busy' : `sandbox failure ${errcode}`,
+        });
+      },
+    }),
+  ];
 }
 
 /** WeCom's customer handover: transfer_customer and transfer_result, for employed (在职) and resigned (离职) members. */
@@ -543,5 +689,6 @@ export function sandboxWecomControlRoutes(config: SandboxWecomConfig): RouteDefi
       response: SandboxCompletedTransfers,
       handler: async () => ({ completed: await completeWaitingTransfers(corpId) }),
     }),
+    ...corpTagControlRoutes(corpId),
   ];
 }

@@ -9,8 +9,13 @@ import { encryptAndSign } from '../wecom/callbackCrypto';
 import { buildWecomXml } from '../wecom/xml';
 import { addExternalContact, findWecomMember } from './service';
 import {
+  SandboxApiFaultModel,
   SandboxCallbackDeliveryModel,
+  SandboxContactTagsModel,
   SandboxContactWayModel,
+  SandboxCorpTagCallModel,
+  SandboxCorpTagGroupModel,
+  SandboxCorpTagModel,
   SandboxCustomerTransferModel,
   SandboxMediaModel,
   SandboxResignedMemberModel,
@@ -411,5 +416,355 @@ export async function listAllCustomerTransfers(corpId: string, externalUserId?: 
     takeoverAt: doc.takeoverAt?.toISOString() ?? null,
     successMessage: doc.successMessage ?? null,
     createdAt: doc.createdAt.toISOString(),
+  }));
+}
+
+// ---- Customer tags (企业客户标签) ----
+
+/** The corp tag APIs the sandbox emulates (and can be told to fail). */
+export const CORP_TAG_APIS = [
+  'get_corp_tag_list',
+  'add_corp_tag',
+  'edit_corp_tag',
+  'del_corp_tag',
+  'mark_tag',
+] as const;
+export type CorpTagApi = (typeof CORP_TAG_APIS)[number];
+type CorpTagCreator = 'app' | 'console';
+/** WeCom's answer when something went wrong, as the routes pass it on. */
+export type WecomRefusal = { errcode: number; errmsg: string };
+
+const CORP_TAG_NAME_MAX = 30;
+const corpTagId = () => 'et' + randomBytes(16).toString('base64url');
+const groupKey = (corpId: string, name: string) => `${corpId}\u0000${name}`;
+const tagKey = (groupId: string, name: string) => `${groupId}\u0000${name}`;
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+const refuse = (errcode: number, errmsg: string): WecomRefusal => ({ errcode, errmsg });
+const validName = (name: unknown): name is string =>
+  typeof name === 'string' && name.trim().length > 0 && [...name].length <= CORP_TAG_NAME_MAX;
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Control: the next `times` calls of `api` answer `errcode` (then it works again). */
+export async function injectApiFailures(
+  corpId: string,
+  fault: { api: CorpTagApi; times: number; errcode: number; errmsg: string },
+) {
+  await SandboxApiFaultModel.updateOne(
+    { corpId, api: fault.api },
+    { $set: { remaining: fault.times, errcode: fault.errcode, errmsg: fault.errmsg } },
+    { upsert: true },
+  ).catch((error: unknown) => {
+    if (!isDuplicate(error)) throw error;
+    return SandboxApiFaultModel.updateOne(
+      { corpId, api: fault.api },
+      { $set: { remaining: fault.times, errcode: fault.errcode, errmsg: fault.errmsg } },
+    );
+  });
+}
+
+/** Spends one injected failure of the API, if any is left. */
+export async function takeApiFault(corpId: string, api: CorpTagApi): Promise<WecomRefusal | null> {
+  const fault = await SandboxApiFaultModel.findOneAndUpdate(
+    { corpId, api, remaining: { $gt: 0 } },
+    { $inc: { remaining: -1 } },
+  ).lean();
+  return fault ? refuse(fault.errcode, fault.errmsg) : null;
+}
+
+export async function logCorpTagCall(corpId: string, api: CorpTagApi, request: unknown, answer: WecomRefusal) {
+  await SandboxCorpTagCallModel.create({ corpId, api, request: request ?? {}, ...answer });
+}
+
+export async function listCorpTagCalls(corpId: string) {
+  const docs = await SandboxCorpTagCallModel.find({ corpId }).sort({ createdAt: 1, _id: 1 }).lean();
+  return docs.map((doc) => ({
+    api: doc.api,
+    request: (doc.request ?? {}) as Record<string, unknown>,
+    errcode: doc.errcode,
+    errmsg: doc.errmsg ?? '',
+    at: doc.createdAt.toISOString(),
+  }));
+}
+
+type GroupDoc = { groupId: string; name: string; order: number; createdBy: string; deleted: boolean; createdAt: Date };
+type TagDoc = GroupDoc & { tagId: string };
+
+function groupJson(group: GroupDoc, tags: TagDoc[], withDeleted: boolean) {
+  return {
+    group_id: group.groupId,
+    group_name: group.name,
+    create_time: seconds(group.createdAt),
+    order: group.order,
+    ...(withDeleted && { deleted: group.deleted }),
+    tag: tags.map((tag) => ({
+      id: tag.tagId,
+      name: tag.name,
+      create_time: seconds(tag.createdAt),
+      order: tag.order,
+      ...(withDeleted && { deleted: tag.deleted }),
+    })),
+  };
+}
+
+/**
+ * get_corp_tag_list: every live group with its live tags; or, filtered, the groups asked for (with all their tags)
+ * or else the groups of the tags asked for (with just those tags), deleted ones included and marked.
+ */
+export async function corpTagLibrary(corpId: string, filter: { tagIds: string[]; groupIds: string[] }) {
+  if (filter.groupIds.length) {
+    const groups = await SandboxCorpTagGroupModel.find({ corpId, groupId: { $in: filter.groupIds } }).lean();
+    const tags = await SandboxCorpTagModel.find({ corpId, groupId: { $in: groups.map((g) => g.groupId) } }).lean();
+    return groups.map((group) =>
+      groupJson(
+        group,
+        tags.filter((tag) => tag.groupId === group.groupId),
+        true,
+      ),
+    );
+  }
+  if (filter.tagIds.length) {
+    const tags = await SandboxCorpTagModel.find({ corpId, tagId: { $in: filter.tagIds } }).lean();
+    const groups = await SandboxCorpTagGroupModel.find({ corpId, groupId: { $in: tags.map((t) => t.groupId) } }).lean();
+    return groups.map((group) =>
+      groupJson(
+        group,
+        tags.filter((tag) => tag.groupId === group.groupId),
+        true,
+      ),
+    );
+  }
+  const groups = await SandboxCorpTagGroupModel.find({ corpId, deleted: false }).sort({ createdAt: 1, _id: 1 }).lean();
+  const tags = await SandboxCorpTagModel.find({ corpId, deleted: false }).sort({ createdAt: 1, _id: 1 }).lean();
+  return groups.map((group) =>
+    groupJson(
+      group,
+      tags.filter((tag) => tag.groupId === group.groupId),
+      false,
+    ),
+  );
+}
+
+/** The live group of this name, created (by `createdBy`) if there is none. */
+async function groupNamed(corpId: string, name: string, order: number, createdBy: CorpTagCreator) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await SandboxCorpTagGroupModel.findOne({ liveKey: groupKey(corpId, name) }).lean();
+    if (found) return found;
+    try {
+      const created = await SandboxCorpTagGroupModel.create({
+        corpId,
+        groupId: corpTagId(),
+        name,
+        order,
+        createdBy,
+        liveKey: groupKey(corpId, name),
+      });
+      return created.toObject();
+    } catch (error) {
+      if (!isDuplicate(error)) throw error; // created concurrently: read it
+    }
+  }
+  throw new Error(`sandbox: tag group ${name} could not be created`);
+}
+
+/**
+ * add_corp_tag (or the admin console): tags into the group `groupId`, or the live group named `groupName` (created
+ * when there is none). WeCom creates no empty group; the same name twice in one request is created once; a name the
+ * group already has is refused with 40071.
+ */
+export async function addCorpTags(
+  corpId: string,
+  input: { groupId?: unknown; groupName?: unknown; order?: unknown; tags?: unknown },
+  createdBy: CorpTagCreator,
+): Promise<WecomRefusal | { tag_group: ReturnType<typeof groupJson> }> {
+  const requested = input.tags;
+  if (!Array.isArray(requested) || requested.length === 0) return refuse(40058, 'tag is empty');
+  if (requested.length > 100) return refuse(40058, 'tag exceeds the limit of 100');
+  const wanted: { name: string; order: number }[] = [];
+  for (const tag of requested as { name?: unknown; order?: unknown }[]) {
+    if (!validName(tag?.name)) return refuse(40058, `invalid tag name (1–${CORP_TAG_NAME_MAX} characters)`);
+    if (!wanted.some((w) => w.name === tag.name)) {
+      wanted.push({ name: tag.name, order: typeof tag.order === 'number' ? tag.order : 0 });
+    }
+  }
+  let group: GroupDoc | null;
+  if (typeof input.groupId === 'string' && input.groupId) {
+    group = await SandboxCorpTagGroupModel.findOne({ corpId, groupId: input.groupId, deleted: false }).lean();
+    if (!group) return refuse(40068, 'invalid tag group id');
+  } else {
+    if (!validName(input.groupName)) return refuse(40058, `invalid group_name (1–${CORP_TAG_NAME_MAX} characters)`);
+    group = await groupNamed(corpId, input.groupName, typeof input.order === 'number' ? input.order : 0, createdBy);
+  }
+  const taken = await SandboxCorpTagModel.exists({
+    liveKey: { $in: wanted.map((tag) => tagKey(group.groupId, tag.name)) },
+  });
+  if (taken) return refuse(40071, 'tag name already exists in this group');
+  const created: TagDoc[] = [];
+  for (const tag of wanted) {
+    try {
+      const doc = await SandboxCorpTagModel.create({
+        corpId,
+        tagId: corpTagId(),
+        groupId: group.groupId,
+        name: tag.name,
+        order: tag.order,
+        createdBy,
+        liveKey: tagKey(group.groupId, tag.name),
+      });
+      created.push(doc.toObject());
+    } catch (error) {
+      if (isDuplicate(error)) return refuse(40071, 'tag name already exists in this group');
+      throw error;
+    }
+  }
+  return { tag_group: groupJson(group, created, false) };
+}
+
+/** edit_corp_tag: renames or reorders a live tag or group this app created. */
+export async function editCorpTag(
+  corpId: string,
+  input: { id?: unknown; name?: unknown; order?: unknown },
+): Promise<WecomRefusal | null> {
+  if (typeof input.id !== 'string' || !input.id) return refuse(40068, 'invalid tag id');
+  if (input.name !== undefined && !validName(input.name)) {
+    return refuse(40058, `invalid name (1–${CORP_TAG_NAME_MAX} characters)`);
+  }
+  const set: Record<string, unknown> = {};
+  if (typeof input.order === 'number') set.order = input.order;
+  const tag = await SandboxCorpTagModel.findOne({ corpId, tagId: input.id, deleted: false }).lean();
+  const group = tag
+    ? null
+    : await SandboxCorpTagGroupModel.findOne({ corpId, groupId: input.id, deleted: false }).lean();
+  const target = tag ?? group;
+  if (!target) return refuse(40068, 'invalid tag id');
+  if (target.createdBy !== 'app')
+    return refuse(301002, 'no privilege to edit a tag another app or the admin console created');
+  if (typeof input.name === 'string') {
+    set.name = input.name;
+    set.liveKey = tag ? tagKey(tag.groupId, input.name) : groupKey(corpId, input.name);
+  }
+  try {
+    if (tag) await SandboxCorpTagModel.updateOne({ _id: tag._id }, { $set: set });
+    else await SandboxCorpTagGroupModel.updateOne({ _id: group!._id }, { $set: set });
+  } catch (error) {
+    if (isDuplicate(error)) return refuse(40071, 'name already exists');
+    throw error;
+  }
+  return null;
+}
+
+/** del_corp_tag: deletes live tags and whole groups this app created; they leave every contact. */
+export async function deleteCorpTags(
+  corpId: string,
+  input: { tag_id?: unknown; group_id?: unknown },
+): Promise<WecomRefusal | null> {
+  const ids = (value: unknown) =>
+    Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+  const tagIds = ids(input.tag_id);
+  const groupIds = ids(input.group_id);
+  if (!tagIds.length && !groupIds.length) return refuse(40058, 'tag_id and group_id are both empty');
+  const tags = await SandboxCorpTagModel.find({ corpId, tagId: { $in: tagIds }, deleted: false }).lean();
+  const groups = await SandboxCorpTagGroupModel.find({ corpId, groupId: { $in: groupIds }, deleted: false }).lean();
+  if (tags.length !== new Set(tagIds).size || groups.length !== new Set(groupIds).size) {
+    return refuse(40068, 'invalid tag id');
+  }
+  const inGroups = await SandboxCorpTagModel.find({ corpId, groupId: { $in: groupIds }, deleted: false }).lean();
+  if ([...tags, ...groups, ...inGroups].some((doc) => doc.createdBy !== 'app')) {
+    return refuse(301002, 'no privilege to delete a tag another app or the admin console created');
+  }
+  const gone = [...new Set([...tagIds, ...inGroups.map((tag) => tag.tagId)])];
+  await SandboxCorpTagModel.updateMany(
+    { corpId, tagId: { $in: gone } },
+    { $set: { deleted: true }, $unset: { liveKey: 1 } },
+  );
+  await SandboxContactTagsModel.updateMany({ corpId }, { $pull: { tagIds: { $in: gone } } });
+  // A group goes with its last tag (WeCom has no empty groups).
+  const touched = [...new Set([...groupIds, ...tags.map((tag) => tag.groupId)])];
+  for (const groupId of touched) {
+    const left = await SandboxCorpTagModel.exists({ corpId, groupId, deleted: false });
+    if (!left || groupIds.includes(groupId)) {
+      await SandboxCorpTagGroupModel.updateOne(
+        { corpId, groupId },
+        { $set: { deleted: true }, $unset: { liveKey: 1 } },
+      );
+    }
+  }
+  return null;
+}
+
+/**
+ * mark_tag: one member marks and unmarks corp tags (any live ones, whoever created them) on their external contact.
+ * 60111 an unknown member, 84061 a customer who is not the member's contact, 40068 an unknown or deleted tag.
+ */
+export async function markContactTags(
+  corpId: string,
+  input: { userid?: unknown; external_userid?: unknown; add_tag?: unknown; remove_tag?: unknown },
+): Promise<WecomRefusal | null> {
+  const list = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : null);
+  const add = list(input.add_tag);
+  const remove = list(input.remove_tag);
+  if (!add || !remove || [...add, ...remove].some((id) => typeof id !== 'string')) {
+    return refuse(40058, 'invalid add_tag or remove_tag');
+  }
+  if (!add.length && !remove.length) return refuse(40058, 'add_tag and remove_tag are both empty');
+  if (typeof input.userid !== 'string' || !(await findWecomMember(corpId, input.userid))) {
+    return refuse(60111, 'invalid userid');
+  }
+  const externalUserId = input.external_userid;
+  if (typeof externalUserId !== 'string') return refuse(40096, 'invalid external userid');
+  const contact = await SandboxExternalContactModel.findOne({ corpId, externalUserId }).lean();
+  if (!contact) return refuse(40096, 'invalid external userid');
+  if (!contact.follows.some((follow) => follow.userid === input.userid)) return refuse(84061, 'not external contact');
+  const named = [...new Set([...add, ...remove] as string[])];
+  const live = await SandboxCorpTagModel.countDocuments({ corpId, tagId: { $in: named }, deleted: false });
+  if (live !== named.length) return refuse(40068, 'invalid tagid');
+  const key = { corpId, externalUserId, userid: input.userid };
+  await SandboxContactTagsModel.updateOne(key, { $setOnInsert: { tagIds: [] } }, { upsert: true }).catch(
+    (error: unknown) => {
+      if (!isDuplicate(error)) throw error; // marked concurrently: the row exists now
+    },
+  );
+  if (remove.length) await SandboxContactTagsModel.updateOne(key, { $pull: { tagIds: { $in: remove } } });
+  if (add.length) await SandboxContactTagsModel.updateOne(key, { $addToSet: { tagIds: { $each: add } } });
+  return null;
+}
+
+/** Control: the corp tags each member has marked on external contacts (all, or one contact's). */
+export async function listContactTags(corpId: string, externalUserId?: string) {
+  const rows = await SandboxContactTagsModel.find({ corpId, ...(externalUserId && { externalUserId }) })
+    .sort({ externalUserId: 1, userid: 1 })
+    .lean();
+  const tags = await SandboxCorpTagModel.find({ corpId, tagId: { $in: rows.flatMap((row) => row.tagIds) } }).lean();
+  const groups = await SandboxCorpTagGroupModel.find({
+    corpId,
+    groupId: { $in: tags.map((tag) => tag.groupId) },
+  }).lean();
+  return rows.map((row) => ({
+    userid: row.userid,
+    externalUserId: row.externalUserId,
+    tags: row.tagIds.flatMap((tagId) => {
+      const tag = tags.find((t) => t.tagId === tagId);
+      if (!tag) return [];
+      return [{ id: tag.tagId, name: tag.name, groupName: groups.find((g) => g.groupId === tag.groupId)?.name ?? '' }];
+    }),
+  }));
+}
+
+/** Control: the whole tag library, deleted groups and tags included, with who created each. */
+export async function listCorpTagLibrary(corpId: string) {
+  const groups = await SandboxCorpTagGroupModel.find({ corpId }).sort({ createdAt: 1, _id: 1 }).lean();
+  const tags = await SandboxCorpTagModel.find({ corpId }).sort({ createdAt: 1, _id: 1 }).lean();
+  return groups.map((group) => ({
+    groupId: group.groupId,
+    groupName: group.name,
+    createdBy: group.createdBy as CorpTagCreator,
+    deleted: group.deleted,
+    tags: tags
+      .filter((tag) => tag.groupId === group.groupId)
+      .map((tag) => ({
+        id: tag.tagId,
+        name: tag.name,
+        createdBy: tag.createdBy as CorpTagCreator,
+        deleted: tag.deleted,
+      })),
   }));
 }

@@ -338,6 +338,117 @@ export function createWecomClient(config: Config['wecom'], tokens: TokenCache) {
       } while (cursor);
     },
 
+    /**
+     * The corp's customer tag library (externalcontact/get_corp_tag_list): groups with their tags. With no filter
+     * WeCom answers every live group and tag; with `tagIds` / `groupIds` (groups win when both are given) it also
+     * answers deleted ones, marked `deleted`. WeCom does not say which app (or the admin console) created a tag:
+     * callers keep that themselves from addCorpTag's answers.
+     */
+    async corpTagList(filter: { tagIds?: string[]; groupIds?: string[] } = {}): Promise<CorpTagGroup[]> {
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { tag_group?: RawCorpTagGroup[] }>(
+          '/cgi-bin/externalcontact/get_corp_tag_list',
+          {},
+          {
+            ...(filter.tagIds?.length ? { tag_id: filter.tagIds } : {}),
+            ...(filter.groupIds?.length ? { group_id: filter.groupIds } : {}),
+          },
+        ),
+      );
+      return (answer.tag_group ?? []).map(toCorpTagGroup);
+    },
+
+    /**
+     * Adds tags to the corp's library (externalcontact/add_corp_tag): into the group `groupId`, or else the group
+     * named `groupName` (WeCom creates it unless a live group has that name, in which case the tags join that one).
+     * Answers the group and the tags created. Throws PlatformError, e.g. 40071 when the group already has a tag of
+     * that name, 40068 for an unknown group_id.
+     */
+    async addCorpTag(input: AddCorpTagInput): Promise<CorpTagGroup> {
+      if (input.tags.length === 0) throw new AppError('VALIDATION_FAILED', 'WeCom creates no empty tag group');
+      if (!input.groupId && !input.groupName) {
+        throw new AppError('VALIDATION_FAILED', 'add_corp_tag needs a group_id or a group_name');
+      }
+      const answer = ensureOk(
+        'wecom',
+        await call<PlatformAnswer & { tag_group: RawCorpTagGroup }>(
+          '/cgi-bin/externalcontact/add_corp_tag',
+          {},
+          {
+            ...(input.groupId ? { group_id: input.groupId } : { group_name: input.groupName }),
+            ...(input.order !== undefined && { order: input.order }),
+            tag: input.tags.map((tag) => ({ name: tag.name, ...(tag.order !== undefined && { order: tag.order }) })),
+          },
+        ),
+      );
+      return toCorpTagGroup(answer.tag_group);
+    },
+
+    /**
+     * Renames or reorders a tag or a group (externalcontact/edit_corp_tag). An app may edit only tags it created:
+     * WeCom refuses others (CORP_TAG_ERRCODES.notCreatedByApp); 40071 a name its group already has.
+     */
+    async editCorpTag(input: { id: string; name?: string; order?: number }): Promise<void> {
+      ensureOk(
+        'wecom',
+        await call<PlatformAnswer>(
+          '/cgi-bin/externalcontact/edit_corp_tag',
+          {},
+          {
+            id: input.id,
+            ...(input.name !== undefined && { name: input.name }),
+            ...(input.order !== undefined && { order: input.order }),
+          },
+        ),
+      );
+    },
+
+    /**
+     * Deletes tags and/or whole groups (externalcontact/del_corp_tag); only ones this app created (as editCorpTag).
+     * They also leave every customer they were marked on.
+     */
+    async deleteCorpTag(input: { tagIds?: string[]; groupIds?: string[] }): Promise<void> {
+      if (!input.tagIds?.length && !input.groupIds?.length) {
+        throw new AppError('VALIDATION_FAILED', 'del_corp_tag needs tag ids or group ids');
+      }
+      ensureOk(
+        'wecom',
+        await call<PlatformAnswer>(
+          '/cgi-bin/externalcontact/del_corp_tag',
+          {},
+          {
+            ...(input.tagIds?.length ? { tag_id: input.tagIds } : {}),
+            ...(input.groupIds?.length ? { group_id: input.groupIds } : {}),
+          },
+        ),
+      );
+    },
+
+    /**
+     * Marks and unmarks corp tags on one member's external contact (externalcontact/mark_tag). Any live corp tag may
+     * be marked, whoever created it. Throws PlatformError, e.g. 84061 when the customer is not (or no longer) the
+     * member's contact, 40068 for a tag that does not exist (any more).
+     */
+    async markTag(input: MarkTagInput): Promise<void> {
+      if (input.addTag.length === 0 && input.removeTag.length === 0) {
+        throw new AppError('VALIDATION_FAILED', 'mark_tag needs tags to add or to remove');
+      }
+      ensureOk(
+        'wecom',
+        await call<PlatformAnswer>(
+          '/cgi-bin/externalcontact/mark_tag',
+          {},
+          {
+            userid: input.userid,
+            external_userid: input.externalUserId,
+            ...(input.addTag.length ? { add_tag: input.addTag } : {}),
+            ...(input.removeTag.length ? { remove_tag: input.removeTag } : {}),
+          },
+        ),
+      );
+    },
+
     /** Signs a page URL for `ww.register`: `config` with the corp ticket, `agentConfig` with the app ticket. */
     async jsApiSignature(url: string, type: JsSdkType): Promise<JsSdkSignature> {
       const nonceStr = randomBytes(12).toString('hex');
@@ -418,4 +529,86 @@ export interface CustomerTransferResult {
   status: CustomerTransferStatus;
   /** When it was taken over, or (waiting) when it will be; null when refused or unknown. */
   takeoverAt: Date | null;
+}
+
+/** WeCom errcodes of the corp tag APIs that callers act on. */
+export const CORP_TAG_ERRCODES = {
+  /** An unknown (or deleted) tag or group id. */
+  invalidTag: 40068,
+  /** A tag name its group already has, or a group name another group has. */
+  nameTaken: 40071,
+  /** Editing or deleting a tag or group this app did not create (the admin console or another app did). */
+  notCreatedByApp: 301002,
+  /** mark_tag for a customer who is not the member's external contact. */
+  notExternalContact: 84061,
+  /** An unknown member userid. */
+  invalidUserId: 60111,
+} as const;
+
+interface RawCorpTag {
+  id: string;
+  name: string;
+  create_time?: number;
+  order?: number;
+  deleted?: boolean;
+}
+interface RawCorpTagGroup {
+  group_id: string;
+  group_name: string;
+  create_time?: number;
+  order?: number;
+  deleted?: boolean;
+  tag?: RawCorpTag[];
+}
+
+export interface CorpTag {
+  id: string;
+  name: string;
+  createdAt: Date | null;
+  order: number;
+  deleted: boolean;
+}
+export interface CorpTagGroup {
+  groupId: string;
+  groupName: string;
+  createdAt: Date | null;
+  order: number;
+  deleted: boolean;
+  tags: CorpTag[];
+}
+
+export interface AddCorpTagInput {
+  /** The group to add to; else `groupName` (found by name or created). */
+  groupId?: string;
+  groupName?: string;
+  /** The new group's order (larger first); ignored with groupId. */
+  order?: number;
+  tags: { name: string; order?: number }[];
+}
+
+export interface MarkTagInput {
+  /** The member who has the customer. */
+  userid: string;
+  externalUserId: string;
+  addTag: string[];
+  removeTag: string[];
+}
+
+const fromSeconds = (seconds: number | undefined) => (seconds ? new Date(seconds * 1000) : null);
+
+function toCorpTagGroup(group: RawCorpTagGroup): CorpTagGroup {
+  return {
+    groupId: group.group_id,
+    groupName: group.group_name,
+    createdAt: fromSeconds(group.create_time),
+    order: group.order ?? 0,
+    deleted: group.deleted ?? false,
+    tags: (group.tag ?? []).map((tag) => ({
+      id: tag.id,
+      name: tag.name,
+      createdAt: fromSeconds(tag.create_time),
+      order: tag.order ?? 0,
+      deleted: tag.deleted ?? false,
+    })),
+  };
 }

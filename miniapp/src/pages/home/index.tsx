@@ -66,7 +66,7 @@ export default function Home() {
           onClick={() => void Taro.navigateTo({ url: MEETING_LIST_PAGE })}
         >
           <Text className="home-shortcut__title">会议与活动</Text>
-          <Text className="home-shortcut__text">学术会议、患者讲座，在线报名 ›</Text>
+          <Text className="home-shortcut__text">学术会议、患者讲座 ›</Text>
         </View>
         <View
           className="home-shortcut home-shortcut--mine"
