@@ -144,8 +144,9 @@ export const SandboxContactTags = z.object({
   tags: z.array(z.object({ id: z.string(), name: z.string(), groupName: z.string() })),
 });
 /** The next `times` calls of a corp tag API answer `errcode` (default -1, system busy), then it works again. */
+const SandboxCorpTagApi = z.enum(['get_corp_tag_list', 'add_corp_tag', 'edit_corp_tag', 'del_corp_tag', 'mark_tag']);
 export const SandboxApiFailureRequest = z.strictObject({
-  api: z.enum(['get_corp_tag_list', 'add_corp_tag', 'edit_corp_tag', 'del_corp_tag', 'mark_tag']),
+  api: SandboxCorpTagApi,
   times: z.number().int().min(0).max(1000),
   errcode: z.number().int().optional(),
 });
@@ -156,4 +157,9 @@ export const SandboxCorpTagCall = z.object({
   errcode: z.number().int(),
   errmsg: z.string(),
   at: z.iso.datetime(),
+});
+/** Every call of a corp tag API waits `ms` before it is handled (a slow WeCom); 0 answers at once again. */
+export const SandboxApiLatencyRequest = z.strictObject({
+  api: SandboxCorpTagApi,
+  ms: z.number().int().min(0).max(10_000),
 });

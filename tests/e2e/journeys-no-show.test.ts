@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markNoShow } from '../../bff/src/appointments/booking';
 import { runJourneyEngineOnce } from '../../bff/src/journeys/engine';
-import { setJourneyClock } from '../../bff/src/journeys/runtime';
+import { setJourneyClock, setJourneySmsProvider } from '../../bff/src/journeys/runtime';
 import { FRONTENDS } from '../../tools/frontends';
 import { launchBrowser, SCREENSHOTS, screenshot } from '../support/browser';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
@@ -321,6 +321,71 @@ describe('no-show recovery, from the template gallery to the analytics on the gr
     await expect.poll(() => page.getByTestId('journey-version-row').count(), { timeout: 10_000 }).toBe(2);
     expect(await page.getByTestId('journey-version-row').first().getAttribute('data-version')).toBe('2');
     await page.context().close();
+  });
+
+  it('lets the manager record that a message whose sending timed out was not sent; the customer goes on', async () => {
+    const created = await bff.call('POST', '/api/staff/journeys', {
+      token: lina.accessToken,
+      body: {
+        name: '复诊短信',
+        definition: {
+          entry: { kind: 'triggered', event: 'tag.added', where: [{ property: 'name', op: 'eq', value: '复诊短信' }] },
+          start: 'sms',
+          steps: [
+            { id: 'sms', type: 'send_sms', templateCode: 'SMS_REVISIT', marketing: false, next: 'after' },
+            { id: 'after', type: 'add_tag', tag: '已提醒复诊' },
+          ],
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    await bff.call('POST', `/api/staff/journeys/${created.body.id}/enable`, { token: lina.accessToken });
+    const phoned = await bff.call('PATCH', `/api/staff/customers/${patientId}`, {
+      token: lina.accessToken,
+      body: { phone: '13912345678' },
+    });
+    expect(phoned.status).toBe(200);
+    const enrolled = await bff.call('POST', `/api/staff/journeys/${created.body.id}/enrolments`, {
+      token: lina.accessToken,
+      body: { customerId: patientId },
+    });
+    expect(enrolled.body.outcome).toBe('enrolled');
+    // The SMS provider's call times out: whether the text went out is unknown, so it is never sent again.
+    setJourneySmsProvider({
+      name: 'timing-out',
+      send: () => Promise.reject(new Error('ETIMEDOUT')),
+    });
+    try {
+      expect((await engine(t0)).inDoubt).toBe(1);
+    } finally {
+      setJourneySmsProvider(null);
+    }
+
+    const page = await workbench('#journeys/in-doubt');
+    const row = page.getByTestId('in-doubt-row');
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.textContent()).toContain('复诊短信');
+    expect(await row.textContent()).toContain(PATIENT);
+    expect(await row.textContent()).toContain('发送短信');
+    await screenshot(page, 'journeys-in-doubt');
+    await row.getByTestId('in-doubt-not-sent').click();
+    await expect.poll(() => page.getByTestId('in-doubt-empty').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('journey-in-doubt-outcome').textContent()).toContain('不会重发');
+    await page.context().close();
+
+    await engine(new Date(t0.getTime() + MINUTE));
+    const journeys = await bff.call('GET', `/api/staff/customers/${patientId}/journeys`, { token: lina.accessToken });
+    expect(journeys.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          journeyId: created.body.id,
+          status: 'completed',
+          step: expect.objectContaining({ id: 'after' }),
+        }),
+      ]),
+    );
+    const sent = await bff.call('GET', '/sandbox/control/sms/messages?phone=13912345678');
+    expect(sent.body.items).toEqual([]);
   });
 
   it('lets a consultant read the journey and its steps, without editing or enabling', async () => {

@@ -253,10 +253,14 @@ export async function scheduleKeyDate(input: {
   let date = input.date;
   let key = input.key;
   if (entry.yearly || entry.date.kind === 'birthday') {
+    // The first anniversary whose firing day (offset at most ten years either way) is today or later.
     const thisYear = Number(today.slice(0, 4));
-    date = [thisYear - 1, thisYear, thisYear + 1]
+    const years = Array.from({ length: 23 }, (_, index) => thisYear - 11 + index);
+    const next = years
       .map((year) => sameDayIn(input.date, year))
-      .find((candidate) => shiftDate(candidate, entry.offsetDays) >= today)!;
+      .find((candidate) => shiftDate(candidate, entry.offsetDays) >= today);
+    if (!next) return false;
+    date = next;
     key = `${input.key}:${date.slice(0, 4)}`;
   } else if (shiftDate(date, entry.offsetDays) < today) {
     return false;

@@ -44,8 +44,8 @@ export function JourneyBuilder({
   const [name, setName] = useState(journey.name);
   const [description, setDescription] = useState(journey.description);
   const [selected, setSelected] = useState<string | null>(manager ? ENTRY_NODE : null);
-  // Panels whose form has a problem: their change is not in the definition yet.
-  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
+  // The open panel's form has a problem: its latest change is not in the definition (dropped if the panel closes).
+  const [pending, setPending] = useState(false);
   const [issues, setIssues] = useState<ReadonlyMap<string, PlacedIssue[]>>(new Map());
   // Bumped when the graph changes other than through the open panel: the panel reads its node again.
   const [revision, setRevision] = useState(0);
@@ -75,28 +75,24 @@ export function JourneyBuilder({
   const selectedStep = selected && selected !== ENTRY_NODE ? definition.steps.find((s) => s.id === selected) : null;
   const issueCount = [...issues.values()].reduce((sum, list) => sum + list.length, 0);
 
-  const markPending = (key: string, isPending: boolean) =>
-    setPending((current) => {
-      if (current.has(key) === isPending) return current;
-      const next = new Set(current);
-      if (isPending) next.add(key);
-      else next.delete(key);
-      return next;
-    });
-  const restructure = (next: JourneyDefinition, select?: string) => {
+  const select = (key: string) => {
+    if (key !== selected) setPending(false);
+    setSelected(key);
+  };
+  const restructure = (next: JourneyDefinition, selectKey?: string) => {
     setDefinition(next);
     setRevision((value) => value + 1);
-    if (select !== undefined) setSelected(select);
+    setPending(false);
+    if (selectKey !== undefined) setSelected(selectKey);
     setOutcome(null);
   };
 
   const onStep = (step: JourneyStep | null, isPending: boolean) => {
-    if (!selectedStep) return;
-    markPending(selectedStep.id, isPending);
+    setPending(isPending);
     if (step) setDefinition((current) => replaceStep(current, step));
   };
   const onSettings = (settings: JourneySettings | null, isPending: boolean) => {
-    markPending(ENTRY_NODE, isPending);
+    setPending(isPending);
     if (settings) setDefinition((current) => ({ ...current, ...settings }));
   };
   const onInsert = (from: string, kind: EdgeKind, type: JourneyStepType) => {
@@ -105,16 +101,13 @@ export function JourneyBuilder({
   };
   const onRemove = (id: string) => {
     const next = removeStep(definition, id);
-    if (!next) return;
-    markPending(id, false);
-    restructure(next, ENTRY_NODE);
+    if (next) restructure(next, ENTRY_NODE);
   };
 
   const blocked = () => {
-    if (!pending.size) return false;
-    const where = [...pending].map((key) => (key === ENTRY_NODE ? '入口' : key)).join('、');
-    setOutcome({ kind: 'error', text: `请先修正这些节点表单里标红的内容：${where}` });
-    if (![...pending].includes(selected ?? '')) setSelected([...pending][0]!);
+    if (!pending) return false;
+    const where = selected === ENTRY_NODE ? '入口与规则' : `步骤 ${selected}`;
+    setOutcome({ kind: 'error', text: `请先修正右侧「${where}」表单里标红的内容。` });
     return true;
   };
 
@@ -172,7 +165,7 @@ export function JourneyBuilder({
     setDefinition(journey.definition);
     setName(journey.name);
     setDescription(journey.description);
-    setPending(new Set());
+    setPending(false);
     setIssues(new Map());
     setRevision((value) => value + 1);
     setOutcome(null);
@@ -258,7 +251,7 @@ export function JourneyBuilder({
             entryNotes={settingsNotes(definition)}
             issues={issues}
             selected={selected}
-            onSelect={setSelected}
+            onSelect={select}
             names={names}
           />
         </div>

@@ -216,13 +216,17 @@ const corpTagCallSchema = new Schema(
 );
 corpTagCallSchema.index({ corpId: 1, createdAt: 1 });
 
-/** Control: the next `remaining` calls of an API fail with this errcode (an outage to recover from). */
+/**
+ * Control: the next `remaining` calls of an API fail with this errcode (an outage to recover from); every call waits
+ * `latencyMs` before it is handled (a slow WeCom).
+ */
 const apiFaultSchema = new Schema({
   corpId: { type: String, required: true },
   api: { type: String, required: true },
-  remaining: { type: Number, required: true },
-  errcode: { type: Number, required: true },
-  errmsg: { type: String, required: true },
+  remaining: { type: Number, default: 0 },
+  errcode: { type: Number, default: -1 },
+  errmsg: { type: String, default: 'system busy' },
+  latencyMs: { type: Number, default: 0 },
 });
 apiFaultSchema.index({ corpId: 1, api: 1 }, { unique: true });
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Config } from '@careloop/config';
 import {
   SandboxApiFailureRequest,
+  SandboxApiLatencyRequest,
   SandboxConsoleTagGroupRequest,
   SandboxContactTags,
   SandboxCorpTagCall,
@@ -32,6 +33,7 @@ import { findWecomMember } from './service';
 import { qrPng } from './qrPng';
 import {
   addCorpTags,
+  apiLatency,
   corpTagLibrary,
   deleteCorpTags,
   editCorpTag,
@@ -41,6 +43,7 @@ import {
   listCorpTagLibrary,
   logCorpTagCall,
   markContactTags,
+  setApiLatency,
   takeApiFault,
   type CorpTagApi,
   type WecomRefusal,
@@ -295,6 +298,8 @@ function registerSandboxCorpTagRoutes(router: Router, config: SandboxConfig): vo
     async (ctx: Context) => {
       if (!(await requireToken(ctx, 'wecom_token', corpId))) return;
       const input = body(ctx);
+      const latency = await apiLatency(corpId, name);
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       const result = (await takeApiFault(corpId, name)) ?? (await handle(input));
       const refusal = result && 'errcode' in result ? (result as WecomRefusal) : null;
       await logCorpTagCall(corpId, name, input, refusal ?? { errcode: 0, errmsg: 'ok' });
@@ -403,6 +408,15 @@ function corpTagControlRoutes(corpId: string): RouteDefinition[] {
           errmsg: errcode === -1 ? 'system busy' : `sandbox failure ${errcode}`,
         });
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wecom/api-latency',
+      summary: 'Every call of a corp tag API waits this long before it is handled (0: at once again)',
+      tag,
+      access: 'public',
+      body: SandboxApiLatencyRequest,
+      handler: ({ body: latency }) => setApiLatency(corpId, latency.api, latency.ms),
     }),
   ];
 }

@@ -462,6 +462,20 @@ export async function injectApiFailures(
   });
 }
 
+/** Control: every call of `api` waits this long before it is handled (0: answers at once again). */
+export async function setApiLatency(corpId: string, api: CorpTagApi, latencyMs: number) {
+  await SandboxApiFaultModel.updateOne({ corpId, api }, { $set: { latencyMs } }, { upsert: true }).catch(
+    (error: unknown) => {
+      if (!isDuplicate(error)) throw error;
+      return SandboxApiFaultModel.updateOne({ corpId, api }, { $set: { latencyMs } });
+    },
+  );
+}
+
+export async function apiLatency(corpId: string, api: CorpTagApi): Promise<number> {
+  return (await SandboxApiFaultModel.findOne({ corpId, api }, { latencyMs: 1 }).lean())?.latencyMs ?? 0;
+}
+
 /** Spends one injected failure of the API, if any is left. */
 export async function takeApiFault(corpId: string, api: CorpTagApi): Promise<WecomRefusal | null> {
   const fault = await SandboxApiFaultModel.findOneAndUpdate(
