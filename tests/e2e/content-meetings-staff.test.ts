@@ -288,6 +288,17 @@ describe('an academic meeting from the rep’s draft to the HCP’s survey', () 
     expect(await feedback.textContent()).toContain('此前已签到');
     await screenshot(rep, 'issue9-workbench-meeting-checkin-desk');
 
+    // Before the end: the survey is not open yet, and the workbench has no answers to chart. (Every page the rest
+    // of the test needs is open from here on: later steps only talk to the API, whatever rebuilds the files meanwhile.)
+    await hcp.goto(`${bff.url}/m/#/subpackages/meetings/pages/survey/index?id=${meetingId}`);
+    const notYet = hcp.getByTestId('survey-closed');
+    await notYet.waitFor({ timeout: 20_000 });
+    expect(await notYet.textContent()).toContain('尚未开放');
+    await screenshot(hcp, 'issue9-miniapp-meeting-survey-not-yet');
+    await rep.getByTestId('meeting-view-survey').click();
+    await expect.poll(() => rep.getByTestId('survey-responses').textContent(), { timeout: 10_000 }).toBe('0');
+    const sidebar = await openSidebarWithDrWu('wangfang');
+
     // 6. Once it has started, the rep finishes the meeting; once it has ended, the survey opens.
     await rep.waitForTimeout(Math.max(0, startsAt - Date.now() + 1000));
     await rep.getByTestId('meeting-view-overview').click();
@@ -295,17 +306,10 @@ describe('an academic meeting from the rep’s draft to the HCP’s survey', () 
     await expect.poll(() => repDetail.getAttribute('data-status'), { timeout: 10_000 }).toBe('finished');
     await hcp.waitForTimeout(Math.max(0, endsAt - Date.now() + 1000));
 
-    // 7. 吴建国 opens the survey afresh (as from the reminder after the meeting) and answers it.
-    await hcp.goto('about:blank');
-    await hcp.goto(`${bff.url}/m/#/subpackages/meetings/pages/survey/index?id=${meetingId}`);
-    await acceptPolicyIfAsked(hcp);
-    await hcp
-      .getByTestId('survey-form')
-      .waitFor({ timeout: 20_000 })
-      .catch(async (reason: unknown) => {
-        await screenshot(hcp, 'issue9-miniapp-survey-failed');
-        throw new Error(`no survey form: ${await hcp.locator('body').innerText()}`, { cause: reason });
-      });
+    // 7. 吴建国 goes back to the meeting, where the survey button now shows, and answers it.
+    await notYet.getByText('查看会议详情').click();
+    await hcp.getByTestId('open-survey').click({ timeout: 20_000 });
+    await hcp.getByTestId('survey-form').waitFor({ timeout: 20_000 });
     await hcp.getByTestId('survey-rating-q1-5').click();
     await hcp.getByTestId('survey-option-q2-0').click();
     await hcp.getByTestId('survey-text-q3').locator('textarea').fill('即刻负重的病例选择');
@@ -323,7 +327,6 @@ describe('an academic meeting from the rep’s draft to the HCP’s survey', () 
     await fullScreenshot(rep, 'issue9-workbench-meeting-survey-results');
 
     // 9. In the chat sidebar, the rep sees his sign-up, check-in and survey on his timeline, with the meeting's title.
-    const sidebar = await openSidebarWithDrWu('wangfang');
     await sidebar.getByTestId('timeline-filter').selectOption('meetings');
     for (const type of ['meeting.signed_up', 'meeting.checked_in', 'meeting.survey_answered']) {
       await expect.poll(() => timelineItems(sidebar, type).count(), { timeout: 15_000 }).toBe(1);

@@ -153,6 +153,23 @@ describe('marking customers', () => {
     expect(sent.every((entry) => entry.request.add_tag === undefined)).toBe(true);
   });
 
+  it('marks the customers who carry a tag already when mirroring is turned on', async () => {
+    const first = await customerOf('zhangwei', 'wangfang');
+    const second = await customerOf('wangfang');
+    const name = unique('老客');
+    const created = await call('POST', '/api/staff/tags', { name });
+    await tagCustomer(first.customerId, name);
+    await tagCustomer(second.customerId, name);
+
+    const mirrored = await call('PUT', `/api/staff/tags/${created.body.id}/wecom-sync`, { mirror: true });
+    expect(mirrored.status).toBe(200);
+
+    await expect.poll(() => marks(first.externalUserId), poll).toEqual({ zhangwei: [name], wangfang: [name] });
+    await expect.poll(() => marks(second.externalUserId), poll).toEqual({ wangfang: [name] });
+    const mirror = (await status()).mirrors.find((entry: { tagId: string }) => entry.tagId === created.body.id);
+    expect(mirror).toMatchObject({ mirror: true, backfilled: true });
+  });
+
   it('sends a change told twice once per staff member', async () => {
     const { customerId, externalUserId } = await customerOf('zhangwei', 'wangfang');
     const name = unique('复诊');

@@ -217,6 +217,8 @@ describe('phone key configuration', () => {
       WECOM_CORPID: 'ww456',
       WECOM_AGENTID: '1000005',
       WECOM_SECRET: 's2',
+      WECOM_CALLBACK_TOKEN: 'callbackToken1',
+      WECOM_CALLBACK_AES_KEY: 'a'.repeat(43),
       ...productionPayConfig(),
     };
     expect(() => loadConfig(production)).toThrow(ConfigError);

@@ -74,7 +74,7 @@ export const TIMELINE_FILTER_GROUPS = [
   },
   {
     id: 'tags',
-    label: '标签与任务 Tags & tasks',
+    label: '标签、任务与旅程 Tags, tasks & journeys',
     types: [
       'tag.added',
       'tag.removed',
@@ -83,6 +83,9 @@ export const TIMELINE_FILTER_GROUPS = [
       'task.reassigned',
       'task.cancelled',
       'note.added',
+      'journey.entered',
+      'journey.exited',
+      'journey.message_sent',
     ],
   },
 ] as const satisfies readonly TimelineFilterGroup[];
