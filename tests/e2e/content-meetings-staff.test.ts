@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FRONTENDS } from '../../tools/frontends';
-import { launchBrowser, phonePage, SCREENSHOTS, screenshot } from '../support/browser';
+import { launchBrowser, SCREENSHOTS, screenshot } from '../support/browser';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 const MINUTE = 60_000;
@@ -146,7 +146,13 @@ async function openSidebarWithDrWu(userid: string): Promise<Page> {
 
 /** 吴建国's phone: the mini-program H5 signs in as his emulated WeChat user (the openid it keeps in storage). */
 async function openAsDrWu(hash: string): Promise<Page> {
-  const page = await phonePage(browser);
+  // A phone in China: its clock shows Shanghai time, as the mini-program's local times assume.
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 667 },
+    deviceScaleFactor: 2,
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
   await page.addInitScript((openid) => {
     localStorage.setItem('careloop.sandbox.openid', JSON.stringify({ data: openid }));
   }, drWu.openid);
@@ -307,7 +313,7 @@ describe('an academic meeting from the rep’s draft to the HCP’s survey', () 
     await hcp.waitForTimeout(Math.max(0, endsAt - Date.now() + 1000));
 
     // 7. 吴建国 goes back to the meeting, where the survey button now shows, and answers it.
-    await notYet.getByText('查看会议详情').click();
+    await notYet.locator('.nut-button').filter({ hasText: '查看会议详情' }).click();
     await hcp.getByTestId('open-survey').click({ timeout: 20_000 });
     await hcp.getByTestId('survey-form').waitFor({ timeout: 20_000 });
     await hcp.getByTestId('survey-rating-q1-5').click();

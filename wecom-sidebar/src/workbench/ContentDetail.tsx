@@ -4,8 +4,9 @@
  * read (版本历史), and its results (效果). Actions the staff member may not take are shown disabled with the reason.
  */
 import type { StaffProfile } from '@careloop/shared';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, useState } from 'react';
 import { useFreshness } from '../content/useFreshness';
+import { LazyView } from './ContentLoadBoundary';
 import { explainContentError, type ContentErrorContext } from '../content/errors';
 import {
   AUDIENCE_LABELS,
@@ -473,9 +474,9 @@ export function ContentDetail({
       ) : view === 'versions' ? (
         <Versions content={content} />
       ) : (
-        <Suspense fallback={<p className="muted">加载图表… Loading chart</p>}>
+        <LazyView>
           <ContentResultsView content={content} />
-        </Suspense>
+        </LazyView>
       )}
     </section>
   );

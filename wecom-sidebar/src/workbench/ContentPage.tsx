@@ -4,7 +4,7 @@
  * opens at `#content/<id>`, a new one at `#content/new`; the staff sharing leaderboard sits under the list.
  */
 import type { StaffProfile } from '@careloop/shared';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, useEffect, useMemo, useState } from 'react';
 import { explainContentError } from '../content/errors';
 import {
   AUDIENCE_LABELS,
@@ -29,6 +29,7 @@ import { canManageCampaigns } from '../profile/roles';
 import { useResource } from '../shell/useResource';
 import { AudienceBadge, ContentDetail, ContentStatusChip } from './ContentDetail';
 import { ContentEditor } from './ContentEditor';
+import { LazyView } from './ContentLoadBoundary';
 
 const AllContentLeaderboard = lazy(() =>
   import('./ContentResults').then((module) => ({ default: module.AllContentLeaderboard })),
@@ -303,9 +304,9 @@ export function ContentPage({ staff, route }: { staff: StaffProfile; route: Page
           </p>
         ) : null}
       </section>
-      <Suspense fallback={null}>
+      <LazyView>
         <AllContentLeaderboard />
-      </Suspense>
+      </LazyView>
     </div>
   );
 }

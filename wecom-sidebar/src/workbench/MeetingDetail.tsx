@@ -5,8 +5,9 @@
  * A button the staff member may not use stays visible, disabled, with the reason beside it.
  */
 import type { StaffProfile } from '@careloop/shared';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, useState } from 'react';
 import { useFreshness } from '../content/useFreshness';
+import { LazyView } from './ContentLoadBoundary';
 import { explainMeetingError } from '../meetings/errors';
 import {
   HISTORY_LABELS,
@@ -473,9 +474,9 @@ export function MeetingDetail({
       ) : view === 'checkin' ? (
         <MeetingCheckInDesk meeting={meeting} scan={scan} onCheckedIn={resource.reload} />
       ) : (
-        <Suspense fallback={<p className="muted">加载图表… Loading chart</p>}>
+        <LazyView>
           <MeetingSurveyResults meeting={meeting} />
-        </Suspense>
+        </LazyView>
       )}
     </section>
   );
