@@ -48,6 +48,12 @@ const EnvSchema = z.object({
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   /** The subscribe-message template of the appointment reminder (fields thing1 service, time2 time, thing3 clinic). */
   WECHAT_REMINDER_TEMPLATE_ID: optionalString,
+  /** The meeting reminder's template (thing1 meeting, time2 start, thing3 place). */
+  WECHAT_MEETING_REMINDER_TEMPLATE_ID: optionalString,
+  /** The template of journeys' follow-up, recall and service notices (thing1 service, thing2 note). */
+  WECHAT_CARE_NOTICE_TEMPLATE_ID: optionalString,
+  /** The template of coupon-expiring notices (thing1 coupon, thing2 note). */
+  WECHAT_COUPON_EXPIRING_TEMPLATE_ID: optionalString,
   /** Which mini-program version a message opens: formal, trial or developer. */
   WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'trial', 'developer']).default('formal'),
   /** How long before an appointment its reminder is sent. */
@@ -130,6 +136,14 @@ const EnvSchema = z.object({
   PAY_REFUND_NOTIFY_URL: z.url().optional(),
   /** How long an unpaid order stays payable when its domain gives no expiry. */
   PAY_ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Text messages: aliyun (Aliyun SMS SendSms) or none; default aliyun with keys or in sandbox mode, else none. */
+  SMS_PROVIDER: optionalString.pipe(z.enum(['aliyun', 'none']).optional()),
+  ALIYUN_SMS_ENDPOINT: z.url().default('https://dysmsapi.aliyuncs.com'),
+  /** An AccessKey allowed to call dysmsapi:SendSms (a RAM user's); without one the sandbox's stands in. */
+  ALIYUN_SMS_ACCESS_KEY_ID: optionalString,
+  ALIYUN_SMS_ACCESS_KEY_SECRET: optionalString,
+  /** The approved SMS signature (签名) used when a step names none. */
+  SMS_SIGN_NAME: optionalString.pipe(z.string().max(30, 'must be at most 30 characters').optional()),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -145,9 +159,15 @@ export const SANDBOX = {
   wecomCallbackToken: 'careloopSandboxCallbackToken',
   wecomCallbackAesKey: 'careloopSandboxWecomCallbackEncodingAESKey0',
   reminderTemplateId: 'tmplSandboxAppointmentReminder',
+  meetingReminderTemplateId: 'tmplSandboxMeetingReminder',
+  careNoticeTemplateId: 'tmplSandboxCareNotice',
+  couponExpiringTemplateId: 'tmplSandboxCouponExpiring',
   payMchId: '1900000109',
   /** Public and for the sandbox only (its RSA keys are generated once per database, see PayConfig.keys). */
   payApiV3Key: 'careloopSandboxApiV3Key000000000',
+  /** Public and for the sandbox only: the emulated Aliyun SMS endpoint verifies request signatures with them. */
+  smsAccessKeyId: 'LTAI5tSandboxCareLoopSms',
+  smsAccessKeySecret: 'careloopSandboxSmsAccessKeySecret0000',
 } as const;
 
 // Only for development and tests; production refuses to start without JWT_SECRET.
@@ -202,7 +222,11 @@ export interface Config {
     appId: string;
     secret: string;
     apiBase: string;
+    /** Subscribe-message template ids ('' : not configured, nothing of that kind is sent). */
     reminderTemplateId: string;
+    meetingReminderTemplateId: string;
+    careNoticeTemplateId: string;
+    couponExpiringTemplateId: string;
     miniprogramState: 'formal' | 'trial' | 'developer';
     reminderHoursBefore: number;
   };
@@ -216,6 +240,8 @@ export interface Config {
   };
   demoSeed: boolean;
   pay: PayConfig;
+  /** Text messages through Aliyun SMS (in sandbox mode without keys: the sandbox's emulation), or none. */
+  sms: SmsConfig;
   privacy: {
     /** The privacy policy version customers are asked to accept. */
     policyVersion: string;
@@ -230,6 +256,15 @@ export interface Config {
       developmentKeys: boolean;
     };
   };
+}
+
+export interface SmsConfig {
+  provider: 'aliyun' | 'none';
+  /** Aliyun's endpoint (https://dysmsapi.aliyuncs.com) or the sandbox's (…/sandbox/sms); '' with none. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
 }
 
 export class ConfigError extends Error {
@@ -311,6 +346,11 @@ export function loadConfig(env: Env = process.env): Config {
         : { appId: e.WECHAT_APPID!, secret: e.WECHAT_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, '') }),
       // Without a template id there are no reminders (empty); the sandbox has its own.
       reminderTemplateId: e.WECHAT_REMINDER_TEMPLATE_ID ?? (sandbox ? SANDBOX.reminderTemplateId : ''),
+      meetingReminderTemplateId:
+        e.WECHAT_MEETING_REMINDER_TEMPLATE_ID ?? (sandbox ? SANDBOX.meetingReminderTemplateId : ''),
+      careNoticeTemplateId: e.WECHAT_CARE_NOTICE_TEMPLATE_ID ?? (sandbox ? SANDBOX.careNoticeTemplateId : ''),
+      couponExpiringTemplateId:
+        e.WECHAT_COUPON_EXPIRING_TEMPLATE_ID ?? (sandbox ? SANDBOX.couponExpiringTemplateId : ''),
       miniprogramState: sandbox ? 'developer' : e.WECHAT_MINIPROGRAM_STATE,
       reminderHoursBefore: e.APPOINTMENT_REMINDER_HOURS,
     },
@@ -331,6 +371,7 @@ export function loadConfig(env: Env = process.env): Config {
         },
     demoSeed: e.DEMO_SEED ? e.DEMO_SEED === 'true' : e.CARELOOP_ENV !== 'production',
     pay,
+    sms: loadSmsConfig(e, sandbox, sandboxBase),
     privacy: {
       policyVersion: e.PRIVACY_POLICY_VERSION,
       phone: {
@@ -355,6 +396,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       apiV3Key: '[redacted]',
       keys: config.pay.keys && { ...config.pay.keys, merchantPrivateKey: '[redacted]' },
     },
+    sms: { ...config.sms, accessKeySecret: config.sms.accessKeySecret && '[redacted]' },
     privacy: {
       ...config.privacy,
       phone: {
@@ -409,6 +451,43 @@ function platformCertificates(e: z.infer<typeof EnvSchema>): PayVerificationKey[
       }
     });
   });
+}
+
+/**
+ * SMS: Aliyun with the configured AccessKey (both parts or neither); without one, in sandbox mode, the sandbox's
+ * emulated endpoint and its public key; SMS_PROVIDER=aliyun without a key outside the sandbox is an error.
+ */
+function loadSmsConfig(e: z.infer<typeof EnvSchema>, sandbox: boolean, sandboxBase: string): SmsConfig {
+  const signName = e.SMS_SIGN_NAME ?? 'CareLoop';
+  const keyed = [e.ALIYUN_SMS_ACCESS_KEY_ID, e.ALIYUN_SMS_ACCESS_KEY_SECRET].filter(Boolean).length;
+  if (keyed === 1) {
+    throw new ConfigError(
+      'Invalid configuration: set both ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET, or neither',
+    );
+  }
+  const provider = e.SMS_PROVIDER ?? (keyed || sandbox ? 'aliyun' : 'none');
+  if (provider === 'none') return { provider, endpoint: '', accessKeyId: '', accessKeySecret: '', signName };
+  if (keyed) {
+    return {
+      provider,
+      endpoint: e.ALIYUN_SMS_ENDPOINT.replace(/\/$/, ''),
+      accessKeyId: e.ALIYUN_SMS_ACCESS_KEY_ID!,
+      accessKeySecret: e.ALIYUN_SMS_ACCESS_KEY_SECRET!,
+      signName,
+    };
+  }
+  if (!sandbox) {
+    throw new ConfigError(
+      'Invalid configuration: SMS_PROVIDER=aliyun needs ALIYUN_SMS_ACCESS_KEY_ID and ALIYUN_SMS_ACCESS_KEY_SECRET',
+    );
+  }
+  return {
+    provider,
+    endpoint: `${sandboxBase}/sms`,
+    accessKeyId: SANDBOX.smsAccessKeyId,
+    accessKeySecret: SANDBOX.smsAccessKeySecret,
+    signName,
+  };
 }
 
 /** WeChat Pay: the real service when PAY_MCHID is set (then every credential is required), else the sandbox. */

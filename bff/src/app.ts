@@ -37,6 +37,7 @@ import { campaignRoutes } from './campaigns/routes';
 import { meetingRoutes } from './meetings/routes';
 import { journeyRoutes } from './journeys/routes';
 import { sandboxSmsControlRoutes } from './platform/sms/routes';
+import { sandboxSmsRouter } from './platform/sandbox/smsRoutes';
 import { taskRoutes } from './tasks/routes';
 
 export interface StaticApps {
@@ -140,6 +141,8 @@ export function createApp(deps: AppDeps, staticApps: StaticApps = {}): Koa {
   // WeCom posts XML to its callback URL and media uploads are multipart: these read their own bodies.
   app.use(wecomCallbackRouter(deps, wecomCallbackHandlers).routes());
   if (config.sandbox) app.use(sandboxUploadRouter(config).routes());
+  // The emulated Aliyun SMS endpoint takes forms (GET or POST), like dysmsapi.aliyuncs.com.
+  if (config.sandbox) app.use(sandboxSmsRouter().routes());
   app.use((ctx, next) =>
     ctx.path.startsWith('/api/') || ctx.path.startsWith('/sandbox/')
       ? jsonBody(config.bodyLimitBytes)(ctx, next)

@@ -35,12 +35,15 @@ import { wecomCallbackHandlers } from './wecomCallbackHandlers';
 import { expireCoupons, recordExpiringCoupons, repairCoupons } from './coupons/service';
 import { maintainCampaignCodes } from './campaigns/service';
 import { sendDueMeetingReminders } from './meetings/reminders';
-import { settleStaleRegistrations } from './meetings/registrations';
+import { expireFeeHolds, settleStaleRegistrations } from './meetings/registrations';
+import { feeUpkeep } from './meetings/fees';
 import { finishEndedMeetings } from './meetings/workflow';
 import { repairTaskEvents } from './tasks/service';
 import { resumeUnfinishedHandovers } from './tasks/handover';
 import { runJourneyEngine } from './journeys/engine';
 import { registerJourneyRuntime } from './journeys/runtime';
+import { replayLostJourneyEvents } from './journeys/replay';
+import { runKeyDateBackfills } from './journeys/backfill';
 
 export interface RunningBff {
   config: Config;
@@ -161,6 +164,12 @@ export async function startBff(options: {
         intervalMs: 5 * 60_000,
         run: async () => ({ settled: await settleStaleRegistrations(), finished: await finishEndedMeetings() }),
       },
+      // Paid meetings: unpaid holds lapse (the next in line gets the place); refunds and orders a crash left undone.
+      {
+        name: 'meeting-fees',
+        intervalMs: 60_000,
+        run: async () => ({ expired: await expireFeeHolds(), ...(await feeUpkeep()) }),
+      },
       // Tasks: transition events a crash left unrecorded; staff handovers waiting on WeCom's takeovers.
       { name: 'task-event-repair', intervalMs: 5 * 60_000, run: () => repairTaskEvents() },
       { name: 'task-handovers', intervalMs: 5 * 60_000, run: () => resumeUnfinishedHandovers(deps.wecom) },
@@ -171,6 +180,10 @@ export async function startBff(options: {
       { name: 'tags-wecom-sync', intervalMs: 60_000, run: () => runWecomTagSync() },
       // Journeys: schedule runs, key dates and due steps (each step once, across instances: see journeys/engine.ts).
       { name: 'journeys', intervalMs: 60_000, run: () => runJourneyEngine() },
+      // Journeys: events whose subscriber call was lost (entries, exits, key dates), replayed from a checkpoint.
+      { name: 'journey-event-replay', intervalMs: 30_000, run: () => replayLostJourneyEvents() },
+      // Journeys: key dates of events and coupons stored before a key-date journey's version went live.
+      { name: 'journey-key-date-backfill', intervalMs: 60_000, run: () => runKeyDateBackfills() },
     ],
     deps.logger,
   );

@@ -7,8 +7,10 @@
 import type { WecomCallbackHandler } from './platform/wecom/callbacks';
 import { identityWecomCallbackHandler } from './identity/wecomContacts';
 import { campaignWecomCallbackHandler } from './campaigns/welcome';
+import { handoverWecomCallbackHandler } from './tasks/handover';
 
 export const wecomCallbackHandlers: WecomCallbackHandler[] = [
   identityWecomCallbackHandler,
   campaignWecomCallbackHandler,
+  handoverWecomCallbackHandler,
 ];

@@ -137,6 +137,8 @@ export const serverEventCatalogue = {
   /** A waitlisted registration got a place when someone cancelled (or places were added). */
   'meeting.promoted': meetingEventProperties,
   'meeting.cancelled_signup': meetingEventProperties.extend({ wasWaitlisted: z.boolean().optional() }),
+  /** A paid meeting's place held for the customer lapsed unpaid at `holdExpiresAt`: it went to the next in line. */
+  'meeting.payment_expired': meetingEventProperties.extend({ feeFen: z.number().int().optional() }),
   'meeting.survey_answered': meetingEventProperties,
   /** A staff member's note on a customer (the sidebar); keyword tags read its text. */
   'note.added': z.looseObject({ noteId: z.string().max(64).optional(), text: z.string().max(1000).optional() }),

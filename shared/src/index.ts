@@ -4,6 +4,7 @@ export * from './auth';
 export * from './customers';
 export * from './staff';
 export * from './platform';
+export * from './subscriptions';
 export * from './sandbox';
 export * from './privacy';
 export * from './audit';

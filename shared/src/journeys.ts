@@ -15,6 +15,7 @@ import { ObjectId } from './common';
 import { EventType } from './events';
 import { TagName } from './profile';
 import { EventPropertyKey, PropertyFilter, TagRule } from './tags';
+import { SUBSCRIBE_TEMPLATES, SubscribeTemplateKey, subscribeFieldMaxLength } from './subscriptions';
 
 export const JOURNEY_MAX_STEPS = 60;
 /** How many steps one enrolment may pass (loops through waits included) before it is parked. */
@@ -182,23 +183,59 @@ export const BranchStep = z.strictObject({
   no: JourneyStepId.nullable(),
 });
 
-export const SendSubscribeMessageStep = z.strictObject({
-  ...stepBase,
-  type: z.literal('send_subscribe_message'),
-  next,
-  /** The mini-program's subscribe-message template; the customer must have allowed it (one credit per message). */
-  templateId: z.string().trim().min(1).max(128),
-  /** The mini-program page the message opens. */
-  page: z
-    .string()
-    .regex(/^[A-Za-z0-9_-][A-Za-z0-9_./?=&%-]{0,255}$/, 'a mini-program page path')
-    .default('pages/index/index'),
-  /** The template's fields (e.g. `thing1`), each a text that may say {{name}}. */
-  data: z
-    .record(z.string().regex(/^[a-z_]+\d+$/, 'a template field like thing1'), MessageText(200))
-    .refine((data) => Object.keys(data).length > 0 && Object.keys(data).length <= 20, 'give 1–20 fields'),
-  marketing: marketing(true),
-});
+export const SendSubscribeMessageStep = z
+  .strictObject({
+    ...stepBase,
+    type: z.literal('send_subscribe_message'),
+    next,
+    /** One of the mini-program's subscribe-message templates; the customer must have allowed it (one credit each). */
+    template: SubscribeTemplateKey,
+    /** The mini-program page the message opens. */
+    page: z
+      .string()
+      .regex(/^[A-Za-z0-9_-][A-Za-z0-9_./?=&%-]{0,255}$/, 'a mini-program page path')
+      .default('pages/index/index'),
+    /** Every field of the template (e.g. `thing1`), each a text that may say {{name}} and {{journey}}. */
+    data: z.record(z.string().regex(/^[a-z_]+\d+$/, 'a template field like thing1'), MessageText(200)),
+    marketing: marketing(true),
+  })
+  .check((ctx) => {
+    for (const issue of subscribeDataIssues(ctx.value.template, ctx.value.data)) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: issue.path, message: issue.message });
+    }
+  });
+
+/**
+ * What is wrong with a subscribe message's data for its template: fields the template does not have, fields missing,
+ * fixed texts longer than the field holds (texts with {{…}} are cut to fit when sent).
+ */
+export function subscribeDataIssues(
+  template: SubscribeTemplateKey,
+  data: Record<string, string>,
+): { path: (string | number)[]; message: string }[] {
+  const fields = SUBSCRIBE_TEMPLATES[template].fields;
+  const names = new Set(fields.map((field) => field.name));
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  for (const [name, text] of Object.entries(data)) {
+    if (!names.has(name)) {
+      issues.push({
+        path: ['data', name],
+        message: `the template ${template} has no field ${name} (its fields: ${[...names].join(', ')})`,
+      });
+      continue;
+    }
+    const max = subscribeFieldMaxLength(name);
+    if (max !== null && !text.includes('{{') && [...text].length > max) {
+      issues.push({ path: ['data', name], message: `${name} holds at most ${max} characters` });
+    }
+  }
+  for (const field of fields) {
+    if (!Object.hasOwn(data, field.name)) {
+      issues.push({ path: ['data', field.name], message: `fill in ${field.name} (${field.label})` });
+    }
+  }
+  return issues;
+}
 
 /** WeCom lets only staff message customers: this creates a forward_message task for the customer's owner. */
 export const SendWecomMessageStep = z.strictObject({
@@ -661,7 +698,7 @@ export const ReviewExecutionRequest = z.strictObject({ outcome: z.enum(['sent', 
 export const JourneyTemplateParameter = z.object({
   key: z.string(),
   label: z.string(),
-  kind: z.enum(['coupon_template', 'subscribe_template', 'sms_template', 'tag', 'text']),
+  kind: z.enum(['coupon_template', 'sms_template', 'tag', 'text']),
   required: z.boolean(),
   /** Used when the parameter is not given. */
   default: z.string().nullable(),

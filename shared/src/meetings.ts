@@ -102,7 +102,18 @@ export const MEETING_MATERIAL_FIELDS = [
   'agenda',
   'speakers',
   'survey',
+  'feeFen',
 ] as const;
+
+/**
+ * Meeting fees (WeChat Pay). A paid meeting's place is held (`awaiting_payment`, counting against the capacity) until
+ * paid or until `holdExpiresAt`: 15 minutes after signing up (MEETING_FEE_HOLD_MINUTES), 24 hours after a promotion
+ * from the waitlist (MEETING_FEE_PROMOTED_HOLD_HOURS; never earlier than 15 minutes from the promotion). An unpaid
+ * hold that expires releases the place to the next person waiting. Cancelling a paid place before the sign-up
+ * deadline refunds the fee in full, after it nothing; a meeting cancelled by staff refunds everyone who paid.
+ */
+export const MEETING_FEE_HOLD_MINUTES = 15;
+export const MEETING_FEE_PROMOTED_HOLD_HOURS = 24;
 
 const meetingFields = {
   title: text(60).min(1),
@@ -121,6 +132,8 @@ const meetingFields = {
   agenda: z.array(MeetingAgendaItem).max(50).default([]),
   speakers: z.array(MeetingSpeaker).max(30).default([]),
   survey: z.array(SurveyQuestion).max(30).default([]),
+  /** The fee in fen (1/100 yuan) paid with WeChat Pay at sign-up; 0: free. Changes only while draft or rejected. */
+  feeFen: z.number().int().min(0).max(10_000_000).default(0),
   /** Places; people beyond them wait. */
   capacity: z.number().int().min(1).max(5000),
   /** How many may wait once every place is taken (0: no waitlist). */
@@ -183,6 +196,8 @@ export const UpdateMeetingRequest = z
     agenda: z.array(MeetingAgendaItem).max(50).optional(),
     speakers: z.array(MeetingSpeaker).max(30).optional(),
     survey: z.array(SurveyQuestion).max(30).optional(),
+    /** Only while draft or rejected (an approval covers the fee). */
+    feeFen: z.number().int().min(0).max(10_000_000).optional(),
     /** Once people have signed up, capacity can only grow. */
     capacity: meetingFields.capacity.optional(),
     waitlistLimit: z.number().int().min(0).max(5000).optional(),
@@ -254,8 +269,10 @@ export type MeetingDecision = z.infer<typeof MeetingDecision>;
 export const MeetingCounts = z
   .object({
     invited: z.number().int(),
-    /** Holding a place (confirmed, checked in or not). */
+    /** Holding a confirmed place (paid, for a paid meeting; checked in or not). */
     signedUp: z.number().int(),
+    /** Holding a place until they pay (paid meetings). */
+    awaitingPayment: z.number().int(),
     waitlisted: z.number().int(),
     cancelled: z.number().int(),
     checkedIn: z.number().int(),
@@ -279,6 +296,8 @@ const meetingView = {
   speakers: z.array(z.object({ name: z.string(), title: z.string(), hospital: z.string() })),
   capacity: z.number().int(),
   signUpDeadline: z.iso.datetime(),
+  /** The fee in fen; 0: free. */
+  feeFen: z.number().int(),
 };
 
 /** The workbench's meeting. */
@@ -317,14 +336,18 @@ export const StaffMeetingSummary = z
     startsAt: z.iso.datetime(),
     endsAt: z.iso.datetime(),
     capacity: z.number().int(),
+    feeFen: z.number().int(),
     createdBy: StaffRef,
     counts: MeetingCounts,
   })
   .meta({ id: 'StaffMeetingSummary' });
 export const StaffMeetingList = z.object({ items: z.array(StaffMeetingSummary) });
 
-/** `confirmed`: holds a place; `waitlisted`: waits at `waitlistPosition` (1 = next in line). */
-export const RegistrationStatus = z.enum(['confirmed', 'waitlisted', 'cancelled']);
+/**
+ * `confirmed`: holds a place; `awaiting_payment`: holds a place until `holdExpiresAt` (pay it through POST
+ * /api/mp/payments/:paymentId/jsapi); `waitlisted`: waits at `waitlistPosition` (1 = next in line).
+ */
+export const RegistrationStatus = z.enum(['confirmed', 'awaiting_payment', 'waitlisted', 'cancelled']);
 export type RegistrationStatus = z.infer<typeof RegistrationStatus>;
 
 export const MyRegistration = z
@@ -338,6 +361,18 @@ export const MyRegistration = z
     checkInCode: z.string().nullable(),
     checkedInAt: z.iso.datetime().nullable(),
     surveyAnswered: z.boolean(),
+    /** The fee of this sign-up in fen (0: free). */
+    feeFen: z.number().int(),
+    /** The fee's payment order (as an appointment's deposit): paid through POST /api/mp/payments/:id/jsapi. */
+    paymentId: ObjectId.nullable(),
+    /** Until when an `awaiting_payment` place is held. */
+    holdExpiresAt: z.iso.datetime().nullable(),
+    paidAt: z.iso.datetime().nullable(),
+    /** The fee being or been given back (fen); null: none. */
+    refundFen: z.number().int().nullable(),
+    refundedAt: z.iso.datetime().nullable(),
+    /** Whether cancelling now would give the fee back (paid, before the sign-up deadline). */
+    refundableOnCancel: z.boolean(),
   })
   .meta({ id: 'MyRegistration' });
 export type MyRegistration = z.infer<typeof MyRegistration>;
@@ -361,7 +396,7 @@ export const CustomerMeeting = z
     /** Shown to confirmed registrants only; null otherwise. */
     onlineUrl: z.string().nullable(),
     myRegistration: MyRegistration.nullable(),
-    /** The subscribe-message template to ask for (requestSubscribeMessage) after signing up; '' when none. */
+    /** The meeting reminder's subscribe-message template to ask for after signing up; '' when none. */
     reminderTemplateId: z.string(),
   })
   .meta({ id: 'CustomerMeeting' });
@@ -379,6 +414,7 @@ export const CustomerMeetingSummary = z
     venueName: z.string().nullable(),
     online: z.boolean(),
     placesLeft: z.number().int(),
+    feeFen: z.number().int(),
     myRegistration: MyRegistration.nullable(),
   })
   .meta({ id: 'CustomerMeetingSummary' });
@@ -395,6 +431,9 @@ export const HcpSummary = z.object({
   verification: z.enum(['unverified', 'verified', 'rejected']),
 });
 
+export const MeetingPaymentStatus = z.enum(['none', 'awaiting', 'paid', 'refunding', 'refunded', 'unpaid']);
+export type MeetingPaymentStatus = z.infer<typeof MeetingPaymentStatus>;
+
 /** One person on a meeting's list (signed up, waiting, cancelled, or only invited). */
 export const MeetingAttendee = z
   .object({
@@ -407,7 +446,7 @@ export const MeetingAttendee = z
       hcp: HcpSummary.nullable(),
     }),
     registrationId: ObjectId.nullable(),
-    status: z.enum(['confirmed', 'waitlisted', 'cancelled', 'invited']),
+    status: z.enum(['confirmed', 'awaiting_payment', 'waitlisted', 'cancelled', 'invited']),
     waitlistPosition: z.number().int().nullable(),
     invited: z.boolean(),
     invitedAt: z.iso.datetime().nullable(),
@@ -418,6 +457,12 @@ export const MeetingAttendee = z
     /** `self`: scanned the venue code; `staff`: a staff member scanned the attendee's code. */
     checkedInVia: z.enum(['self', 'staff']).nullable(),
     surveyedAt: z.iso.datetime().nullable(),
+    /** Paid meetings: `awaiting` (place held), `paid`, `refunding`, `refunded`, `unpaid` (lapsed); `none`: free. */
+    paymentStatus: MeetingPaymentStatus,
+    /** What was paid, in fen (0: nothing). */
+    paidFen: z.number().int(),
+    refundFen: z.number().int().nullable(),
+    holdExpiresAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'MeetingAttendee' });
 export type MeetingAttendee = z.infer<typeof MeetingAttendee>;

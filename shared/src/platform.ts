@@ -29,15 +29,3 @@ export type JsSdkSignature = z.infer<typeof JsSdkSignature>;
 export const HealthStatus = z
   .object({ status: z.literal('ok'), database: z.literal('ok') })
   .meta({ id: 'HealthStatus' });
-
-export const SubscribeRequest = z.strictObject({
-  /** The template ids requestSubscribeMessage answered `accept` for. */
-  acceptedTemplateIds: z.array(z.string().min(1).max(64)).max(3),
-});
-export const SubscriptionState = z
-  .object({
-    templates: z.object({ appointmentReminder: z.string() }),
-    credits: z.record(z.string(), z.number().int()),
-  })
-  .meta({ id: 'SubscriptionState' });
-export type SubscriptionState = z.infer<typeof SubscriptionState>;

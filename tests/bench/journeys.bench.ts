@@ -17,6 +17,7 @@
  *   BENCH_CUSTOMERS   customers (default 100000; e.g. 5000 for a quick run)
  *   BENCH_INSTANCES   engine instances running at once (default 3)
  *   BENCH_BATCH       rows an instance claims at a time (default 500)
+ *   BENCH_PROFILE     1: also print the database operations of each timed phase, by collection and method
  *   MONGODB_URI       an existing server instead of the embedded one (see tools/database.ts)
  */
 import mongoose, { Types } from 'mongoose';
@@ -47,6 +48,20 @@ const DAY = 86_400_000;
 const TAG = '旅程压测';
 /** Marks the bench's customers (the demo organisation has others): the journey's audience is them. */
 const BENCH_OWNER = new Types.ObjectId();
+const PROFILE = process.env.BENCH_PROFILE === '1';
+
+/** Database operations since the last `takeOps` (counted through mongoose's debug hook when profiling). */
+const operations = new Map<string, number>();
+function takeOps(label: string, steps: number) {
+  if (!PROFILE) return;
+  const rows = [...operations].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((count, [, n]) => count + n, 0);
+  console.log(
+    `  ${label}: ${total.toLocaleString('en')} operations (${(total / Math.max(1, steps)).toFixed(2)} per step)`,
+  );
+  for (const [key, n] of rows) console.log(`    ${String(n).padStart(7)}  ${key}`);
+  operations.clear();
+}
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const rate = (count: number, secs: number) => `${Math.round(count / secs).toLocaleString('en')}/s`;
@@ -94,6 +109,12 @@ async function runInstances(now: Date): Promise<EngineRunResult> {
 }
 
 async function main() {
+  if (PROFILE) {
+    mongoose.set('debug', (collection: string, method: string) => {
+      const key = `${collection}.${method}`;
+      operations.set(key, (operations.get(key) ?? 0) + 1);
+    });
+  }
   const database = await provisionDatabase({ purpose: 'test' });
   const bff = await startBff({ env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, mongodbUri: database.uri });
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
@@ -179,19 +200,23 @@ async function main() {
     await call('POST', `/api/staff/journeys/${journeyId}/enable`, undefined, token);
 
     // Enrolment: the one-off run (segment → enrolments, one journey.entered event each).
+    operations.clear();
     let started = performance.now();
     const entry = await runJourneyEngineOnce({ now: t0, instanceId: 'bench-entry', limit: 0 });
     const enrolSeconds = seconds(started);
+    takeOps('enrolment', CUSTOMERS);
     const enrolled = await EnrolmentModel.countDocuments({ journeyId });
 
+    const moved = (result: EngineRunResult) => result.passed + result.skipped + result.completed + result.exited;
     // Steps: the tag now, then (a day later) the end of the wait and the SMS.
     started = performance.now();
     const first = await runInstances(t0);
     const firstSeconds = seconds(started);
+    takeOps('step 1 add_tag', moved(first));
     started = performance.now();
     const second = await runInstances(new Date(t0.getTime() + DAY + 60_000));
     const secondSeconds = seconds(started);
-    const moved = (result: EngineRunResult) => result.passed + result.skipped + result.completed + result.exited;
+    takeOps('steps 2–3 wait end + send_sms', moved(second));
     const steps = moved(first) + moved(second);
     const stepSeconds = firstSeconds + secondSeconds;
 
@@ -220,11 +245,13 @@ async function main() {
     setJourneyClock(() => waitsAt);
     await call('POST', `/api/staff/journeys/${waits.body.id}/enable`, undefined, token);
     await runJourneyEngineOnce({ now: waitsAt, instanceId: 'bench-entry', limit: 0 });
+    operations.clear();
     started = performance.now();
     let waitSteps = 0;
     for (let minute = 1; minute <= 3; minute++)
       waitSteps += moved(await runInstances(new Date(waitsAt.getTime() + minute * 60_000 + 1000)));
     const waitSeconds = seconds(started);
+    takeOps('engine alone: three wait steps', waitSteps);
 
     // Side effects, counted afterwards.
     const customerIds = (await EnrolmentModel.find({ journeyId }, { customerId: 1 }).lean()).map((e) => e.customerId);

@@ -146,7 +146,7 @@ describe('booking in the mini-program', () => {
     await page.locator('.book-remind').click();
     await expect.poll(() => page.locator('.book-remind-on').count(), { timeout: 10_000 }).toBe(1);
     const subscriptions = await bff.call('GET', '/api/mp/subscriptions', { token: customer.accessToken });
-    expect(subscriptions.body.credits[subscriptions.body.templates.appointmentReminder]).toBe(1);
+    expect(subscriptions.body.credits[subscriptions.body.templates.appointment_reminder]).toBe(1);
 
     await page.locator('.book-back-list').click();
     await expect.poll(() => page.locator('.appointment-item').count(), { timeout: 10_000 }).toBe(1);

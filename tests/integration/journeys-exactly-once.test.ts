@@ -6,6 +6,7 @@
  * members' scheduled steps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { SANDBOX } from '@careloop/config';
 import { findTagByName } from '../../bff/src/tags/library';
 import { addTag, removeTag } from '../../bff/src/tags/service';
 import { EnrolmentModel, ExecutionModel } from '../../bff/src/journeys/model';
@@ -37,7 +38,7 @@ import {
 
 const t = journeyTestContext('journeys_exactly_once');
 const afterLease = (from: Date) => new Date(from.getTime() + JOURNEY_LEASE_MS + MINUTE);
-const TEMPLATE = 'tmplJourneyCareReminder';
+const TEMPLATE = SANDBOX.careNoticeTemplateId;
 
 afterEach(async () => {
   setJourneyFaultHook(null);
@@ -114,7 +115,11 @@ describe('a crash before or after each side effect, then a restart', () => {
     { type: 'send_sms', step: { type: 'send_sms', templateCode: 'SMS_CRASH' } },
     {
       type: 'send_subscribe_message',
-      step: { type: 'send_subscribe_message', templateId: TEMPLATE, data: { thing1: '复诊提醒' } },
+      step: {
+        type: 'send_subscribe_message',
+        template: 'care_notice',
+        data: { thing1: '复诊提醒', thing2: '{{name}}，该复诊了' },
+      },
     },
   ] as const;
   const sentCount = async (type: string, patient: Awaited<ReturnType<typeof newPatient>>) =>

@@ -4,6 +4,7 @@
  * those it does not (exits on booking, audiences, branches).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { SANDBOX } from '@careloop/config';
 import type { JourneyTemplateKey } from '@careloop/shared';
 import { addTag } from '../../bff/src/tags/service';
 import { resumeRecomputes } from '../../bff/src/tags/recompute';
@@ -25,7 +26,8 @@ import {
 } from './journeys-support';
 
 const t = journeyTestContext('journeys_templates');
-const TEMPLATE = 'tmplJourneySop';
+const TEMPLATE = SANDBOX.careNoticeTemplateId;
+const COUPON_TEMPLATE = SANDBOX.couponExpiringTemplateId;
 
 afterEach(async () => {
   t.setNow(t.t0);
@@ -145,7 +147,7 @@ describe('the SOPs on crafted histories', () => {
     for (const p of [due, booked])
       await event(t, p.customerId, 'appointment.arrived', {}, new Date(t.t0.getTime() - 200 * DAY));
     await event(t, booked.customerId, 'appointment.booked', {}, new Date(t.t0.getTime() - 5 * DAY));
-    await fromTemplate('cleaning_6_monthly', { subscribeTemplateId: TEMPLATE });
+    await fromTemplate('cleaning_6_monthly', {});
     const occurrence = nextCronRun('0 10 1 1,7 *', 'Asia/Shanghai', t.t0)!;
     t.setNow(occurrence);
     await engine(occurrence);
@@ -153,7 +155,7 @@ describe('the SOPs on crafted histories', () => {
     expect(messages).toEqual([
       expect.objectContaining({
         templateId: TEMPLATE,
-        data: { thing1: { value: '半年一次洗牙提醒' }, thing2: { value: expect.stringContaining('该洗牙啦') } },
+        data: { thing1: { value: '定期洗牙' }, thing2: { value: expect.stringContaining('欢迎预约') } },
       }),
     ]);
     expect(await subscribeMessages(t, booked.openid)).toHaveLength(0);
@@ -166,9 +168,9 @@ describe('the SOPs on crafted histories', () => {
 
   it('coupon expiring in 30 days: a reminder 30 days before expiry, a WeCom reminder 7 days before; redeeming ends it', async () => {
     const template = await couponTemplate(t, '六十天券');
-    await fromTemplate('coupon_expiring_30d', { subscribeTemplateId: TEMPLATE, couponTemplateId: template.id });
-    const holder = await newPatient(t, { credits: [TEMPLATE] });
-    const user = await newPatient(t, { credits: [TEMPLATE] });
+    await fromTemplate('coupon_expiring_30d', { couponTemplateId: template.id });
+    const holder = await newPatient(t, { credits: [COUPON_TEMPLATE] });
+    const user = await newPatient(t, { credits: [COUPON_TEMPLATE] });
     for (const [index, p] of [holder, user].entries()) {
       await claimCoupon({
         organisationId: t.org,

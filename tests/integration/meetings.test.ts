@@ -551,16 +551,25 @@ describe('records', () => {
 
   it('sends the reminder once to a confirmed attendee who allowed it, and none to one who did not', async () => {
     const meeting = await publishedMeeting();
-    const templateId = bff.config.wechat.reminderTemplateId;
+    const templateId = bff.config.wechat.meetingReminderTemplateId;
+    const appointmentTemplateId = bff.config.wechat.reminderTemplateId;
     const allowed = await signInNewPatient(bff);
     const silent = await signInNewPatient(bff);
-    await bff.call('POST', '/sandbox/control/wechat/subscribe', {
-      body: { openid: allowed.openid, templateIds: [templateId] },
-    });
-    await bff.call('POST', '/api/mp/subscriptions', {
-      token: allowed.accessToken,
-      body: { acceptedTemplateIds: [templateId] },
-    });
+    // Both allowed the appointment reminder; only one allowed the meeting reminder.
+    for (const [patient, ids] of [
+      [allowed, [templateId, appointmentTemplateId]],
+      [silent, [appointmentTemplateId]],
+    ] as const) {
+      await bff.call('POST', '/sandbox/control/wechat/subscribe', {
+        body: { openid: patient.openid, templateIds: ids },
+      });
+      await bff.call('POST', '/api/mp/subscriptions', {
+        token: patient.accessToken,
+        body: { acceptedTemplateIds: ids },
+      });
+    }
+    const detail = await bff.call('GET', `/api/mp/meetings/${meeting.id}`, { token: allowed.accessToken });
+    expect(detail.body.reminderTemplateId).toBe(templateId);
     await signUp(allowed.accessToken, meeting.id);
     await signUp(silent.accessToken, meeting.id);
     const stored = await MeetingModel.findById(meeting.id).lean();
@@ -580,6 +589,12 @@ describe('records', () => {
     expect((await MeetingRegistrationModel.findOne({ customerId: silent.customer.id }).lean())!.reminder).toBe(
       'no_credit',
     );
+    // The meeting template's credit was spent; the appointment reminder's credits are untouched.
+    for (const patient of [allowed, silent]) {
+      const left = await bff.call('GET', '/api/mp/subscriptions', { token: patient.accessToken });
+      expect(left.body.credits[appointmentTemplateId]).toBe(1);
+      expect(left.body.credits[templateId] ?? 0).toBe(0);
+    }
   });
 
   it('keeps one registration when two profiles that signed up are merged, and gives the freed place to the next in line', async () => {

@@ -5,7 +5,8 @@
  * middle of a call, hands nothing over twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaff } from '../../bff/src/staff/service';
+import { createStaff, getStaffMember } from '../../bff/src/staff/service';
+import { listAuditForSubject } from '../../bff/src/audit/service';
 import { customerResponsibility, findCustomerByExternalUserId } from '../../bff/src/identity/service';
 import { followersOf, syncStaffContacts } from '../../bff/src/identity/wecomContacts';
 import { updateCustomerBaseData } from '../../bff/src/identity/profile';
@@ -118,9 +119,13 @@ describe('handover of a member who left', () => {
     expect(
       sent.every((t) => t.kind === 'resigned' && t.handoverUserId === 'xiaoli' && t.takeoverUserId === 'wangfang'),
     ).toBe(true);
-    const theirs = await listTasks(org, { assignee: wangfang.staff.id, status: 'open', limit: 100 }, { staffId: '' });
+    const theirs = await listTasks(
+      org,
+      { assignee: wangfang.staff.id, status: 'open', limit: 100 },
+      { staffId: '', roles: ['admin'] },
+    );
     expect(theirs.items.map((t) => t.id)).toEqual(expect.arrayContaining(open.map((t) => t.id)));
-    const left = await listTasks(org, { assignee: leaver.id, limit: 100 }, { staffId: '' });
+    const left = await listTasks(org, { assignee: leaver.id, limit: 100 }, { staffId: '', roles: ['admin'] });
     expect(left.items.map((t) => [t.id, t.status])).toEqual([[done.id, 'completed']]);
     expect((await customerResponsibility(org, customers[0]!)).ownerStaffId).toBe(wangfang.staff.id);
 
@@ -166,6 +171,43 @@ describe('handover of a member who left', () => {
   });
 });
 
+describe('deactivation of a member who left', () => {
+  it('a leaver’s handover deactivates them: no sign-in, no session refresh, no new tasks; a rerun changes nothing', async () => {
+    const { staff: leaver, externalUserIds } = await consultantWithContacts('xiaoma', 1);
+    const session = await signInStaff(bff, 'xiaoma');
+    const customerId = await customerOf(externalUserIds[0]!);
+    const assign = () =>
+      bff.call('POST', '/api/staff/tasks', {
+        token: manager.accessToken,
+        body: {
+          customerId,
+          type: 'follow_up_call',
+          title: '回访',
+          dueAt: new Date(Date.now() + DAY).toISOString(),
+          assigneeStaffId: leaver.id,
+        },
+      });
+    expect((await assign()).status).toBe(201);
+
+    // WeCom still lists them (40097: the contacts wait), but CareLoop stops them at once.
+    const started = await handover(leaver.id, { successorStaffId: wangfang.staff.id, resigned: true });
+    expect(started.body).toMatchObject({ status: 'in_progress', tasksMoved: 1, lastError: { errcode: 40097 } });
+    expect((await getStaffMember(org, leaver.id)).active).toBe(false);
+    const refreshed = await bff.call('POST', '/api/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    expect([refreshed.status, refreshed.body.error.code]).toEqual([401, 'REFRESH_TOKEN_INVALID']);
+    await expect(signInStaff(bff, 'xiaoma')).rejects.toThrow(/STAFF_NOT_REGISTERED/);
+    expect((await assign()).status).toBe(404);
+    const pickers = await bff.call('GET', '/api/staff/staff-members', { token: manager.accessToken });
+    expect(pickers.body.items.map((member: { id: string }) => member.id)).not.toContain(leaver.id);
+
+    await bff.call('POST', '/sandbox/control/wecom/users/xiaoma/resign');
+    const resumed = await refresh(started.body.id);
+    expect(resumed.body.contacts).toMatchObject({ waiting: 1 });
+    const audit = await listAuditForSubject(org, { kind: 'staff', id: leaver.id });
+    expect(audit.filter((entry) => entry.action === 'staff.deactivated')).toHaveLength(1);
+  });
+});
+
 describe('handover of a member still employed', () => {
   it('hands 105 contacts over in calls of at most 100 with the success message WeCom shows the customer', async () => {
     const { staff: mover, externalUserIds } = await consultantWithContacts('xiaozhou', 105);
@@ -180,7 +222,9 @@ describe('handover of a member still employed', () => {
     const sent = await transfers(externalUserIds);
     expect(sent).toHaveLength(105);
     expect(new Set(sent.map((t) => `${t.kind}:${t.successMessage}`))).toEqual(new Set([`onjob:${message}`]));
-  });
+    // Changing role is no departure: they stay active.
+    expect((await getStaffMember(org, mover.id)).active).toBe(true);
+  }, 60_000);
 
   it('a call interrupted mid-way is settled from WeCom’s results: what WeCom received is not sent again', async () => {
     const { staff: mover, externalUserIds } = await consultantWithContacts('xiaowu', 2);

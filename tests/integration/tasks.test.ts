@@ -228,7 +228,7 @@ describe('overdue and today', () => {
     const overdueOnly = await listTasks(
       org,
       { assignee: 'me', status: 'overdue', limit: 50 },
-      { staffId: liuyang.staff.id, now },
+      { staffId: liuyang.staff.id, roles: ['staff'], now },
     );
     expect(overdueOnly.items.map((task) => task.id)).toEqual([overdue.id]);
   });
@@ -243,14 +243,14 @@ describe('overdue and today', () => {
       );
     }
     const first = await bff.call('GET', `/api/staff/tasks?customerId=${customer.id}&limit=2`, {
-      token: zhangwei.accessToken,
+      token: manager.accessToken,
     });
     expect(first.status).toBe(200);
     expect(first.body.items.map((task: { id: string }) => task.id)).toEqual(ids.slice(0, 2));
     const second = await bff.call(
       'GET',
       `/api/staff/tasks?customerId=${customer.id}&limit=2&cursor=${first.body.nextCursor}`,
-      { token: zhangwei.accessToken },
+      { token: manager.accessToken },
     );
     expect(second.body.items.map((task: { id: string }) => task.id)).toEqual(ids.slice(2));
     expect(second.body.nextCursor).toBeNull();
@@ -264,6 +264,49 @@ describe('overdue and today', () => {
     const answer = await bff.call('GET', '/api/staff/tasks/today', { token: wangfang.accessToken });
     expect(answer.status).toBe(200);
     expect(answer.body.items.find((task: { id: string }) => task.id === id)).toMatchObject({ overdue: true });
+  });
+});
+
+describe('who sees which tasks in the list', () => {
+  it('managers see every task; other staff see theirs and those of the customers they own', async () => {
+    const [ownedByZhang, ownedByWang, unowned] = [
+      await newCustomer({ ownerStaffId: zhangwei.staff.id }),
+      await newCustomer({ ownerStaffId: wangfang.staff.id }),
+      await newCustomer(),
+    ];
+    // Due long ago, so `dueBefore` lists only these among the file's tasks.
+    const due = (minute: number) => new Date(Date.UTC(2001, 0, 1, 9, minute));
+    const create = async (customerId: string, assigneeStaffId: string | null, minute: number) =>
+      (await createTask(taskInput(customerId, { assigneeStaffId, dueAt: due(minute) }))).id;
+    const zhangsCustomerWangsTask = await create(ownedByZhang.id, wangfang.staff.id, 1);
+    const wangsCustomerZhangsTask = await create(ownedByWang.id, zhangwei.staff.id, 2);
+    const wangsCustomerWangsTask = await create(ownedByWang.id, wangfang.staff.id, 3);
+    const unownedUnassigned = await create(unowned.id, null, 4);
+    const seen = async (token: string, filters = '') => {
+      const answer = await bff.call('GET', `/api/staff/tasks?dueBefore=2001-01-02T00:00:00Z&limit=100${filters}`, {
+        token,
+      });
+      expect(answer.status).toBe(200);
+      return answer.body.items.map((task: { id: string }) => task.id);
+    };
+
+    expect(await seen(manager.accessToken)).toEqual([
+      zhangsCustomerWangsTask,
+      wangsCustomerZhangsTask,
+      wangsCustomerWangsTask,
+      unownedUnassigned,
+    ]);
+    expect(await seen(zhangwei.accessToken)).toEqual([zhangsCustomerWangsTask, wangsCustomerZhangsTask]);
+    expect(await seen(wangfang.accessToken)).toEqual([
+      zhangsCustomerWangsTask,
+      wangsCustomerZhangsTask,
+      wangsCustomerWangsTask,
+    ]);
+    expect(await seen(liuyang.accessToken)).toEqual([]);
+    // Filters narrow what they may see, never widen it.
+    expect(await seen(zhangwei.accessToken, `&assignee=${wangfang.staff.id}`)).toEqual([zhangsCustomerWangsTask]);
+    expect(await seen(zhangwei.accessToken, '&assignee=unassigned')).toEqual([]);
+    expect(await seen(manager.accessToken, '&assignee=unassigned')).toEqual([unownedUnassigned]);
   });
 });
 

@@ -16,6 +16,10 @@ function attendee(overrides: Partial<MeetingAttendee['customer']> = {}): Meeting
     checkedInAt: null,
     checkedInVia: null,
     surveyedAt: null,
+    paymentStatus: 'none',
+    paidFen: 0,
+    refundFen: null,
+    holdExpiresAt: null,
   };
 }
 

@@ -8,7 +8,7 @@ import {
   type AuditQuery,
 } from '@careloop/shared';
 import { AppError } from '../http/errors';
-import { StaffModel } from '../staff/model';
+import { staffNamesById } from '../staff/service';
 import { AuditEntryModel } from './model';
 
 export interface AuditRecord {
@@ -153,10 +153,7 @@ export async function queryAudit(organisationId: string, query: AuditQuery): Pro
       page.filter((doc) => doc.actorKind === 'staff' && Types.ObjectId.isValid(doc.actorId)).map((doc) => doc.actorId),
     ),
   ];
-  const staff = staffIds.length
-    ? await StaffModel.find({ organisationId, _id: { $in: staffIds } }, { name: 1 }).lean()
-    : [];
-  const names = new Map(staff.map((member) => [String(member._id), member.name]));
+  const names = staffIds.length ? await staffNamesById(organisationId, staffIds) : new Map<string, string>();
 
   const items: AuditEntry[] = page.map((doc) => ({
     id: String(doc._id),

@@ -89,7 +89,7 @@ export async function revokeRefreshToken(token: string): Promise<void> {
 }
 
 /**
- * Ends every session of a subject (a customer's erasure): deletes all its refresh tokens, so a refresh answers
+ * Ends every session of a subject (a customer's erasure, a staff member's departure): deletes all its refresh tokens, so a refresh answers
  * REFRESH_TOKEN_INVALID. Idempotent. Access tokens already issued stay valid until they expire.
  */
 export async function deleteRefreshTokensOfSubject(

@@ -181,6 +181,8 @@ const contentReferralSchema = new Schema(
     contentId: { type: Schema.Types.ObjectId, required: true },
     token: { type: String, required: true },
     at: { type: Date, required: true },
+    /** The read that recorded the referral (it records `referral.converted` for a customer's share, once). */
+    readId: { type: Schema.Types.ObjectId, default: null },
   },
   { versionKey: false },
 );

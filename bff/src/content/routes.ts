@@ -35,6 +35,7 @@ import { ALL_STAFF, MANAGERS } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
+import { assertNotErased } from '../privacy/service';
 import {
   archiveContent,
   createContent,
@@ -102,15 +103,18 @@ export function contentRoutes({ config }: Pick<AppDeps, 'config'>) {
       body: OpenReadRequest,
       response: ReadProgress,
       status: 201,
-      handler: ({ auth, params, body }) =>
-        openRead({
+      handler: async ({ auth, params, body }) => {
+        // An erased customer's access token may outlive the erasure: nothing of theirs is recorded again.
+        await assertNotErased(auth.organisationId, auth.id);
+        return openRead({
           organisationId: auth.organisationId,
           customerId: auth.id,
           sessionCustomerId: auth.signedInAs ?? auth.id,
           contentId: params.id,
           requestId: body.requestId,
           shareToken: body.shareToken,
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'post',
@@ -159,13 +163,15 @@ export function contentRoutes({ config }: Pick<AppDeps, 'config'>) {
       params: ContentParams,
       body: CustomerShareRequest,
       response: CustomerShare,
-      handler: ({ auth, params, body }) =>
-        shareByCustomer({
+      handler: async ({ auth, params, body }) => {
+        await assertNotErased(auth.organisationId, auth.id);
+        return shareByCustomer({
           organisationId: auth.organisationId,
           customerId: auth.id,
           contentId: params.id,
           target: body.target,
-        }),
+        });
+      },
     }),
 
     // --- staff: static paths first -----------------------------------------------------------------------------

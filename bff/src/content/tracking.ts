@@ -5,9 +5,12 @@
  *
  * Shares carry a share token standing for (content, sharer). A reader who opens through one is attributed to that
  * sharer for that content (the first sharer wins); a reader new to the organisation (profile created shortly
- * before) is recorded as brought by the sharer (one referral per customer, the first wins).
+ * before: NEW_CUSTOMER_WINDOW_MINUTES for a staff member's share, the campaigns' NEW_CUSTOMER_WINDOW_MS for a
+ * customer's) is recorded as brought by the sharer (one referral per customer, the first wins). A customer who
+ * brought a new customer gets `referral.converted` on their profile, once per customer brought; a staff member's
+ * referrals count on the sharing leaderboard instead.
  *
- * Importing this module plugs the content records into the merge and into the customer's data export.
+ * Importing this module plugs the content records into the merge and into the customer's data export and erasure.
  */
 import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
@@ -23,7 +26,8 @@ import {
 } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { ignoringDuplicateKeys, isDuplicateKey, upsertWithRetry } from '../db/retry';
-import { recordEvent } from '../events/service';
+import { NEW_CUSTOMER_WINDOW_MS } from '../campaigns/attribution';
+import { clearEventProperties, recordEvent } from '../events/service';
 import { customerNames, getCustomer, isVerifiedHcp } from '../identity/service';
 import { resolveCustomerId } from '../identity/merge';
 import { registerMergeStep } from '../identity/mergeSteps';
@@ -213,9 +217,45 @@ function progress(read: ContentReadDocument, credited: number): ReadProgress {
   };
 }
 
-async function isNewCustomer(organisationId: string, customerId: string, at: Date): Promise<boolean> {
+/**
+ * How long a profile may exist before opening a share and still count as brought by the sharer: a staff member's
+ * share as the leaderboard always counted; a customer's as campaigns count a new customer.
+ */
+const newCustomerWindowMs = (sharerKind: 'staff' | 'customer') =>
+  sharerKind === 'staff' ? NEW_CUSTOMER_WINDOW_MINUTES * 60_000 : NEW_CUSTOMER_WINDOW_MS;
+
+async function isNewCustomer(
+  organisationId: string,
+  customerId: string,
+  at: Date,
+  sharerKind: 'staff' | 'customer',
+): Promise<boolean> {
   const customer = await getCustomer(organisationId, customerId);
-  return new Date(customer.createdAt).getTime() >= at.getTime() - NEW_CUSTOMER_WINDOW_MINUTES * 60_000;
+  return new Date(customer.createdAt).getTime() >= at.getTime() - newCustomerWindowMs(sharerKind);
+}
+
+/** The sourceEventId of the `referral.converted` a read that brought a new customer records on the sharer. */
+const conversionEventId = (readId: Types.ObjectId) => `content-referral:${String(readId)}`;
+
+/**
+ * Records `referral.converted` on the sharing customer's profile when this read is the one that recorded the
+ * reader's referral (so once per customer brought; a retried open records the same event, which stores once).
+ */
+async function recordReferralConversion(organisationId: string, customerId: string, read: ContentReadDocument) {
+  const referral = await ContentReferralModel.findOne({
+    organisationId: oid(organisationId),
+    customerId: oid(customerId),
+  }).lean();
+  if (!referral || referral.referrerKind !== 'customer' || !referral.readId?.equals(read._id)) return;
+  await recordEvent({
+    organisationId,
+    customerId: await resolveCustomerId(organisationId, String(referral.referrerId)),
+    type: 'referral.converted',
+    occurredAt: referral.at,
+    properties: { referredCustomerId: customerId, contentId: String(referral.contentId) },
+    source: 'server',
+    sourceEventId: conversionEventId(read._id),
+  });
 }
 
 /**
@@ -281,7 +321,7 @@ export async function openRead(input: {
   if (read.sharer) {
     // The first sharer who brought this reader to this content keeps the attribution.
     await ContentReaderModel.updateOne({ ...readerKey, sharer: null }, { $set: { sharer: read.sharer } });
-    if (await isNewCustomer(organisationId, customerId, read.openedAt)) {
+    if (await isNewCustomer(organisationId, customerId, read.openedAt, read.sharer.kind)) {
       await ignoringDuplicateKeys(
         ContentReferralModel.updateOne(
           { organisationId: organisation, customerId: oid(customerId) },
@@ -292,6 +332,7 @@ export async function openRead(input: {
               contentId: read.contentId,
               token: read.sharer.token,
               at: read.openedAt,
+              readId: read._id,
             },
           },
           { upsert: true },
@@ -308,6 +349,7 @@ export async function openRead(input: {
     source: 'server',
     sourceEventId: `content-read:${String(read._id)}:opened`,
   });
+  if (read.sharer?.kind === 'customer') await recordReferralConversion(organisationId, customerId, read);
   return progress(read, 0);
 }
 
@@ -537,42 +579,145 @@ registerMergeStep({
       await ContentReferralModel.deleteOne({ _id: fromReferral._id });
     }
     const referral = await ContentReferralModel.findOne({ organisationId: organisation, customerId: into }).lean();
-    if (referral && !(await isNewCustomer(organisationId, intoCustomerId, referral.at))) {
+    if (referral && !(await isNewCustomer(organisationId, intoCustomerId, referral.at, referral.referrerKind))) {
       await ContentReferralModel.deleteOne({ _id: referral._id });
     }
   },
 });
 
+/** Stands for a customer's share token on other people's records once the customer is erased (never a token). */
+const ERASED_TOKEN = 'erased';
+
+/** What a customer's data export holds of content: their reading, their shares, and who/what brought them. */
+async function exportContentData(organisationId: string, customerId: string) {
+  const organisation = oid(organisationId);
+  const customer = oid(customerId);
+  const [reads, shares, referral, referred] = await Promise.all([
+    ContentReadModel.find({ organisationId: organisation, customerId: customer })
+      .sort({ openedAt: 1, _id: 1 })
+      .lean<ContentReadDocument[]>(),
+    ContentShareModel.find({ organisationId: organisation, sharerKind: 'customer', sharerId: customer })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean(),
+    ContentReferralModel.findOne({ organisationId: organisation, customerId: customer }).lean(),
+    // The customers they brought are other people: only when and through what, never who.
+    ContentReferralModel.find({ organisationId: organisation, referrerKind: 'customer', referrerId: customer })
+      .sort({ at: 1, _id: 1 })
+      .lean(),
+  ]);
+  const contentIds = new Set([...reads, ...shares, ...referred].map((doc) => String(doc.contentId)));
+  const titles = new Map(
+    (
+      await ContentModel.find(
+        { organisationId: organisation, _id: { $in: [...contentIds] } },
+        { kind: 1, 'live.title': 1, 'working.title': 1 },
+      ).lean<TitleOnly[]>()
+    ).map((doc) => [String(doc._id), doc.live?.title ?? doc.working.title]),
+  );
+  const title = (id: Types.ObjectId) => titles.get(String(id)) ?? null;
+  return {
+    reads: reads.map((read) => ({
+      contentId: String(read.contentId),
+      title: title(read.contentId),
+      category: read.category,
+      openedAt: read.openedAt.toISOString(),
+      dwellSeconds: read.dwellSeconds,
+      maxScrollPercent: read.maxScrollPercent,
+      finishedAt: read.finishedAt?.toISOString() ?? null,
+      cameThroughShare: read.sharer !== null,
+    })),
+    shares: shares.map((share) => ({
+      contentId: String(share.contentId),
+      title: title(share.contentId),
+      times: share.shareCount,
+      firstSharedAt: share.createdAt.toISOString(),
+      lastSharedAt: share.lastSharedAt?.toISOString() ?? null,
+    })),
+    broughtBy: referral
+      ? { kind: referral.referrerKind, contentId: String(referral.contentId), at: referral.at.toISOString() }
+      : null,
+    customersBrought: referred.map((row) => ({
+      contentId: String(row.contentId),
+      title: title(row.contentId),
+      at: row.at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Erases what content holds about a customer while every per-content total (opens, unique readers, dwell,
+ * finishes, shares, booked readers) and the staff leaderboard stay as they were:
+ * - their share tokens are redrawn and no longer theirs (the links they sent stop resolving; share counts stay),
+ *   and on other people's reads, reader rows and referrals they become an anonymous customer sharer;
+ * - their reads, reader rows and the record of who brought them are kept under an anonymous id drawn now (one for
+ *   all of them, so distinct-reader counts do not change), and the read keys lose the session id;
+ * - the `referral.converted` on the customer who brought them stops naming them.
+ * Nothing then matches the customer's id, so erasing again changes nothing. A rerun after a crash finishes the
+ * rest under fresh anonymous ids.
+ */
+async function eraseContentData(organisationId: string, customerId: string): Promise<void> {
+  const organisation = oid(organisationId);
+  const customer = oid(customerId);
+  const asReader = new Types.ObjectId();
+  const asSharer = new Types.ObjectId();
+
+  // First the tokens, so that no new read is attributed to them meanwhile.
+  const shares = await ContentShareModel.find(
+    { organisationId: organisation, sharerKind: 'customer', sharerId: customer },
+    { _id: 1 },
+  ).lean();
+  for (const share of shares) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await ContentShareModel.updateOne({ _id: share._id }, { $set: { sharerId: asSharer, token: newShareToken() } });
+        break;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= 5) throw error; // a token collision: draw another
+      }
+    }
+  }
+  for (const model of [ContentReadModel, ContentReaderModel]) {
+    await (model as typeof ContentReadModel).updateMany(
+      { organisationId: organisation, 'sharer.kind': 'customer', 'sharer.id': customer },
+      { $set: { 'sharer.id': asSharer, 'sharer.token': ERASED_TOKEN } },
+    );
+  }
+  await ContentReferralModel.updateMany(
+    { organisationId: organisation, referrerKind: 'customer', referrerId: customer },
+    { $set: { referrerId: asSharer, token: ERASED_TOKEN } },
+  );
+
+  const referral = await ContentReferralModel.findOne({ organisationId: organisation, customerId: customer }).lean();
+  if (referral) {
+    if (referral.readId) {
+      await clearEventProperties(
+        organisationId,
+        { source: 'server', sourceEventId: conversionEventId(referral.readId) },
+        ['referredCustomerId'],
+      );
+    }
+    await ContentReferralModel.updateOne({ _id: referral._id }, { $set: { customerId: asReader } });
+  }
+  const reads = await ContentReadModel.find({ organisationId: organisation, customerId: customer }, { _id: 1 }).lean();
+  if (reads.length) {
+    await ContentReadModel.bulkWrite(
+      reads.map((read) => ({
+        updateOne: {
+          filter: { _id: read._id },
+          update: { $set: { customerId: asReader, requestKey: `erased:${String(read._id)}` } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+  await ContentReaderModel.updateMany(
+    { organisationId: organisation, customerId: customer },
+    { $set: { customerId: asReader } },
+  );
+}
+
 registerPrivacyContributor({
   name: 'content',
-  async exportData({ organisationId, customerId }) {
-    const organisation = oid(organisationId);
-    const customer = oid(customerId);
-    const [reads, shares, referral] = await Promise.all([
-      ContentReadModel.find({ organisationId: organisation, customerId: customer })
-        .sort({ openedAt: 1 })
-        .lean<ContentReadDocument[]>(),
-      ContentShareModel.find({ organisationId: organisation, sharerKind: 'customer', sharerId: customer }).lean(),
-      ContentReferralModel.findOne({ organisationId: organisation, customerId: customer }).lean(),
-    ]);
-    return {
-      reads: reads.map((read) => ({
-        contentId: String(read.contentId),
-        category: read.category,
-        openedAt: read.openedAt.toISOString(),
-        dwellSeconds: read.dwellSeconds,
-        maxScrollPercent: read.maxScrollPercent,
-        finishedAt: read.finishedAt?.toISOString() ?? null,
-        cameThroughShare: read.sharer !== null,
-      })),
-      shares: shares.map((share) => ({
-        contentId: String(share.contentId),
-        times: share.shareCount,
-        firstSharedAt: share.createdAt.toISOString(),
-      })),
-      broughtBy: referral ? { kind: referral.referrerKind, at: referral.at.toISOString() } : null,
-    };
-  },
-  // Reads, shares and referrals hold ids, times and counts only (no free text), which content results need.
-  async erase() {},
+  exportData: ({ organisationId, customerId }) => exportContentData(organisationId, customerId),
+  erase: ({ organisationId, customerId }) => eraseContentData(organisationId, customerId),
 });

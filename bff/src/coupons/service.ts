@@ -661,6 +661,43 @@ export async function getCustomerCoupon(organisationId: string, customerId: stri
   return describeCoupon(doc);
 }
 
+/**
+ * The organisation's held coupons (claimed, or expired unused) expiring at or after `expiresFrom`, optionally of
+ * one template, in (expiresAt, _id) order after the position `after`: for journeys' coupon-expiry key dates.
+ */
+export async function listCouponsForKeyDates(
+  organisationId: string,
+  options: {
+    templateId?: string | null;
+    expiresFrom: Date;
+    after?: { expiresAt: Date; id: string } | null;
+    limit: number;
+  },
+): Promise<{ id: string; customerId: string; templateId: string; expiresAt: Date }[]> {
+  const filter: Record<string, unknown> = {
+    organisationId: oid(organisationId),
+    state: { $in: ['claimed', 'expired'] },
+    expiresAt: { $gte: options.expiresFrom },
+  };
+  if (options.templateId) filter.templateId = oid(options.templateId);
+  if (options.after) {
+    filter.$or = [
+      { expiresAt: { $gt: options.after.expiresAt } },
+      { expiresAt: options.after.expiresAt, _id: { $gt: oid(options.after.id) } },
+    ];
+  }
+  const docs = await CouponModel.find(filter, { customerId: 1, templateId: 1, expiresAt: 1 })
+    .sort({ expiresAt: 1, _id: 1 })
+    .limit(options.limit)
+    .lean<Pick<CouponDoc, '_id' | 'customerId' | 'templateId' | 'expiresAt'>[]>();
+  return docs.map((doc) => ({
+    id: String(doc._id),
+    customerId: String(doc.customerId),
+    templateId: String(doc.templateId),
+    expiresAt: doc.expiresAt,
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Redemption, undo, revocation
 

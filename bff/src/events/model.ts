@@ -29,6 +29,8 @@ eventSchema.index({ organisationId: 1, source: 1, sourceEventId: 1 }, { unique: 
 eventSchema.index({ organisationId: 1, customerId: 1, occurredAt: -1, _id: -1 });
 // Customers with event X in window W (segments, dynamic tags); customerId last so such a query is covered.
 eventSchema.index({ organisationId: 1, type: 1, occurredAt: 1, customerId: 1 });
+// Events in the order they were stored, across organisations (subscribers' repair passes, e.g. journeys' replay).
+eventSchema.index({ receivedAt: 1, _id: 1 });
 
 export interface EventDocument {
   _id: Types.ObjectId;

@@ -418,6 +418,141 @@ export async function findEvents(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Bulk readers (derived data such as dynamic-tag facts, rebuilt from the stored events)
+
+/** An event as the bulk readers return it: raw stored fields, projected (no hydration). */
+export interface EventRow {
+  customerId: Types.ObjectId;
+  type: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+  source: string;
+  sourceEventId: string;
+}
+
+const EVENT_ROW_FIELDS = { customerId: 1, type: 1, occurredAt: 1, properties: 1, source: 1, sourceEventId: 1 };
+
+/**
+ * Streams the organisation's events (optionally of some types only) in no particular order, through one driver
+ * cursor in batches of 5000: for rebuilding derived data over every stored event without holding them all.
+ */
+export async function* scanEvents(organisationId: string, types?: readonly string[]): AsyncGenerator<EventRow> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId) };
+  if (types) filter.type = { $in: [...types] };
+  const cursor = EventModel.collection.find(filter, { projection: EVENT_ROW_FIELDS, batchSize: 5000 });
+  for await (const doc of cursor) yield doc as unknown as EventRow;
+}
+
+/** One customer's events (optionally of some types, strictly after a time), oldest first. */
+export async function customerEvents(
+  organisationId: string,
+  customerId: string,
+  options: { types?: readonly string[]; after?: Date } = {},
+): Promise<EventRow[]> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), customerId: oid(customerId) };
+  if (options.types) filter.type = { $in: [...options.types] };
+  if (options.after) filter.occurredAt = { $gt: options.after };
+  const docs = await EventModel.collection.find(filter, { projection: EVENT_ROW_FIELDS }).toArray();
+  return (docs as unknown as EventRow[]).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+}
+
+/** A customer's stored events of some types that happened at one of `times`, with their ids (no order). */
+export async function eventsAt(
+  organisationId: string,
+  customerId: string,
+  types: readonly string[],
+  times: readonly Date[],
+): Promise<(EventRow & { _id: Types.ObjectId })[]> {
+  if (!times.length) return [];
+  const docs = await EventModel.collection
+    .find(
+      {
+        organisationId: oid(organisationId),
+        customerId: oid(customerId),
+        type: { $in: [...types] },
+        occurredAt: { $in: [...times] },
+      },
+      { projection: { ...EVENT_ROW_FIELDS, _id: 1 } },
+    )
+    .toArray();
+  return docs as unknown as (EventRow & { _id: Types.ObjectId })[];
+}
+
+/**
+ * Removes some properties from one stored event (found by its source id), keeping its type and time: for a domain
+ * whose event on one customer's timeline names another person who asked to be erased (e.g. the customer a
+ * referral brought). Idempotent; nothing happens when there is no such event.
+ */
+export async function clearEventProperties(
+  organisationId: string,
+  event: { source: EventSource; sourceEventId: string },
+  names: readonly string[],
+): Promise<void> {
+  if (!names.length) return;
+  await EventModel.updateOne(
+    { organisationId: oid(organisationId), source: event.source, sourceEventId: event.sourceEventId },
+    { $unset: Object.fromEntries(names.map((name) => [`properties.${name}`, ''])) },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repair readers (a subscriber's own repair pass replays what it may have lost; backfills of stored events)
+
+/** A stored event with its id and the time it was stored. */
+export type ReceivedEvent = StoredEvent & { id: string; receivedAt: Date };
+
+const toReceivedEvent = (doc: EventDocument): ReceivedEvent => ({
+  ...toStoredEvent(doc),
+  id: String(doc._id),
+  receivedAt: doc.receivedAt,
+});
+
+/**
+ * Every organisation's events received in [from, to), in (receivedAt, _id) order, after the position `after`
+ * (the last one of the previous batch): for the subscribers' repair passes (index { receivedAt, _id }).
+ */
+export async function eventsReceivedBetween(
+  from: Date,
+  to: Date,
+  after: { receivedAt: Date; id: string } | null,
+  limit: number,
+): Promise<ReceivedEvent[]> {
+  const filter: Record<string, unknown> = { receivedAt: { $gte: from, $lt: to } };
+  if (after) {
+    filter.$or = [
+      { receivedAt: { $gt: after.receivedAt } },
+      { receivedAt: after.receivedAt, _id: { $gt: oid(after.id) } },
+    ];
+  }
+  const docs = await EventModel.find(filter).sort({ receivedAt: 1, _id: 1 }).limit(limit).lean<EventDocument[]>();
+  return docs.map(toReceivedEvent);
+}
+
+/**
+ * The organisation's events of one type in (occurredAt, _id) order, after the position `after`, optionally only
+ * those that happened since a time: for backfills over what was stored before (journeys' key dates).
+ */
+export async function eventsOfTypeAfter(
+  organisationId: string,
+  type: string,
+  options: { since?: Date | null; after?: { occurredAt: Date; id: string } | null; limit: number },
+): Promise<ReceivedEvent[]> {
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), type };
+  if (options.since) filter.occurredAt = { $gte: options.since };
+  if (options.after) {
+    filter.$or = [
+      { occurredAt: { $gt: options.after.occurredAt } },
+      { occurredAt: options.after.occurredAt, _id: { $gt: oid(options.after.id) } },
+    ];
+  }
+  const docs = await EventModel.find(filter)
+    .sort({ occurredAt: 1, _id: 1 })
+    .limit(options.limit)
+    .lean<EventDocument[]>();
+  return docs.map(toReceivedEvent);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Merge and privacy
 
 registerMergeStep({

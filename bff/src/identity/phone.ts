@@ -200,3 +200,31 @@ export async function revealPhone(config: Pick<Config, 'privacy'>, organisationI
   if (!doc.phone) throw notFound('Phone number');
   return { phone: createPhoneVault(config).decrypt(doc.phone.ciphertext), verified: doc.phone.verified };
 }
+
+/**
+ * Names and full numbers of many customers at once (a batch of journey message steps; the caller audits). Answers
+ * only the ids found in the organisation and not merged away (the caller resolves the others one by one, e.g. with
+ * revealPhone); phone null when the customer has none. Read by `_id` alone, the organisation checked here, so the
+ * read is one index lookup per id on every server.
+ */
+export async function revealContacts(
+  config: Pick<Config, 'privacy'>,
+  organisationId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, { name: string | null; phone: string | null }>> {
+  const contacts = new Map<string, { name: string | null; phone: string | null }>();
+  if (!customerIds.length) return contacts;
+  const docs = await CustomerModel.find(
+    { _id: { $in: [...new Set(customerIds)].map((id) => new Types.ObjectId(id)) } },
+    { organisationId: 1, name: 1, phone: 1, mergedInto: 1 },
+  ).lean();
+  const vault = createPhoneVault(config);
+  for (const doc of docs) {
+    if (String(doc.organisationId) !== organisationId || doc.mergedInto) continue;
+    contacts.set(String(doc._id), {
+      name: doc.name ?? null,
+      phone: doc.phone?.ciphertext ? vault.decrypt(doc.phone.ciphertext) : null,
+    });
+  }
+  return contacts;
+}

@@ -372,6 +372,15 @@ export async function transferOwnership(
   }
 }
 
+/** The ids of the customers a staff member owns (e.g. for what they may see of the organisation's tasks). */
+export async function customerIdsOwnedBy(organisationId: string, staffId: string): Promise<Types.ObjectId[]> {
+  const docs = await CustomerModel.find(
+    { organisationId, ownerStaffId: new Types.ObjectId(staffId) },
+    { _id: 1 },
+  ).lean();
+  return docs.map((doc) => doc._id);
+}
+
 /** The external contacts (external_userid) a WeCom member has, as last synced from WeCom. */
 export async function wecomContactsOfStaff(organisationId: string, staffUserId: string): Promise<string[]> {
   const docs = await WecomFollowModel.find({ organisationId, staffUserId }, { externalUserId: 1 })

@@ -31,6 +31,7 @@ import {
 } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { hasMarketingConsent } from '../consent/service';
+import { revealContacts } from '../identity/phone';
 import {
   EnrolmentModel,
   ExecutionModel,
@@ -38,12 +39,13 @@ import {
   type EnrolmentDoc,
   type EnrolmentState,
   type ExecutionDoc,
+  type ExecutionStatus,
   type JourneyDoc,
 } from './model';
 import { loadDefinition, loadJourney, stepOf } from './definitions';
 import { arrivalDue, enterDueKeyDates, runDueSchedules } from './entries';
 import { endUpdate, exitEnrolment, recordEnded, recordJourneyEvent } from './lifecycle';
-import { defaultInstanceId, fault, journeyNow, journeyTimeZone, SimulatedCrash } from './runtime';
+import { defaultInstanceId, fault, journeyNow, journeyRuntime, journeyTimeZone, SimulatedCrash } from './runtime';
 import { quietHoursEnd, waitEnd } from './schedule';
 import {
   eventSince,
@@ -101,7 +103,7 @@ export interface EngineRunResult {
 interface Commit {
   row: EnrolmentDoc;
   /** The execution record's final update, if it still has one to make. */
-  execution?: { filter: Record<string, unknown>; update: Record<string, unknown> };
+  execution?: Settle;
   /** The enrolment's update (applied only if the row is still this run's, at the same position). */
   enrolment: Record<string, unknown> | null;
   count: keyof EngineRunResult | null;
@@ -238,17 +240,84 @@ async function plan(row: EnrolmentDoc, run: RunContext): Promise<Plan> {
   return { kind: 'run', row, definition, step, context, decided };
 }
 
-const settleExecution = (key: string, from: string[], set: Record<string, unknown>, inc?: Record<string, number>) => ({
-  filter: { key, status: { $in: from } },
-  update: { $set: set, ...(inc && { $inc: inc }) },
-});
+/**
+ * An execution's final update, made only from one of the `from` statuses. `seen` is the status this run last saw
+ * (the one it almost always still has): the update is tried with it first, each try naming exactly (key, status).
+ */
+interface Settle {
+  key: string;
+  seen: ExecutionStatus;
+  from: readonly ExecutionStatus[];
+  update: { $set: Record<string, unknown> & { status: ExecutionStatus }; $inc?: Record<string, number> };
+}
+
+const UNDER_WAY: readonly ExecutionStatus[] = ['running', 'retrying', 'cancelled'];
+
+const settleExecution = (
+  key: string,
+  seen: ExecutionStatus,
+  from: readonly ExecutionStatus[],
+  set: Settle['update']['$set'],
+  inc?: Record<string, number>,
+): Settle => ({ key, seen, from, update: { $set: set, ...(inc && { $inc: inc }) } });
+
+/**
+ * Applies settles in bulk. Each is one conditional update on (key, status), with the status it was seen in; only if
+ * some did not match (an exit cancelled a retry meanwhile, …) are the other `from` statuses tried. A settle to a
+ * status among its own `from` (a retry counting an attempt) runs its tries in order, that status first, so that it
+ * applies once: after any try applied, only that first one could match again, and it has run.
+ */
+async function settleExecutions(settles: Settle[]): Promise<void> {
+  const tryFrom = (settle: Settle, status: ExecutionStatus) => ({
+    updateOne: { filter: { key: settle.key, status }, update: settle.update },
+  });
+  const repeating = settles.filter((settle) => settle.from.includes(settle.update.$set.status));
+  const leaving = settles.filter((settle) => !repeating.includes(settle));
+  if (leaving.length) {
+    const seen = leaving.filter((settle) => settle.from.includes(settle.seen));
+    const first = seen.length
+      ? await ExecutionModel.bulkWrite(
+          seen.map((settle) => tryFrom(settle, settle.seen)),
+          { ordered: false },
+        )
+      : null;
+    if ((first?.matchedCount ?? 0) < leaving.length) {
+      // Which ones missed is not said: the others' other statuses no longer match the ones that applied.
+      const rest = leaving.flatMap((settle) =>
+        settle.from.filter((status) => status !== settle.seen).map((status) => tryFrom(settle, status)),
+      );
+      if (rest.length) await ExecutionModel.bulkWrite(rest, { ordered: false });
+    }
+  }
+  if (repeating.length) {
+    const order = (settle: Settle) =>
+      [...new Set([settle.update.$set.status, settle.seen, ...settle.from])].filter((status) =>
+        settle.from.includes(status),
+      );
+    await ExecutionModel.bulkWrite(
+      repeating.flatMap((settle) => order(settle).map((status) => tryFrom(settle, status))),
+      { ordered: true },
+    );
+  }
+}
+
+/** Marks an execution `sending` from a status under way; false when another run took it (or it moved on). */
+async function markSending(key: string, seen: ExecutionStatus, set: Record<string, unknown>): Promise<boolean> {
+  for (const status of [seen, ...UNDER_WAY.filter((other) => other !== seen)]) {
+    if (!UNDER_WAY.includes(status)) continue;
+    const marked = await ExecutionModel.updateOne({ key, status }, { $set: { ...set, status: 'sending' } });
+    if (marked.modifiedCount === 1) return true;
+  }
+  return false;
+}
 
 /** The commit of a step that ended (done or skipped): the execution's result and the move to the next step. */
 async function finished(
   runPlan: Extract<Plan, { kind: 'run' }>,
   outcome: StepOutcome,
   now: Date,
-  recordExecution: boolean,
+  /** The execution's status as last seen, when its record still needs the result (null: it has it). */
+  recordExecution: ExecutionStatus | null,
 ): Promise<Commit> {
   const { row, definition, step, context } = runPlan;
   const { update, ended } = await advanceUpdate(row, definition, step, outcome.outcome, now);
@@ -256,7 +325,7 @@ async function finished(
   return {
     row,
     execution: recordExecution
-      ? settleExecution(context.key, ['running', 'retrying', 'cancelled'], {
+      ? settleExecution(context.key, recordExecution, UNDER_WAY, {
           status: outcome.status,
           outcome: outcome.outcome,
           result: outcome.result ?? null,
@@ -274,6 +343,7 @@ function failedAttempt(
   execution: ExecutionDoc,
   error: unknown,
   now: Date,
+  seen: ExecutionStatus,
 ): Commit {
   const { row, context } = runPlan;
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -284,7 +354,8 @@ function failedAttempt(
       message,
       settleExecution(
         context.key,
-        ['running', 'retrying', 'cancelled', 'sending'],
+        seen,
+        [...UNDER_WAY, 'sending'],
         { status: 'failed', lastError: message, finishedAt: now },
         { attempts: 1 },
       ),
@@ -294,7 +365,8 @@ function failedAttempt(
     row,
     execution: settleExecution(
       context.key,
-      ['running', 'retrying', 'cancelled', 'sending'],
+      seen,
+      [...UNDER_WAY, 'sending'],
       { status: 'retrying', lastError: message },
       { attempts: 1 },
     ),
@@ -322,7 +394,7 @@ async function act(
   const { row, step, definition, context } = runPlan;
   const { now, instanceId } = run;
   const where = { instanceId, customerId: context.customerId, stepId: step.id, stepType: step.type };
-  if (fresh && runPlan.decided) return finished(runPlan, runPlan.decided, now, false);
+  if (fresh && runPlan.decided) return finished(runPlan, runPlan.decided, now, null);
   switch (execution.status) {
     case 'done':
     case 'skipped':
@@ -332,7 +404,7 @@ async function act(
         runPlan,
         { status: execution.status === 'done' ? 'done' : 'skipped', outcome: execution.outcome ?? '' },
         now,
-        false,
+        null,
       );
     case 'sending':
       // Its sender died mid-call: whether the message went out is unknown. Never send it again.
@@ -349,24 +421,25 @@ async function act(
       break;
   }
 
+  /** The execution's status as this run last saw it (the settles try it first). */
+  let seen: ExecutionStatus = execution.status;
   try {
     if (isMarketing(step) && !(await hasMarketingConsent(context.organisationId, context.customerId))) {
-      return finished(runPlan, { status: 'skipped', outcome: 'no_consent' }, now, true);
+      return finished(runPlan, { status: 'skipped', outcome: 'no_consent' }, now, seen);
     }
     await fault({ point: 'before_effect', ...where });
 
     if (EXTERNAL_MESSAGE_STEPS.includes(step.type)) {
       const prepared = await prepareMessage(step, context);
-      if ('skip' in prepared) return finished(runPlan, { status: 'skipped', outcome: prepared.skip }, now, true);
+      if ('skip' in prepared) return finished(runPlan, { status: 'skipped', outcome: prepared.skip }, now, seen);
       if (isMarketing(step) && !(await takeContactSlot(context, definition.frequencyCap))) {
-        return finished(runPlan, { status: 'skipped', outcome: 'capped' }, now, true);
+        return finished(runPlan, { status: 'skipped', outcome: 'capped' }, now, seen);
       }
-      const marked = await ExecutionModel.updateOne(
-        { key: context.key, status: { $in: ['running', 'retrying', 'cancelled'] } },
-        { $set: { status: 'sending', sendingAt: now, owner: instanceId } },
-      );
       // Another instance (whose lease this run took over) is sending it: leave it to the lease's end.
-      if (marked.modifiedCount !== 1) return { row, enrolment: null, count: null };
+      if (!(await markSending(context.key, seen, { sendingAt: now, owner: instanceId }))) {
+        return { row, enrolment: null, count: null };
+      }
+      seen = 'sending';
       await fault({ point: 'before_send', ...where });
       let sent;
       try {
@@ -382,7 +455,7 @@ async function act(
       }
       await fault({ point: 'after_send', ...where });
       if (sent.kind === 'refused') {
-        return failedAttempt(runPlan, execution, new Error(sent.error), now);
+        return failedAttempt(runPlan, execution, new Error(sent.error), now, seen);
       }
       const outcome: StepOutcome =
         sent.kind === 'sent'
@@ -402,7 +475,7 @@ async function act(
           occurredAt: now,
         });
       }
-      return finished(runPlan, outcome, now, false);
+      return finished(runPlan, outcome, now, null);
     }
 
     if (
@@ -410,41 +483,95 @@ async function act(
       isMarketing(step) &&
       !(await takeContactSlot(context, definition.frequencyCap))
     ) {
-      return finished(runPlan, { status: 'skipped', outcome: 'capped' }, now, true);
+      return finished(runPlan, { status: 'skipped', outcome: 'capped' }, now, seen);
     }
     const outcome = await runInternalStep(step, context);
     await fault({ point: 'after_effect', ...where });
-    return finished(runPlan, outcome, now, true);
+    return finished(runPlan, outcome, now, seen);
   } catch (error) {
     if (error instanceof SimulatedCrash) throw error;
-    return failedAttempt(runPlan, execution, error, now);
+    return failedAttempt(runPlan, execution, error, now, seen);
   }
 }
+
+/** What a claim and a commit condition an enrolment on: exactly the fields of its claim index (see model). */
+type LeaseFields = Pick<EnrolmentDoc, '_id' | 'seq' | 'status' | 'state' | 'dueAt' | 'leaseToken'>;
+const leaseFilter = (row: LeaseFields) => ({
+  _id: row._id,
+  seq: row.seq,
+  status: row.status,
+  state: row.state,
+  dueAt: row.dueAt,
+  leaseToken: row.leaseToken ?? null,
+});
 
 async function claimBatch(now: Date, instanceId: string, size: number, leaseMs: number): Promise<EnrolmentDoc[]> {
   const due = { state: { $in: ['waiting', 'running'] as EnrolmentState[] }, dueAt: { $lte: now } };
   // Instances reading the same due rows would all race for the same few: each takes a random part of a wider
   // window of the earliest due, and tries again when others took everything it chose.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const window = await EnrolmentModel.find(due, { _id: 1 })
+    const window = await EnrolmentModel.find(due, { _id: 1, seq: 1, status: 1, state: 1, dueAt: 1, leaseToken: 1 })
       .sort({ dueAt: 1 })
       .limit(size * 3)
-      .lean<{ _id: Types.ObjectId }[]>();
+      .lean<LeaseFields[]>();
     if (!window.length) return [];
     const chosen = window
       .map((doc) => ({ doc, order: Math.random() }))
       .sort((a, b) => a.order - b.order)
       .slice(0, size)
-      .map((item) => item.doc._id);
+      .map((item) => item.doc);
     const leaseToken = randomUUID();
-    await EnrolmentModel.updateMany(
-      { _id: { $in: chosen }, ...due },
-      { $set: { state: 'running', leaseOwner: instanceId, leaseToken, dueAt: new Date(now.getTime() + leaseMs) } },
+    // Each row is taken only as it was read (still due, no other claim or change since): one conditional update
+    // per row, in one unordered bulk; then the rows read back by id show which ones this claim took.
+    await EnrolmentModel.bulkWrite(
+      chosen.map((row) => ({
+        updateOne: {
+          filter: leaseFilter(row),
+          update: {
+            $set: { state: 'running', leaseOwner: instanceId, leaseToken, dueAt: new Date(now.getTime() + leaseMs) },
+          },
+        },
+      })),
+      { ordered: false },
     );
-    const claimed = await EnrolmentModel.find({ _id: { $in: chosen }, leaseToken }).lean<EnrolmentDoc[]>();
+    const claimed = (
+      await EnrolmentModel.find({ _id: { $in: chosen.map((row) => row._id) } }).lean<EnrolmentDoc[]>()
+    ).filter((row) => row.leaseToken === leaseToken);
     if (claimed.length) return claimed;
   }
   return [];
+}
+
+const contactSteps = new WeakMap<JourneyStep, boolean>();
+/** Whether a step needs the customer's phone number (an SMS) or name (a text with {{name}}). */
+function needsContact(step: JourneyStep): boolean {
+  let needs = contactSteps.get(step);
+  if (needs === undefined) {
+    needs = step.type === 'send_sms' || JSON.stringify(step).includes('{{name}}');
+    contactSteps.set(step, needs);
+  }
+  return needs;
+}
+
+/** Reads the names and numbers the batch's steps need with one read per organisation (not one per step). */
+async function readContacts(runs: Extract<Plan, { kind: 'run' }>[]): Promise<void> {
+  const byOrganisation = new Map<string, Extract<Plan, { kind: 'run' }>[]>();
+  for (const item of runs) {
+    if (item.decided || !needsContact(item.step)) continue;
+    const list = byOrganisation.get(item.context.organisationId) ?? [];
+    list.push(item);
+    byOrganisation.set(item.context.organisationId, list);
+  }
+  if (!byOrganisation.size) return;
+  const { config } = journeyRuntime();
+  for (const [organisationId, items] of byOrganisation) {
+    const contacts = await revealContacts(
+      config,
+      organisationId,
+      items.map((item) => item.context.customerId),
+    );
+    for (const item of items) item.context.contact = contacts.get(item.context.customerId);
+  }
 }
 
 /** Inserts execution records unordered; answers the indexes of those whose key was stored already. */
@@ -519,7 +646,7 @@ async function processBatch(rows: EnrolmentDoc[], run: RunContext, concurrency: 
     sendingAt: null,
     finishedAt: decided ? run.now : null,
   }));
-  const duplicates = await insertExecutions(docs);
+  const [duplicates] = await Promise.all([insertExecutions(docs), readContacts(runs)]);
   const existing = duplicates.size
     ? new Map(
         (
@@ -557,22 +684,15 @@ async function processBatch(rows: EnrolmentDoc[], run: RunContext, concurrency: 
   if (crash) throw crash;
 
   await fault({ point: 'before_commit', instanceId: run.instanceId });
-  const executionWrites = commits.flatMap((commit) =>
-    commit.execution ? [{ updateOne: { filter: commit.execution.filter, update: commit.execution.update } }] : [],
-  );
-  if (executionWrites.length) await ExecutionModel.bulkWrite(executionWrites, { ordered: false });
+  await settleExecutions(commits.flatMap((commit) => (commit.execution ? [commit.execution] : [])));
   await fault({ point: 'after_executions', instanceId: run.instanceId });
+  // Each row moves on only if it is still this run's, at the same position, as claimed (running, the lease's end).
   const enrolmentWrites = commits.flatMap((commit) =>
     commit.enrolment
       ? [
           {
             updateOne: {
-              filter: {
-                _id: commit.row._id,
-                seq: commit.row.seq,
-                leaseToken: commit.row.leaseToken,
-                status: 'active' as const,
-              },
+              filter: leaseFilter({ ...commit.row, status: 'active', state: 'running' }),
               update: commit.enrolment,
             },
           },

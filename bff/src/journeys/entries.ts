@@ -5,7 +5,8 @@
  * repeated; a customer is never twice in one journey at once (the sparse unique `activeKey`); the re-entry policy
  * decides whether one who was in the journey before may come back.
  *
- * The same event subscriber ends enrolments on their journey's exit events.
+ * The same event subscriber ends enrolments on their journey's exit events. What it handled is marked; events it
+ * lost (a crash between the store and the subscriber) are replayed by journeys/replay.ts.
  */
 import { Types } from 'mongoose';
 import type { EnrolOutcome, JourneyDefinition, JourneyStep } from '@careloop/shared';
@@ -19,6 +20,7 @@ import {
   EnrolmentModel,
   JourneyModel,
   JourneyRunModel,
+  JourneyEventMarkModel,
   KeyDateModel,
   type EnrolmentDoc,
   type JourneyDoc,
@@ -283,7 +285,8 @@ export async function scheduleKeyDate(input: {
   }
 }
 
-async function keyDateFromEvent(journey: ActiveJourney, event: StoredEvent, now: Date): Promise<void> {
+/** Schedules the key date an event (or the coupon a `coupon.claimed` event claimed) gives a key-date journey. */
+export async function keyDateFromEvent(journey: ActiveJourney, event: StoredEvent, now: Date): Promise<void> {
   const { entry } = journey.definition;
   if (entry.kind !== 'key_date') return;
   const timeZone = await journeyTimeZone(journey.organisationId);
@@ -501,14 +504,22 @@ export async function runDueSchedules(now: Date, instanceId: string): Promise<nu
 // ---------------------------------------------------------------------------------------------------------------
 // The event subscriber: triggered entries, exits, key dates from events
 
-async function exitOnEvent(journeys: ActiveJourney[], event: StoredEvent, now: Date): Promise<void> {
+/** Ends the enrolments the event is an exit event of (entered by `enteredBy`, when given); true when any journey
+ * has exits of the event's type. */
+async function exitOnEvent(
+  journeys: ActiveJourney[],
+  event: StoredEvent,
+  now: Date,
+  enteredBy: Date | null = null,
+): Promise<boolean> {
   const concerned = journeys.filter((journey) => journey.exitTypes.has(event.type));
-  if (!concerned.length) return;
+  if (!concerned.length) return false;
   const enrolments = await EnrolmentModel.find({
     organisationId: oid(event.organisationId),
     customerId: oid(event.customerId),
     status: 'active',
     journeyId: { $in: concerned.map((journey) => oid(journey.id)) },
+    ...(enteredBy && { enteredAt: { $lte: enteredBy } }),
   }).lean<EnrolmentDoc[]>();
   for (const enrolment of enrolments) {
     const definition = await loadDefinition(String(enrolment.journeyId), enrolment.version);
@@ -517,28 +528,96 @@ async function exitOnEvent(journeys: ActiveJourney[], event: StoredEvent, now: D
     );
     if (matches) await exitEnrolment(enrolment, `event:${event.type}`, now);
   }
+  return true;
 }
 
-export async function onEventForJourneys(event: StoredEvent): Promise<void> {
+/**
+ * One pass of an event through the journeys: the live subscriber's (at once, as things are now), or the replay's
+ * of an event the subscriber lost (journeys/replay.ts: as things were when the event was received).
+ */
+export interface EventPass {
+  /** When entries and key dates count from: the subscriber's clock; the replay: when the event was received. */
+  now: Date;
+  /** When exits happen. */
+  exitAt: Date;
+  /** Only enrolments entered by then exit (the replay: not those who entered after the event came), or null. */
+  enteredBy: Date | null;
+  /** The journey (its live version) as customers entered it when the event came, or null: it was not live then. */
+  liveAtEvent(journey: ActiveJourney): Promise<ActiveJourney | null>;
+}
+
+/** The key a journey's entry by this event is enrolled once under. */
+export const eventEntryKey = (event: Pick<StoredEvent, 'source' | 'sourceEventId'>) =>
+  `event:${event.source}:${event.sourceEventId}`;
+
+/**
+ * Runs the journeys' exits, triggered entries and key dates for one event; true when any journey was concerned
+ * (then the event is marked handled, and the replay skips it). Every effect is idempotent: an entry by its entry
+ * key, an exit by its conditional update, a key date by its unique key.
+ */
+export async function passEventToJourneys(event: StoredEvent, pass: EventPass): Promise<boolean> {
   const journeys = await activeJourneys(event.organisationId);
-  if (!journeys.length) return;
-  const now = journeyNow();
-  await exitOnEvent(journeys, event, now);
-  for (const journey of journeys) {
-    if (journey.status !== 'live') continue;
+  if (!journeys.length) return false;
+  let concerned = await exitOnEvent(journeys, event, pass.exitAt, pass.enteredBy);
+  for (const current of journeys) {
+    const journey = await pass.liveAtEvent(current);
+    if (!journey) continue;
     const { entry } = journey.definition;
     if (entry.kind === 'triggered' && journey.entryMatcher?.(event.type, event.properties)) {
+      concerned = true;
       await enrolCustomer({
         journey: { ...journey, status: 'live' },
         customerId: event.customerId,
-        entryKey: `event:${event.source}:${event.sourceEventId}`,
-        now,
+        entryKey: eventEntryKey(event),
+        now: pass.now,
         source: `event:${event.type}`,
       });
     } else if (entry.kind === 'key_date') {
-      await keyDateFromEvent(journey, event, now);
+      if (
+        entry.date.kind === 'event'
+          ? journey.entryMatcher?.(event.type, event.properties)
+          : entry.date.kind === 'coupon_expiry' && event.type === 'coupon.claimed'
+      ) {
+        concerned = true;
+      }
+      await keyDateFromEvent(journey, event, pass.now);
     }
   }
+  return concerned;
+}
+
+/** Marks events journeys have handled (the replay skips them). */
+export async function markEventsHandled(
+  events: Pick<StoredEvent, 'organisationId' | 'source' | 'sourceEventId'>[],
+  at: Date,
+): Promise<void> {
+  if (!events.length) return;
+  try {
+    await JourneyEventMarkModel.collection.insertMany(
+      events.map((event) => ({ key: eventMarkKey(event), at })),
+      { ordered: false },
+    );
+  } catch (error) {
+    const rows = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+    const list = Array.isArray(rows) ? rows : rows ? [rows] : [];
+    if (!list.length || !list.every((row) => row.code === 11000)) throw error;
+  }
+}
+
+export const eventMarkKey = (event: Pick<StoredEvent, 'organisationId' | 'source' | 'sourceEventId'>) =>
+  `${event.organisationId}:${event.source}:${event.sourceEventId}`;
+
+/** The event subscriber: as the journeys are now (live ones enter, live and paused ones exit). */
+export async function onEventForJourneys(event: StoredEvent): Promise<void> {
+  await fault({ point: 'event_subscriber', instanceId: 'subscriber', customerId: event.customerId });
+  const now = journeyNow();
+  const concerned = await passEventToJourneys(event, {
+    now,
+    exitAt: now,
+    enteredBy: null,
+    liveAtEvent: async (journey) => (journey.status === 'live' ? journey : null),
+  });
+  if (concerned) await markEventsHandled([event], new Date());
 }
 
 subscribeToEvents({ name: 'journeys', handle: onEventForJourneys });

@@ -14,6 +14,8 @@
  *                         the run is claimed with a lease and repeated after a crash (enrolling is idempotent).
  *   journey_key_dates   — key-date entries waiting for their day; unique (journeyId, customerId, key).
  *   journey_contacts    — per customer, the marketing messages journeys sent lately (the frequency cap).
+ *   journey_replay, journey_event_marks — the replay of events the event subscriber lost (journeys/replay.ts).
+ *   journey_backfills   — key dates scheduled for what was stored before a version went live (journeys/backfill.ts).
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 import type { EnrolmentStatus, JourneyDefinition, JourneyStatus } from '@careloop/shared';
@@ -38,11 +40,32 @@ const journeySchema = new Schema(
     /** The key of the last schedule run taken (e.g. the periodic occurrence's time). */
     lastRunKey: { type: String, default: null },
     enabledAt: { type: Date, default: null },
+    /**
+     * The latest changes of `status` and `liveVersion`, oldest first, each with its time on the server clock (the
+     * clock events' `receivedAt` is on): the replay of lost events asks which version was live when an event came.
+     * Written by the update hook below, in the same single-document update as the change itself.
+     */
+    statusLog: {
+      type: [{ at: Date, status: String, liveVersion: Number, _id: false }],
+      default: undefined,
+    },
   },
   { timestamps: true },
 );
 journeySchema.index({ organisationId: 1, createdAt: -1 });
 journeySchema.index({ status: 1, nextRunAt: 1 });
+const STATUS_LOG_KEEP = 50;
+journeySchema.pre('updateOne', function () {
+  const update = this.getUpdate() as Record<string, unknown> | null;
+  if (!update || Array.isArray(update)) return;
+  const set = { ...(update as Record<string, unknown>), ...((update.$set ?? {}) as Record<string, unknown>) };
+  const entry: Record<string, unknown> = { at: new Date() };
+  if (typeof set.status === 'string') entry.status = set.status;
+  if (typeof set.liveVersion === 'number') entry.liveVersion = set.liveVersion;
+  if (entry.status === undefined && entry.liveVersion === undefined) return;
+  const push = (update.$push ?? {}) as Record<string, unknown>;
+  this.setUpdate({ ...update, $push: { ...push, statusLog: { $each: [entry], $slice: -STATUS_LOG_KEEP } } });
+});
 export const JourneyModel = mongoose.model('Journey', journeySchema, 'journeys');
 
 export interface JourneyDoc {
@@ -60,6 +83,7 @@ export interface JourneyDoc {
   nextRunAt: Date | null;
   lastRunKey: string | null;
   enabledAt: Date | null;
+  statusLog?: { at: Date; status?: JourneyStatus; liveVersion?: number }[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -126,6 +150,9 @@ enrolmentSchema.index({ journeyId: 1, customerId: 1, entryKey: 1 }, { unique: tr
 enrolmentSchema.index({ activeKey: 1 }, { unique: true, sparse: true });
 // The due work: waiting enrolments whose step is due, and running ones whose lease ran out.
 enrolmentSchema.index({ state: 1, dueAt: 1 });
+// The engine's claim and commit are conditional updates on exactly these fields (each as it was read): a filter's
+// fields exactly an index's keep them one index lookup each on mongo-java-server, which otherwise scans every row.
+enrolmentSchema.index({ _id: 1, seq: 1, status: 1, state: 1, dueAt: 1, leaseToken: 1 }, { unique: true });
 enrolmentSchema.index({ organisationId: 1, customerId: 1, status: 1 });
 enrolmentSchema.index({ journeyId: 1, status: 1, stepId: 1 });
 export const EnrolmentModel = mongoose.model('JourneyEnrolment', enrolmentSchema, 'journey_enrolments');
@@ -190,6 +217,8 @@ const executionSchema = new Schema(
   { versionKey: false, minimize: false },
 );
 executionSchema.index({ key: 1 }, { unique: true });
+// The engine's conditional updates of an execution name exactly (key, status) (see enrolments' claim index).
+executionSchema.index({ key: 1, status: 1 }, { unique: true });
 executionSchema.index({ journeyId: 1, stepId: 1, status: 1, _id: 1 });
 executionSchema.index({ status: 1, journeyId: 1 });
 executionSchema.index({ organisationId: 1, customerId: 1 });
@@ -302,4 +331,82 @@ export interface ContactLogDoc {
   customerId: Types.ObjectId;
   recent: { at: Date; key: string }[];
   v: number;
+}
+
+/**
+ * The replay of events the journeys' event subscriber may have lost (journeys/replay.ts): one checkpoint row,
+ * `events`: every event received before `checkpoint` was read (re-read a margin back each run); held with a lease.
+ */
+const replaySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    checkpoint: { type: Date, default: null },
+    leaseOwner: { type: String, default: null },
+    leaseUntil: { type: Date, required: true },
+  },
+  { versionKey: false, timestamps: true },
+);
+export const JourneyReplayModel = mongoose.model('JourneyReplay', replaySchema, 'journey_replay');
+
+export interface JourneyReplayDoc {
+  _id: string;
+  checkpoint: Date | null;
+  leaseOwner: string | null;
+  leaseUntil: Date;
+}
+
+/**
+ * The events journeys have handled (entered, exited or scheduled a key date for, or found nothing to do in a
+ * journey concerned), by `<organisationId>:<source>:<sourceEventId>`: the replay skips them. Pruned by the replay
+ * once older than its margin.
+ */
+const eventMarkSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+eventMarkSchema.index({ key: 1 }, { unique: true });
+eventMarkSchema.index({ at: 1 });
+export const JourneyEventMarkModel = mongoose.model('JourneyEventMark', eventMarkSchema, 'journey_event_marks');
+
+/**
+ * The key-date backfill of one live version of a key-date journey whose dates come from events or coupons
+ * (journeys/backfill.ts): unique (journeyId, version); resumable from `cursor`, held with a lease.
+ */
+const backfillSchema = new Schema(
+  {
+    organisationId: { type: Schema.Types.ObjectId, required: true },
+    journeyId: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, enum: ['running', 'done'], required: true },
+    /** Where the next batch starts: the last item read (its time and id). */
+    cursor: { type: { at: Date, id: String, _id: false }, default: null },
+    leaseOwner: { type: String, default: null },
+    leaseUntil: { type: Date, required: true },
+    read: { type: Number, default: 0 },
+    scheduled: { type: Number, default: 0 },
+    finishedAt: { type: Date, default: null },
+    /** Why it ended early (the journey stopped or another version went live), or null. */
+    endReason: { type: String, default: null },
+  },
+  { versionKey: false, timestamps: true },
+);
+backfillSchema.index({ journeyId: 1, version: 1 }, { unique: true });
+export const JourneyBackfillModel = mongoose.model('JourneyBackfill', backfillSchema, 'journey_backfills');
+
+export interface JourneyBackfillDoc {
+  _id: Types.ObjectId;
+  organisationId: Types.ObjectId;
+  journeyId: Types.ObjectId;
+  version: number;
+  status: 'running' | 'done';
+  cursor: { at: Date; id: string } | null;
+  leaseOwner: string | null;
+  leaseUntil: Date;
+  read: number;
+  scheduled: number;
+  finishedAt: Date | null;
+  endReason: string | null;
 }

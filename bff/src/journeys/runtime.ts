@@ -12,7 +12,7 @@ import { createSmsProvider, type SmsProvider } from '../platform/sms/provider';
 import { getOrganisation } from '../organisations/service';
 
 export interface JourneyRuntime {
-  config: Pick<Config, 'wechat' | 'privacy' | 'sandbox'>;
+  config: Pick<Config, 'wechat' | 'privacy' | 'sandbox' | 'sms'>;
   wechat: Pick<WechatClient, 'sendSubscribeMessage'>;
   sms: SmsProvider;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -81,7 +81,9 @@ export type FaultPoint =
   | 'after_send'
   | 'before_commit'
   | 'after_executions'
-  | 'enrolled';
+  | 'enrolled'
+  /** The journeys' event subscriber, before it does anything (a crash here loses the event until the replay). */
+  | 'event_subscriber';
 
 export interface FaultContext {
   point: FaultPoint;

@@ -4,7 +4,7 @@
  * crash or a timeout and the effect still happens once. External messages (WeChat subscribe messages, SMS) carry no
  * such key: the engine sends them through `sendOnce` (mark `sending`, then call), which never sends twice.
  */
-import type { JourneyDefinition, JourneyStep } from '@careloop/shared';
+import { subscribeFieldMaxLength, type JourneyDefinition, type JourneyStep } from '@careloop/shared';
 import { AppError } from '../http/errors';
 import { addTag, removeTag } from '../tags/service';
 import { ruleHoldsFor } from '../tags/forJourneys';
@@ -14,6 +14,7 @@ import { listTimeline } from '../events/service';
 import { customerNames, listIdentities } from '../identity/service';
 import { revealPhone } from '../identity/phone';
 import { spendSubscriptionCredit } from '../subscriptions/service';
+import { subscribeTemplateId } from '../subscriptions/templates';
 import { DEFAULT_SMS_SIGN_NAME } from '../platform/sms/provider';
 import { ContactLogModel, type ContactLogDoc } from './model';
 import { createTask } from './tasks';
@@ -34,6 +35,8 @@ export interface StepContext {
   key: string;
   now: Date;
   timeZone: string;
+  /** The customer's name and phone number when the engine read them for its whole batch (else read when needed). */
+  contact?: { name: string | null; phone: string | null };
 }
 
 /** How a step went: `done` goes on (with a branch's way), `skipped` goes on without the action. */
@@ -83,7 +86,9 @@ async function renderer(context: StepContext) {
   return async (text: string) => {
     if (!text.includes('{{')) return text;
     if (name === undefined) {
-      name = (await customerNames(context.organisationId, [context.customerId])).get(context.customerId) ?? null;
+      name = context.contact
+        ? context.contact.name
+        : ((await customerNames(context.organisationId, [context.customerId])).get(context.customerId) ?? null);
     }
     return text.replaceAll('{{name}}', name ?? '您').replaceAll('{{journey}}', context.journeyName);
   };
@@ -270,26 +275,30 @@ export async function prepareMessage(step: JourneyStep, context: StepContext): P
       (identity) => identity.kind === 'miniapp_openid' && identity.app === config.wechat.appId,
     )?.value;
     if (!openid) return { skip: 'no_openid' };
+    // The key names one of the configured templates; one not configured (here) cannot have been allowed.
+    const templateId = subscribeTemplateId(config, step.template);
+    if (!templateId) return { skip: 'no_template' };
     const data: Record<string, { value: string }> = {};
     for (const [field, text] of Object.entries(step.data)) {
       const value = await render(text);
-      data[field] = { value: field.startsWith('thing') ? clip(value, 20) : value };
+      const max = subscribeFieldMaxLength(field);
+      data[field] = { value: max === null ? value : clip(value, max) };
     }
     return {
       channel: 'subscribe_message',
       send: async () => {
         // A credit spent here and a crash before the call leaves the message in doubt, never sent twice.
-        if (!(await spendSubscriptionCredit(context.organisationId, context.customerId, step.templateId))) {
+        if (!(await spendSubscriptionCredit(context.organisationId, context.customerId, templateId))) {
           return { kind: 'skip', outcome: 'no_credit' };
         }
         const answer = await wechat.sendSubscribeMessage({
           touser: openid,
-          templateId: step.templateId,
+          templateId,
           page: step.page,
           data,
           miniprogramState: config.wechat.miniprogramState,
         });
-        if (answer.errcode === 0) return { kind: 'sent', result: { templateId: step.templateId } };
+        if (answer.errcode === 0) return { kind: 'sent', result: { template: step.template, templateId } };
         if (answer.errcode === 43101)
           return { kind: 'skip', outcome: 'no_credit', result: { errcode: answer.errcode } };
         return { kind: 'refused', error: `WeChat answered ${answer.errcode} ${answer.errmsg}` };
@@ -298,11 +307,16 @@ export async function prepareMessage(step: JourneyStep, context: StepContext): P
   }
   if (step.type === 'send_sms') {
     let phone: string;
-    try {
-      phone = (await revealPhone(config, context.organisationId, context.customerId)).phone;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'NOT_FOUND') return { skip: 'no_phone' };
-      throw error;
+    if (context.contact) {
+      if (!context.contact.phone) return { skip: 'no_phone' };
+      phone = context.contact.phone;
+    } else {
+      try {
+        phone = (await revealPhone(config, context.organisationId, context.customerId)).phone;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return { skip: 'no_phone' };
+        throw error;
+      }
     }
     const params: Record<string, string> = {};
     for (const [name, text] of Object.entries(step.params)) params[name] = await render(text);

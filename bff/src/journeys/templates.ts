@@ -1,6 +1,7 @@
 /**
  * The clinic SOPs of PRODUCT.md as journey templates: data, made into a journey definition from a few parameters
- * (a coupon template, a subscribe-message template, an SMS template, a tag). A journey created from a template is
+ * (a coupon template, an SMS template, a tag). Subscribe messages name the mini-program's templates by key
+ * (`care_notice`, `coupon_expiring`), whose ids come from the configuration. A journey created from a template is
  * an ordinary draft: the manager reviews it in the builder, then enables it.
  */
 import {
@@ -152,8 +153,8 @@ const SPECS: TemplateSpec[] = [
     name: '半年洗牙提醒',
     description:
       '每年 1 月和 7 月，给两年内来过、近一个月没有预约的患者发洗牙提醒；一周后仍未预约，请负责人在企业微信再提醒一次。',
-    parameters: [param('subscribeTemplateId', '订阅消息模板', 'subscribe_template')],
-    build: (p) => ({
+    parameters: [],
+    build: () => ({
       entry: {
         kind: 'periodic',
         cron: '0 10 1 1,7 *',
@@ -180,9 +181,9 @@ const SPECS: TemplateSpec[] = [
           id: 'remind',
           name: '洗牙提醒',
           type: 'send_subscribe_message',
-          templateId: p.subscribeTemplateId!,
+          template: 'care_notice',
           page: BOOKING_PAGE,
-          data: { thing1: '半年一次洗牙提醒', thing2: '{{name}}，该洗牙啦' },
+          data: { thing1: '定期洗牙', thing2: '{{name}}，距上次洁牙快半年了，欢迎预约' },
           next: 'wait',
         },
         { id: 'wait', name: '等待 7 天', type: 'wait', duration: { days: 7 }, next: 'forward' },
@@ -201,10 +202,7 @@ const SPECS: TemplateSpec[] = [
     key: 'coupon_expiring_30d',
     name: '优惠券 30 天到期提醒',
     description: '优惠券到期前 30 天提醒患者使用；到期前 7 天仍未使用，请负责人在企业微信提醒。用券即退出。',
-    parameters: [
-      param('subscribeTemplateId', '订阅消息模板', 'subscribe_template'),
-      param('couponTemplateId', '只提醒这种券（留空：所有券）', 'coupon_template', ''),
-    ],
+    parameters: [param('couponTemplateId', '只提醒这种券（留空：所有券）', 'coupon_template', '')],
     build: (p) => ({
       entry: {
         kind: 'key_date',
@@ -221,9 +219,9 @@ const SPECS: TemplateSpec[] = [
           id: 'remind',
           name: '到期提醒',
           type: 'send_subscribe_message',
-          templateId: p.subscribeTemplateId!,
+          template: 'coupon_expiring',
           page: 'pages/coupons/index',
-          data: { thing1: '优惠券即将到期', thing2: '30 天后到期，记得使用' },
+          data: { thing1: '您领取的优惠券', thing2: '30 天后到期，记得及时使用' },
           next: 'wait',
         },
         { id: 'wait', name: '等待 23 天', type: 'wait', duration: { days: 23 }, next: 'forward' },
@@ -423,7 +421,6 @@ const specOf = (key: JourneyTemplateKey) => SPECS.find((spec) => spec.key === ke
 /** Placeholder values that make a template's definition parse for the gallery. */
 const SAMPLE: Record<JourneyTemplateParameter['kind'], string> = {
   coupon_template: '000000000000000000000000',
-  subscribe_template: 'template',
   sms_template: 'SMS_TEMPLATE',
   tag: 'tag',
   text: 'text',

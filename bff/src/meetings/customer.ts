@@ -1,12 +1,13 @@
 /** What the mini-program shows a customer: the meetings open to them, one meeting, and their own meetings. */
 import { AppError, notFound } from '../http/errors';
+import { meetingNow } from './clock';
 import { isVerifiedHcp } from '../identity/service';
 import { MeetingModel, MeetingRegistrationModel } from './model';
 import { audiencesOf } from './registrations';
 import { findMeeting, findRegistration, isCustomerVisible, type MeetingDoc } from './store';
 
 /** Published meetings not yet over whose audience includes the customer (an HCP meeting is never listed to others). */
-export async function meetingsOpenTo(organisationId: string, customerId: string, now = new Date()) {
+export async function meetingsOpenTo(organisationId: string, customerId: string, now = meetingNow()) {
   const audiences = await audiencesOf(organisationId, customerId);
   const meetings = await MeetingModel.find({
     organisationId,
@@ -25,7 +26,7 @@ export async function meetingsOpenTo(organisationId: string, customerId: string,
 }
 
 /** The customer's registrations (cancelled ones too) with their meetings: upcoming first, then past. */
-export async function myMeetings(organisationId: string, customerId: string, now = new Date()) {
+export async function myMeetings(organisationId: string, customerId: string, now = meetingNow()) {
   const registrations = await MeetingRegistrationModel.find({ organisationId, customerId })
     .sort({ signedUpAt: -1 })
     .limit(200)

@@ -56,6 +56,7 @@ export async function seedDemoMeetings(
     checkInOpensMinutesBefore: 60,
     checkInClosesMinutesAfterEnd: 0,
     surveyOpenDays: 14,
+    feeFen: 0,
   });
   await submitMeeting(organisationId, creator, String(academic._id));
   await decideMeeting(organisationId, approver, String(academic._id), {
@@ -82,6 +83,7 @@ export async function seedDemoMeetings(
     checkInOpensMinutesBefore: 30,
     checkInClosesMinutesAfterEnd: 0,
     surveyOpenDays: 14,
+    feeFen: 0,
   });
   await submitMeeting(organisationId, creator, String(patientEvent._id));
 }

@@ -4,6 +4,7 @@ import { isDuplicateKey } from '../db/retry';
 import { getCustomer } from '../identity/service';
 import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
+import { meetingNow } from './clock';
 import { MeetingInvitationModel, MeetingModel } from './model';
 import { recordMeetingEvent } from './store';
 import { loadMeeting } from './workflow';
@@ -30,7 +31,7 @@ export async function inviteCustomers(
         meetingId: meeting._id,
         customerId,
         invitedBy: staffId,
-        invitedAt: new Date(),
+        invitedAt: meetingNow(),
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;

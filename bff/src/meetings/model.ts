@@ -53,6 +53,10 @@ const meetingSchema = new Schema(
     history: { type: [historySchema], default: [] },
     cancelReason: { type: String, default: null },
     queue: { type: [Schema.Types.ObjectId], default: [] },
+    /** The fee in fen (0: free); fixed once approved (see fees.ts). */
+    feeFen: { type: Number, default: 0 },
+    /** A cancelled paid meeting: when every fee was refunded and every hold closed (the fees job finishes it). */
+    feesSettledAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
@@ -71,9 +75,20 @@ const registrationSchema = new Schema(
     customerId: { type: Schema.Types.ObjectId, required: true },
     ticket: { type: Schema.Types.ObjectId, required: true, unique: true },
     attempt: { type: Number, required: true, default: 1 },
-    status: { type: String, enum: ['pending', 'confirmed', 'waitlisted', 'cancelled'], required: true },
-    /** Why a registration was cancelled: by the person, the queue was full, or a crash left it unfinished. */
-    cancelReason: { type: String, enum: ['by_customer', 'full', 'incomplete', null], default: null },
+    status: {
+      type: String,
+      enum: ['pending', 'confirmed', 'awaiting_payment', 'waitlisted', 'cancelled'],
+      required: true,
+    },
+    /**
+     * Why a registration was cancelled: by the person, the queue was full, a crash left it unfinished, its held place
+     * was not paid in time (`unpaid`), or the meeting was cancelled while the place was held.
+     */
+    cancelReason: {
+      type: String,
+      enum: ['by_customer', 'full', 'incomplete', 'unpaid', 'meeting_cancelled', null],
+      default: null,
+    },
     /** An opaque code shown as a QR; staff scan it at the desk. */
     checkInCode: { type: String, required: true, unique: true },
     signedUpAt: { type: Date, required: true },
@@ -85,12 +100,25 @@ const registrationSchema = new Schema(
     checkedInBy: { type: Schema.Types.ObjectId, default: null },
     /** The reminder before the start: claimed (`sending`) by one instance, then its outcome. */
     reminder: { type: String, enum: ['sending', 'sent', 'no_credit', 'no_openid', 'failed', null], default: null },
+    /**
+     * Paid meetings (fees.ts), per attempt: the fee, the payment order (purpose `meeting_fee`, reference = this
+     * registration's id), until when the place is held unpaid, when it was paid, the refund decided (fen) and when
+     * it was asked of WeChat Pay and succeeded.
+     */
+    feeFen: { type: Number, default: 0 },
+    paymentId: { type: Schema.Types.ObjectId, default: null },
+    holdExpiresAt: { type: Date, default: null },
+    paidAt: { type: Date, default: null },
+    refundFen: { type: Number, default: null },
+    refundRequestedAt: { type: Date, default: null },
+    refundedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );
 registrationSchema.index({ meetingId: 1, customerId: 1 }, { unique: true });
 registrationSchema.index({ organisationId: 1, customerId: 1 });
 registrationSchema.index({ status: 1, updatedAt: 1 });
+registrationSchema.index({ status: 1, holdExpiresAt: 1 });
 
 /** A customer staff invited to a meeting (one per meeting and customer). */
 const invitationSchema = new Schema(

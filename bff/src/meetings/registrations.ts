@@ -19,7 +19,16 @@ import { isDuplicateKey } from '../db/retry';
 import { getCustomer, isVerifiedHcp } from '../identity/service';
 import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
+import { meetingNow } from './clock';
 import { MeetingModel, MeetingRegistrationModel, MeetingSurveyAnswerModel } from './model';
+import {
+  ensureFeeOrder,
+  feeOf,
+  holdExpiry,
+  refundableOnCancel,
+  releaseDroppedFee,
+  settleCancelledFee,
+} from './fees';
 import {
   checkInWindow,
   findMeeting,
@@ -31,8 +40,10 @@ import {
   type RegistrationDoc,
 } from './store';
 
-type LiveStatus = 'pending' | 'confirmed' | 'waitlisted';
-const LIVE: LiveStatus[] = ['pending', 'confirmed', 'waitlisted'];
+type LiveStatus = 'pending' | 'confirmed' | 'awaiting_payment' | 'waitlisted';
+const LIVE: LiveStatus[] = ['pending', 'confirmed', 'awaiting_payment', 'waitlisted'];
+/** Statuses that hold a place: confirmed, or held until paid (a held place is not free). */
+const HOLDS_PLACE = ['confirmed', 'awaiting_payment'];
 
 const eventKey = (reg: Pick<RegistrationDoc, '_id' | 'attempt'>) => `${String(reg._id)}:${reg.attempt}`;
 const sameId = (a: unknown, b: unknown) => String(a) === String(b);
@@ -89,6 +100,7 @@ async function moveTo(
     }
     return;
   }
+  if (feeOf(meeting) > 0) return holdPlace(meeting, reg, now);
   const confirmed = await MeetingRegistrationModel.updateOne(
     { ...base, status: 'pending' },
     { $set: { status: 'confirmed', confirmedAt: now } },
@@ -119,10 +131,45 @@ async function moveTo(
 }
 
 /**
+ * A paid meeting's place: held (`awaiting_payment`) until paid or `holdExpiresAt`, with its payment order. Holds are
+ * made only while the meeting is published (people can pay then); a promotion from the waitlist is recorded as
+ * `meeting.promoted` with the deadline (the customer is told as for any promotion).
+ */
+async function holdPlace(
+  meeting: MeetingDoc,
+  reg: Pick<RegistrationDoc, '_id' | 'ticket' | 'attempt' | 'customerId' | 'status'>,
+  now: Date,
+) {
+  if (meeting.status !== 'published') return;
+  const base = { _id: reg._id, ticket: reg.ticket };
+  const fee = { feeFen: feeOf(meeting), paymentId: null, paidAt: null, refundFen: null, refundedAt: null };
+  const held = await MeetingRegistrationModel.updateOne(
+    { ...base, status: 'pending' },
+    { $set: { status: 'awaiting_payment', holdExpiresAt: holdExpiry(meeting, 'signup', now), ...fee } },
+  );
+  if (held.modifiedCount === 1) return ensureFeeOrder(meeting, reg._id);
+  const holdExpiresAt = holdExpiry(meeting, 'promotion', now);
+  const promoted = await MeetingRegistrationModel.updateOne(
+    { ...base, status: 'waitlisted' },
+    { $set: { status: 'awaiting_payment', holdExpiresAt, ...fee } },
+  );
+  if (promoted.modifiedCount !== 1) return;
+  await recordMeetingEvent({
+    meeting,
+    customerId: reg.customerId,
+    type: 'meeting.promoted',
+    key: eventKey(reg),
+    registrationId: reg._id,
+    properties: { feeFen: feeOf(meeting), holdExpiresAt: holdExpiresAt.toISOString() },
+  });
+  await ensureFeeOrder(meeting, reg._id);
+}
+
+/**
  * Brings every registration of the meeting in line with the queue: drops dead tickets, then confirms the first
  * `capacity` and waitlists the rest. Idempotent; safe to run concurrently (each move is conditional).
  */
-export async function settleQueue(organisationId: string, meetingId: string, now = new Date()): Promise<void> {
+export async function settleQueue(organisationId: string, meetingId: string, now = meetingNow()): Promise<void> {
   const meeting = await findMeeting(organisationId, meetingId);
   if (!meeting || meeting.queue.length === 0) return;
   const regs = await MeetingRegistrationModel.find({ meetingId: meeting._id, ticket: { $in: meeting.queue } }).lean();
@@ -136,7 +183,7 @@ export async function settleQueue(organisationId: string, meetingId: string, now
   for (const [position, ticket] of live.entries()) {
     const reg = byTicket.get(String(ticket))!;
     const target = position < meeting.capacity ? 'confirmed' : 'waitlisted';
-    if (reg.status === target || reg.status === 'confirmed') continue;
+    if (reg.status === target || HOLDS_PLACE.includes(reg.status)) continue;
     if (target === 'waitlisted' && reg.status !== 'pending') continue;
     await moveTo(meeting, reg, target, position, now);
   }
@@ -193,6 +240,13 @@ function newRegistrationFields(now: Date) {
     cancelledAt: null,
     cancelReason: null,
     reminder: null,
+    feeFen: 0,
+    paymentId: null,
+    holdExpiresAt: null,
+    paidAt: null,
+    refundFen: null,
+    refundRequestedAt: null,
+    refundedAt: null,
   };
 }
 
@@ -244,9 +298,11 @@ function assertSignUpOpen(meeting: MeetingDoc, now: Date) {
  * Signs the customer up: a place if one is left, else the waitlist, else MEETING_FULL. Signing up again answers
  * the same registration (even after the deadline).
  */
-export async function signUp(organisationId: string, customerId: string, meetingId: string, now = new Date()) {
-  const meeting = await findMeeting(organisationId, meetingId);
-  if (!meeting || !isCustomerVisible(meeting.status)) throw notFound('Meeting');
+export async function signUp(organisationId: string, customerId: string, meetingId: string, now = meetingNow()) {
+  const found = await findMeeting(organisationId, meetingId);
+  if (!found || !isCustomerVisible(found.status)) throw notFound('Meeting');
+  // Lapsed holds first: their places are free again (and the person's own lapsed hold makes way for a new attempt).
+  const meeting = (await expireFeeHolds(now, { meetingId: found._id })) ? (await findMeeting(organisationId, meetingId))! : found;
   const reg = await liveRegistration(meeting, customerId, now);
   if (reg.status === 'pending') {
     if (!(await joinQueue(organisationId, meetingId, reg.ticket))) {
@@ -260,11 +316,16 @@ export async function signUp(organisationId: string, customerId: string, meeting
     }
     await settleOwn(meeting._id, reg, now);
   }
-  return (await findRegistration(meeting._id, customerId))!;
+  const current = (await findRegistration(meeting._id, customerId))!;
+  if (current.status === 'awaiting_payment' && !current.paymentId) {
+    await ensureFeeOrder(meeting, current._id); // a crash (or a lost race) left the hold without its order
+    return (await findRegistration(meeting._id, customerId))!;
+  }
+  return current;
 }
 
 /** The customer cancels before the start; the first waitlisted person takes the freed place. */
-export async function cancelSignUp(organisationId: string, customerId: string, meetingId: string, now = new Date()) {
+export async function cancelSignUp(organisationId: string, customerId: string, meetingId: string, now = meetingNow()) {
   const meeting = await findMeeting(organisationId, meetingId);
   const reg = meeting ? await findRegistration(meeting._id, customerId) : null;
   if (!meeting || !reg) throw notFound('Registration');
@@ -279,13 +340,15 @@ export async function cancelSignUp(organisationId: string, customerId: string, m
     { returnDocument: 'before' },
   ).lean();
   if (before) {
+    // A held place's order is closed; a paid one is refunded before the sign-up deadline (not after).
+    const refundFen = before.feeFen ? await settleCancelledFee(meeting, before, now) : 0;
     await recordMeetingEvent({
       meeting,
       customerId: reg.customerId,
       type: 'meeting.cancelled_signup',
       key: eventKey(reg),
       registrationId: reg._id,
-      properties: { wasWaitlisted: before.status === 'waitlisted' },
+      properties: { wasWaitlisted: before.status === 'waitlisted', ...(before.paidAt && { refundFen }) },
     });
   }
   await MeetingModel.updateOne({ _id: meeting._id }, { $pull: { queue: reg.ticket } });
@@ -315,7 +378,9 @@ async function checkIn(
       'MEETING_NOT_REGISTERED',
       reg?.status === 'waitlisted'
         ? 'Still on the waitlist: no place to check in to'
-        : 'Not signed up for this meeting',
+        : reg?.status === 'awaiting_payment'
+          ? 'The fee is not paid: the place is only held'
+          : 'Not signed up for this meeting',
     );
   }
   if (reg.checkedInAt) return { registration: reg, alreadyCheckedIn: true };
@@ -348,7 +413,7 @@ async function checkIn(
 }
 
 /** The attendee scanned the venue's code (scene = meeting key). */
-export async function checkInAtVenue(organisationId: string, customerId: string, key: string, now = new Date()) {
+export async function checkInAtVenue(organisationId: string, customerId: string, key: string, now = meetingNow()) {
   const meeting = await MeetingModel.findOne({ organisationId, key }).lean();
   if (!meeting || !isCustomerVisible(meeting.status)) throw notFound('Meeting');
   return {
@@ -363,7 +428,7 @@ export async function checkInByCode(
   staffId: string,
   meetingId: string,
   code: string,
-  now = new Date(),
+  now = meetingNow(),
 ) {
   const meeting = await findMeeting(organisationId, meetingId);
   if (!meeting) throw notFound('Meeting');
@@ -390,16 +455,21 @@ export function waitlistPosition(
 
 /** The status the API shows: a pending registration shows what its position says (or cancelled without one). */
 export function shownStatus(
-  meeting: Pick<MeetingDoc, 'queue' | 'capacity'>,
+  meeting: Pick<MeetingDoc, 'queue' | 'capacity' | 'feeFen'>,
   reg: Pick<RegistrationDoc, 'ticket' | 'status'>,
-): 'confirmed' | 'waitlisted' | 'cancelled' {
+): 'confirmed' | 'awaiting_payment' | 'waitlisted' | 'cancelled' {
   if (reg.status !== 'pending') return reg.status;
   const index = meeting.queue.findIndex((ticket) => sameId(ticket, reg.ticket));
   if (index < 0) return 'cancelled';
-  return index < meeting.capacity ? 'confirmed' : 'waitlisted';
+  if (index >= meeting.capacity) return 'waitlisted';
+  return feeOf(meeting) > 0 ? 'awaiting_payment' : 'confirmed';
 }
 
-export async function describeRegistration(meeting: Pick<MeetingDoc, 'queue' | 'capacity'>, reg: RegistrationDoc) {
+export async function describeRegistration(
+  meeting: Pick<MeetingDoc, 'queue' | 'capacity' | 'feeFen' | 'signUpDeadline' | 'startsAt'>,
+  reg: RegistrationDoc,
+  now = meetingNow(),
+) {
   const status = shownStatus(meeting, reg);
   const surveyAnswered = Boolean(
     await MeetingSurveyAnswerModel.exists({ meetingId: reg.meetingId, customerId: reg.customerId }),
@@ -413,12 +483,71 @@ export async function describeRegistration(meeting: Pick<MeetingDoc, 'queue' | '
     checkInCode: status === 'confirmed' ? reg.checkInCode : null,
     checkedInAt: reg.checkedInAt?.toISOString() ?? null,
     surveyAnswered,
+    feeFen: reg.feeFen ?? 0,
+    paymentId: reg.paymentId ? String(reg.paymentId) : null,
+    holdExpiresAt: status === 'awaiting_payment' ? (reg.holdExpiresAt?.toISOString() ?? null) : null,
+    paidAt: reg.paidAt?.toISOString() ?? null,
+    refundFen: reg.refundFen ?? null,
+    refundedAt: reg.refundedAt?.toISOString() ?? null,
+    refundableOnCancel: refundableOnCancel(meeting, reg, now),
   };
 }
 
 /**
+ * Holds of paid meetings not paid by `holdExpiresAt` lapse: the registration is cancelled (`unpaid`, once: a
+ * conditional update that a payment confirming it at the same moment cannot also win), its ticket leaves the queue,
+ * its order is closed (a payment that still arrives is refunded), and the queue is settled, so the next in line gets
+ * the place. Run by the fees job and lazily when a meeting is read or signed up for; answers how many lapsed.
+ */
+export async function expireFeeHolds(now = meetingNow(), only?: { meetingId: Types.ObjectId }): Promise<number> {
+  const due = await MeetingRegistrationModel.find({
+    status: 'awaiting_payment',
+    holdExpiresAt: { $lte: now },
+    ...(only && { meetingId: only.meetingId }),
+  })
+    .limit(500)
+    .lean();
+  const meetings = new Map<string, string>();
+  let expired = 0;
+  for (const reg of due) {
+    const lapsed = await MeetingRegistrationModel.updateOne(
+      { _id: reg._id, ticket: reg.ticket, status: 'awaiting_payment', holdExpiresAt: { $lte: now } },
+      { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: now } },
+    );
+    if (lapsed.modifiedCount !== 1) continue;
+    expired += 1;
+    meetings.set(String(reg.meetingId), String(reg.organisationId));
+    const meeting = await MeetingModel.findByIdAndUpdate(reg.meetingId, { $pull: { queue: reg.ticket } }).lean();
+    if (meeting) {
+      await recordMeetingEvent({
+        meeting,
+        customerId: reg.customerId,
+        type: 'meeting.payment_expired',
+        key: eventKey(reg),
+        registrationId: reg._id,
+        properties: { feeFen: reg.feeFen },
+      });
+    }
+    await settleCancelledFee({ signUpDeadline: null, startsAt: now }, reg, now);
+  }
+  if (!only) {
+    // Holds that lapsed in a run that crashed before settling: their meetings are settled again (idempotent).
+    const recent = await MeetingRegistrationModel.find(
+      { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: { $gt: new Date(now.getTime() - 10 * 60_000) } },
+      { meetingId: 1, organisationId: 1 },
+    )
+      .limit(500)
+      .lean();
+    for (const reg of recent) meetings.set(String(reg.meetingId), String(reg.organisationId));
+  }
+  for (const [meetingId, organisationId] of meetings) await settleQueue(organisationId, meetingId, now);
+  return expired;
+}
+
+/**
  * Job: registrations a crash left pending are settled (their ticket is in the queue) or closed (it is not; the
- * person signs up again), and every meeting they belong to is settled.
+ * person signs up again), and every meeting they belong to is settled. `now` is real time, not the meeting clock: it
+ * is compared with the `updatedAt` mongoose stamps.
  */
 export async function settleStaleRegistrations(now = new Date()): Promise<number> {
   const stale = await MeetingRegistrationModel.find({
@@ -444,7 +573,7 @@ export async function settleStaleRegistrations(now = new Date()): Promise<number
 // ---------------------------------------------------------------------------------------------------------------
 // Merge and privacy
 
-const RANK: Record<string, number> = { cancelled: 0, pending: 1, waitlisted: 2, confirmed: 3 };
+const RANK: Record<string, number> = { cancelled: 0, pending: 1, waitlisted: 2, awaiting_payment: 3, confirmed: 4 };
 const rank = (reg: RegistrationDoc) => RANK[reg.status]! + (reg.checkedInAt ? 10 : 0);
 
 /**
@@ -461,6 +590,7 @@ registerMergeStep({
       const keepMoving = !other || rank(reg) > rank(other);
       if (other) {
         const drop = keepMoving ? other : reg;
+        await releaseDroppedFee(drop); // its hold's order closed, its fee refunded (the kept one's payment stays)
         await MeetingRegistrationModel.deleteOne({ _id: drop._id });
         await MeetingModel.updateOne({ _id: drop.meetingId }, { $pull: { queue: drop.ticket } });
       }
@@ -488,6 +618,11 @@ registerPrivacyContributor({
       confirmedAt: reg.confirmedAt?.toISOString() ?? null,
       cancelledAt: reg.cancelledAt?.toISOString() ?? null,
       checkedInAt: reg.checkedInAt?.toISOString() ?? null,
+      feeFen: reg.feeFen ?? 0,
+      paymentId: reg.paymentId ? String(reg.paymentId) : null,
+      paidAt: reg.paidAt?.toISOString() ?? null,
+      refundFen: reg.refundFen ?? null,
+      refundedAt: reg.refundedAt?.toISOString() ?? null,
     }));
   },
   // Registrations stay (attendance numbers and compliance records need them); they hold nothing free-text.

@@ -1,7 +1,7 @@
 /**
- * The subscribe-message reminder before a meeting, to each confirmed attendee who allowed it. It uses the
- * appointment reminder's template (thing1 what, time2 when, thing3 where), so the mini-program asks for that
- * template after a sign-up (GET /api/mp/subscriptions) and one set of credits serves both. Sent once per
+ * The subscribe-message reminder before a meeting, to each confirmed attendee who allowed it. It uses the meeting
+ * reminder's own template (`meeting_reminder`: thing1 what, time2 when, thing3 where) and spends its credits, which
+ * the mini-program asks for after a sign-up (the meeting's `reminderTemplateId`). Sent once per
  * registration however many instances run the job: the conditional update that sets `reminder: 'sending'` is the
  * claim. A send interrupted by a crash stays `sending` and is not retried (a duplicate is worse).
  */
@@ -12,6 +12,8 @@ import type { WechatClient } from '../platform/wechat/client';
 import { listIdentities } from '../identity/service';
 import { getOrganisation } from '../organisations/service';
 import { spendSubscriptionCredit } from '../subscriptions/service';
+import { subscribeTemplateId } from '../subscriptions/templates';
+import { meetingNow } from './clock';
 import { MeetingModel, MeetingRegistrationModel } from './model';
 
 /** thing.DATA holds at most 20 characters. */
@@ -19,9 +21,10 @@ const thing = (text: string) => ([...text].length > 20 ? [...text].slice(0, 19).
 
 export async function sendDueMeetingReminders(
   deps: { config: Pick<Config, 'wechat'>; wechat: WechatClient },
-  now = new Date(),
+  now = meetingNow(),
 ): Promise<number> {
-  const { reminderTemplateId, reminderHoursBefore, miniprogramState, appId } = deps.config.wechat;
+  const { reminderHoursBefore, miniprogramState, appId } = deps.config.wechat;
+  const reminderTemplateId = subscribeTemplateId(deps.config, 'meeting_reminder');
   if (!reminderTemplateId) return 0;
   const meetings = await MeetingModel.find(
     { status: 'published', startsAt: { $gt: now, $lte: new Date(now.getTime() + reminderHoursBefore * 3_600_000) } },

@@ -29,7 +29,14 @@ import { auditContext, auditStaffAccess, recordAudit } from '../audit/service';
 import { getOrganisation } from '../organisations/service';
 import { customerMeeting, customerMeetingByKey, meetingsOpenTo, myMeetings } from './customer';
 import { inviteCustomers } from './invitations';
-import { cancelSignUp, checkInAtVenue, checkInByCode, describeRegistration, signUp } from './registrations';
+import {
+  cancelSignUp,
+  checkInAtVenue,
+  checkInByCode,
+  describeRegistration,
+  expireFeeHolds,
+  signUp,
+} from './registrations';
 import { answerSurvey, getSurvey, surveyResults } from './survey';
 import {
   cancelMeeting,
@@ -52,17 +59,26 @@ import {
   meetingCounts,
 } from './views';
 import { venueCodePng } from './venueCode';
+import { feeOf } from './fees';
+import { findMeeting } from './store';
 
 const actor = (auth: StaffAuth) => ({ id: auth.id, roles: auth.roles });
 
 export function meetingRoutes({ config, wechat }: AppDeps) {
   const tag = 'meetings';
-  const reminderTemplateId = config.wechat.reminderTemplateId;
+  const reminderTemplateId = config.wechat.meetingReminderTemplateId;
 
   /** The meeting as the customer sees it now (after a change). */
   async function customerView(organisationId: string, customerId: string, meetingId: string) {
+    await lapseHolds(organisationId, meetingId);
     const { meeting, registration } = await customerMeeting(organisationId, customerId, meetingId);
     return describeCustomerMeeting(meeting, registration, reminderTemplateId);
+  }
+
+  /** Unpaid holds of a paid meeting lapse when it is read (the fees job does it too, every minute). */
+  async function lapseHolds(organisationId: string, meetingId: string) {
+    const meeting = await findMeeting(organisationId, meetingId);
+    if (meeting && feeOf(meeting) > 0) await expireFeeHolds(undefined, { meetingId: meeting._id });
   }
 
   return [
@@ -298,6 +314,7 @@ export function meetingRoutes({ config, wechat }: AppDeps) {
       params: MeetingParams,
       response: MeetingAttendeeList,
       handler: async ({ auth, params, ctx }) => {
+        await lapseHolds(auth.organisationId, params.id);
         const meeting = await loadMeeting(auth.organisationId, params.id);
         const items = await meetingAttendees(meeting);
         await recordAudit({

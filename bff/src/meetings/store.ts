@@ -49,6 +49,7 @@ export type MeetingEventType =
   | 'meeting.waitlisted'
   | 'meeting.promoted'
   | 'meeting.cancelled_signup'
+  | 'meeting.payment_expired'
   | 'meeting.checked_in'
   | 'meeting.invited'
   | 'meeting.survey_answered';

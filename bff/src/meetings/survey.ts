@@ -9,6 +9,7 @@ import { AppError, notFound } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
 import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
+import { meetingNow } from './clock';
 import { MeetingModel, MeetingSurveyAnswerModel } from './model';
 import {
   findMeeting,
@@ -103,7 +104,7 @@ async function describeSurvey(meeting: MeetingDoc, customerId: string, now: Date
   };
 }
 
-export async function getSurvey(organisationId: string, customerId: string, meetingId: string, now = new Date()) {
+export async function getSurvey(organisationId: string, customerId: string, meetingId: string, now = meetingNow()) {
   return describeSurvey(visibleMeeting(await findMeeting(organisationId, meetingId)), customerId, now);
 }
 
@@ -112,7 +113,7 @@ export async function answerSurvey(
   customerId: string,
   meetingId: string,
   answers: Record<string, AnswerValue>,
-  now = new Date(),
+  now = meetingNow(),
 ): Promise<MeetingSurvey> {
   const meeting = visibleMeeting(await findMeeting(organisationId, meetingId));
   const window = surveyWindow(meeting);

@@ -12,8 +12,10 @@ import {
 import { getOrganisation } from '../organisations/service';
 import { staffNamesById } from '../staff/service';
 import { customerSummaries } from '../identity/service';
+import { meetingNow } from './clock';
 import { MeetingInvitationModel, MeetingRegistrationModel, MeetingSurveyAnswerModel } from './model';
 import { describeRegistration, shownStatus, waitlistPosition } from './registrations';
+import { feeOf, feePaymentStatus } from './fees';
 import { checkInWindow, signUpDeadline, surveyWindow, type MeetingDoc, type RegistrationDoc } from './store';
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
@@ -21,14 +23,18 @@ const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 const emptyCounts = (): MeetingCounts => ({
   invited: 0,
   signedUp: 0,
+  awaitingPayment: 0,
   waitlisted: 0,
   cancelled: 0,
   checkedIn: 0,
   surveyed: 0,
 });
 
-/** The numbers of each meeting: invited, signed up (holding a place), waitlisted, cancelled, checked in, surveyed. */
-export async function meetingCounts(meetings: Pick<MeetingDoc, '_id' | 'queue' | 'capacity'>[]) {
+/**
+ * The numbers of each meeting: invited, signed up (a confirmed place: paid, for a paid meeting), awaiting payment (a
+ * held place), waitlisted, cancelled, checked in, surveyed.
+ */
+export async function meetingCounts(meetings: Pick<MeetingDoc, '_id' | 'queue' | 'capacity' | 'feeFen'>[]) {
   const ids = meetings.map((meeting) => meeting._id);
   const [regs, invitations, answers] = await Promise.all([
     MeetingRegistrationModel.find(
@@ -44,6 +50,7 @@ export async function meetingCounts(meetings: Pick<MeetingDoc, '_id' | 'queue' |
     const count = counts.get(String(reg.meetingId))!;
     const status = shownStatus(byId.get(String(reg.meetingId))!, reg);
     if (status === 'confirmed') count.signedUp += 1;
+    else if (status === 'awaiting_payment') count.awaitingPayment += 1;
     else if (status === 'waitlisted') count.waitlisted += 1;
     else count.cancelled += 1;
     if (reg.checkedInAt) count.checkedIn += 1;
@@ -82,6 +89,7 @@ function commonView(meeting: MeetingDoc, timeZone: string) {
     })),
     capacity: meeting.capacity,
     signUpDeadline: signUpDeadline(meeting).toISOString(),
+    feeFen: feeOf(meeting),
   };
 }
 
@@ -144,6 +152,7 @@ export async function describeStaffMeetingSummaries(organisationId: string, meet
     startsAt: meeting.startsAt.toISOString(),
     endsAt: meeting.endsAt.toISOString(),
     capacity: meeting.capacity,
+    feeFen: feeOf(meeting),
     createdBy: { id: String(meeting.createdBy), name: names.get(String(meeting.createdBy)) ?? null },
     counts: counts.get(String(meeting._id))!,
   }));
@@ -165,7 +174,7 @@ export async function describeCustomerMeeting(
   meeting: MeetingDoc,
   registration: RegistrationDoc | null,
   reminderTemplateId: string,
-  now = new Date(),
+  now = meetingNow(),
 ): Promise<CustomerMeeting> {
   const organisation = await getOrganisation(String(meeting.organisationId));
   const mine = registration ? await describeRegistration(meeting, registration) : null;
@@ -210,6 +219,7 @@ export async function describeCustomerMeetingSummaries(
         venueName: meeting.venue?.name ?? null,
         online: Boolean(meeting.onlineUrl),
         placesLeft: places(meeting).placesLeft,
+        feeFen: feeOf(meeting),
         myRegistration: reg ? await describeRegistration(meeting, reg) : null,
       };
     }),
@@ -219,9 +229,12 @@ export async function describeCustomerMeetingSummaries(
 // ---------------------------------------------------------------------------------------------------------------
 // Attendees and the compliance export
 
-const ORDER = { confirmed: 0, waitlisted: 1, invited: 2, cancelled: 3 } as const;
+const ORDER = { confirmed: 0, awaiting_payment: 0, waitlisted: 1, invited: 2, cancelled: 3 } as const;
 
-/** Everyone on the meeting's list: confirmed (in sign-up order), waitlisted (in line), invited only, cancelled. */
+/**
+ * Everyone on the meeting's list: holding a place (confirmed or awaiting payment, in sign-up order), waitlisted (in
+ * line), invited only, cancelled; with what each paid and the payment's state.
+ */
 export async function meetingAttendees(meeting: MeetingDoc, only?: { customerId: string }): Promise<MeetingAttendee[]> {
   const organisationId = String(meeting.organisationId);
   const filter = { meetingId: meeting._id, ...(only && { customerId: only.customerId }) };
@@ -260,6 +273,10 @@ export async function meetingAttendees(meeting: MeetingDoc, only?: { customerId:
         checkedInAt: iso(reg?.checkedInAt),
         checkedInVia: reg?.checkedInAt ? (reg.checkedInBy ? 'staff' : 'self') : null,
         surveyedAt: iso(answeredAt.get(customerId)),
+        paymentStatus: reg ? feePaymentStatus(reg) : 'none',
+        paidFen: reg?.paidAt ? (reg.feeFen ?? 0) : 0,
+        refundFen: reg?.refundFen ?? null,
+        holdExpiresAt: status === 'awaiting_payment' ? iso(reg?.holdExpiresAt) : null,
       } satisfies MeetingAttendee,
     };
   });
@@ -290,7 +307,13 @@ const CSV_COLUMNS = [
   'checkedInVia',
   'surveyCompleted',
   'surveyedAt',
+  'paymentStatus',
+  'paidYuan',
+  'refundYuan',
 ] as const;
+
+/** Fen as yuan with two decimals (12.50). */
+const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 /** A CSV cell: quoted when needed, and a leading = + - @ neutralised so spreadsheets never run it as a formula. */
 function cell(value: string | number | boolean | null): string {
@@ -325,6 +348,9 @@ export function attendeesCsv(rows: MeetingAttendee[], timeZone: string): string 
       checkedInVia: row.checkedInVia,
       surveyCompleted: Boolean(row.surveyedAt),
       surveyedAt: local(row.surveyedAt),
+      paymentStatus: row.paymentStatus,
+      paidYuan: yuan(row.paidFen),
+      refundYuan: row.refundFen === null ? null : yuan(row.refundFen),
     };
     lines.push(CSV_COLUMNS.map((column) => cell(values[column])).join(','));
   }

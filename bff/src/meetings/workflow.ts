@@ -16,7 +16,9 @@ import { Types } from 'mongoose';
 import { AppError, notFound } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
 import { MeetingModel, MeetingSurveyAnswerModel } from './model';
+import { meetingNow } from './clock';
 import { settleQueue } from './registrations';
+import { feeOf, settleCancelledMeetingFees } from './fees';
 import { findMeeting, type MeetingDoc } from './store';
 
 export interface Actor {
@@ -44,7 +46,7 @@ function assertCanRun(meeting: MeetingDoc, actor: Actor) {
 const historyEntry = (action: string, by: string | null, version: number, reason = '', fields: string[] = []) => ({
   action,
   by: by ? new Types.ObjectId(by) : null,
-  at: new Date(),
+  at: meetingNow(),
   reason,
   version,
   fields,
@@ -98,6 +100,7 @@ function requestFields(meeting: MeetingDoc): CreateMeetingRequest {
     checkInOpensMinutesBefore: meeting.checkInOpensMinutesBefore,
     checkInClosesMinutesAfterEnd: meeting.checkInClosesMinutesAfterEnd,
     surveyOpenDays: meeting.surveyOpenDays,
+    feeFen: feeOf(meeting),
   };
 }
 
@@ -118,7 +121,7 @@ export async function createMeeting(
   organisationId: string,
   actor: Actor,
   input: CreateMeetingRequest,
-  now = new Date(),
+  now = meetingNow(),
 ) {
   assertFuture(input.startsAt, now);
   for (let attempt = 0; ; attempt += 1) {
@@ -149,7 +152,7 @@ export async function updateMeeting(
   actor: Actor,
   meetingId: string,
   changes: UpdateMeetingRequest,
-  now = new Date(),
+  now = meetingNow(),
 ) {
   const meeting = await loadMeeting(organisationId, meetingId);
   assertCanRun(meeting, actor);
@@ -178,6 +181,12 @@ export async function updateMeeting(
   }
   if (next.capacity + next.waitlistLimit < meeting.queue.length) {
     throw new AppError('MEETING_STATE_CONFLICT', 'More people are signed up or waiting than that would allow');
+  }
+  if (changed.includes('feeFen') && !['draft', 'rejected'].includes(meeting.status)) {
+    throw new AppError('MEETING_STATE_CONFLICT', 'The fee can change only while the meeting is a draft or rejected');
+  }
+  if (changed.includes('feeFen') && meeting.queue.length > 0) {
+    throw new AppError('MEETING_STATE_CONFLICT', 'People have signed up: the fee can no longer change');
   }
   if (changed.includes('survey') && (await MeetingSurveyAnswerModel.exists({ meetingId: meeting._id }))) {
     throw new AppError('MEETING_STATE_CONFLICT', 'The survey has answers: its questions can no longer change');
@@ -220,7 +229,7 @@ async function transition(
   return result.modifiedCount === 1;
 }
 
-export async function submitMeeting(organisationId: string, actor: Actor, meetingId: string, now = new Date()) {
+export async function submitMeeting(organisationId: string, actor: Actor, meetingId: string, now = meetingNow()) {
   const meeting = await loadMeeting(organisationId, meetingId);
   assertCanRun(meeting, actor);
   if (meeting.status !== 'draft') throw conflict(meeting, 'submitted (only a draft can)');
@@ -284,11 +293,18 @@ export async function cancelMeeting(organisationId: string, actor: Actor, meetin
   if (!(await transition(meeting, from, 'cancelled', entry, { cancelReason: reason }))) {
     throw conflict(await loadMeeting(organisationId, meetingId), 'cancelled');
   }
+  // Everyone who paid is refunded, held places are closed (the fees job finishes it after a crash).
+  if (feeOf(meeting) > 0) await settleCancelledMeetingFees(await loadMeeting(organisationId, meetingId));
   return loadMeeting(organisationId, meetingId);
 }
 
 /** Marks a published meeting finished once it has started (staff), or after its check-in closed (the job). */
-export async function finishMeeting(organisationId: string, actor: Actor | null, meetingId: string, now = new Date()) {
+export async function finishMeeting(
+  organisationId: string,
+  actor: Actor | null,
+  meetingId: string,
+  now = meetingNow(),
+) {
   const meeting = await loadMeeting(organisationId, meetingId);
   if (actor) assertCanRun(meeting, actor);
   if (meeting.status !== 'published') throw conflict(meeting, 'finished');
@@ -303,7 +319,7 @@ export async function finishMeeting(organisationId: string, actor: Actor | null,
 }
 
 /** Job: published meetings whose check-in closed are finished. */
-export async function finishEndedMeetings(now = new Date()): Promise<number> {
+export async function finishEndedMeetings(now = meetingNow()): Promise<number> {
   const due = await MeetingModel.find({ status: 'published', endsAt: { $lt: now } })
     .limit(500)
     .lean();

@@ -6,8 +6,10 @@ export interface PlatformRequest {
   method?: 'GET' | 'POST';
   /** Sent as JSON. */
   body?: unknown;
-  /** Sent as multipart/form-data instead of `body` (media uploads). */
-  form?: FormData;
+  /** Sent as multipart/form-data (FormData: media uploads) or application/x-www-form-urlencoded (URLSearchParams). */
+  form?: FormData | URLSearchParams;
+  /** Abort after this long (default 10 s); the abort becomes UPSTREAM_ERROR like any network failure. */
+  timeoutMs?: number;
 }
 
 async function send(url: string, init: PlatformRequest): Promise<Response> {
@@ -16,7 +18,7 @@ async function send(url: string, init: PlatformRequest): Promise<Response> {
       method: init.method ?? (init.body === undefined && !init.form ? 'GET' : 'POST'),
       headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: init.form ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(init.timeoutMs ?? TIMEOUT_MS),
     });
   } catch (error) {
     throw new AppError('UPSTREAM_ERROR', `Platform API unreachable: ${new URL(url).host}`, {

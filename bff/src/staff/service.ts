@@ -1,6 +1,7 @@
 import type { StaffMemberSummary, StaffProfile, StaffRole } from '@careloop/shared';
 import { AppError, notFound } from '../http/errors';
 import { getOrganisation } from '../organisations/service';
+import { deleteRefreshTokensOfSubject } from '../auth/refreshTokens';
 import { StaffModel } from './model';
 
 export interface StaffMember {
@@ -100,4 +101,18 @@ export async function getStaffMember(
   const doc = await StaffModel.findOne({ _id: staffId, organisationId }).lean();
   if (!doc) throw notFound('Staff member');
   return { ...toStaffMember(doc), active: doc.active ?? true, clinicIds: (doc.clinicIds ?? []).map(String) };
+}
+
+/**
+ * Marks a member who left inactive: they can no longer sign in, continue a session (their refresh tokens are
+ * deleted, so a refresh answers REFRESH_TOKEN_INVALID) or be given work, and they leave the staff pickers. Access
+ * tokens already issued run out on their own (minutes). Idempotent; answers whether this call deactivated them.
+ */
+export async function deactivateStaff(organisationId: string, staffId: string): Promise<boolean> {
+  const changed = await StaffModel.updateOne(
+    { _id: staffId, organisationId, active: { $ne: false } },
+    { $set: { active: false } },
+  );
+  await deleteRefreshTokensOfSubject({ kind: 'staff', id: staffId, organisationId });
+  return changed.modifiedCount === 1;
 }

@@ -2,21 +2,25 @@ import { SubscribeRequest, SubscriptionState } from '@careloop/shared';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../http/routes';
 import { addSubscriptionCredits, subscriptionCredits } from './service';
+import { configuredSubscribeTemplates } from './templates';
 
 export function subscriptionRoutes({ config }: AppDeps) {
   const tag = 'subscriptions';
+  const templates = configuredSubscribeTemplates(config);
+  const known = new Set(Object.values(templates));
+  const state = async (organisationId: string, customerId: string) => ({
+    templates,
+    credits: await subscriptionCredits(organisationId, customerId),
+  });
   return [
     defineRoute({
       method: 'get',
       path: '/api/mp/subscriptions',
-      summary: 'Subscribe-message templates to ask for, and the credits the customer holds',
+      summary: 'Subscribe-message templates to ask for (by key), and the credits the customer holds',
       tag,
       access: 'customer',
       response: SubscriptionState,
-      handler: async ({ auth }) => ({
-        templates: { appointmentReminder: config.wechat.reminderTemplateId },
-        credits: await subscriptionCredits(auth.organisationId, auth.id),
-      }),
+      handler: async ({ auth }) => state(auth.organisationId, auth.id),
     }),
     defineRoute({
       method: 'post',
@@ -27,16 +31,13 @@ export function subscriptionRoutes({ config }: AppDeps) {
       body: SubscribeRequest,
       response: SubscriptionState,
       handler: async ({ auth, body }) => {
-        const known = new Set([config.wechat.reminderTemplateId]);
+        // Ids that are not one of the configured templates are ignored: no credit the server could never spend.
         await addSubscriptionCredits(
           auth.organisationId,
           auth.id,
           body.acceptedTemplateIds.filter((id) => known.has(id)),
         );
-        return {
-          templates: { appointmentReminder: config.wechat.reminderTemplateId },
-          credits: await subscriptionCredits(auth.organisationId, auth.id),
-        };
+        return state(auth.organisationId, auth.id);
       },
     }),
   ];

@@ -1,5 +1,6 @@
 import { upsertWithRetry } from '../db/retry';
 import { registerMergeStep } from '../identity/mergeSteps';
+import { registerPrivacyContributor } from '../privacy/contributors';
 import { SubscriptionCreditModel } from './model';
 
 /** Records the templates the customer accepted in one requestSubscribeMessage: one credit each. */
@@ -47,5 +48,17 @@ registerMergeStep({
         ),
       );
     }
+  },
+});
+
+// The messages the customer allowed: exported; erased with the account (an erased customer is never messaged).
+registerPrivacyContributor({
+  name: 'subscriptions',
+  async exportData({ organisationId, customerId }) {
+    const docs = await SubscriptionCreditModel.find({ organisationId, customerId }).lean();
+    return docs.map((doc) => ({ templateId: doc.templateId, credits: doc.credits }));
+  },
+  async erase({ organisationId, customerId }) {
+    await SubscriptionCreditModel.deleteMany({ organisationId, customerId });
   },
 });

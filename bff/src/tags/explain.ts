@@ -4,13 +4,13 @@
  * happen and the period checked); for a static tag, who or what put it there.
  */
 import type { ExplanationNode, RuleCondition, TagExplanation } from '@careloop/shared';
+import { eventsAt } from '../events/service';
 import { staffNamesById } from '../staff/service';
 import { evaluationContext } from './clock';
 import { evaluateCondition, type ConditionResult } from './evaluate';
-import { buildCustomerFacts, ensureRuleFacts, findFacts } from './facts';
+import { buildCustomerFacts, ensureRuleFacts, factEventId, findFacts } from './facts';
 import { loadTag, tagNames } from './library';
 import { CustomerTagModel } from './model';
-import { eventsAt, factEventId } from './reads';
 import { ruleSpecs } from './specs';
 
 const MAX_EVENTS = 20;

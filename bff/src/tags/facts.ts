@@ -17,19 +17,31 @@ import {
   type StreamEntry,
 } from './model';
 import { baseStreamKey, selectorMatcher, type AbsenceSpec, type RuleSpecs } from './specs';
-import {
-  customerBaseData,
-  customerEvents,
-  factEventId,
-  scanCustomers,
-  scanEvents,
-  type BaseData,
-  type EventRow,
-} from './reads';
+import { customerEvents, scanEvents, type EventRow } from '../events/service';
+import { customerBaseData, scanCustomers, type CustomerBaseData as BaseData } from '../identity/readers';
 import { isDuplicateKey } from '../db/retry';
 
 const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
 const MAX_ATTEMPTS = 8;
+
+/**
+ * The id facts keep for an event: a 53-bit hash (cyrb53) of its (source, sourceEventId), which is unique in the
+ * organisation. Only compared among one customer's latest entries of one stream, where a collision is
+ * negligible; cheap, because a facts build hashes every stored event.
+ */
+export function factEventId(source: string, sourceEventId: string): string {
+  const text = `${source}\u0000${sourceEventId}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The registry of derived streams and absences

@@ -5,11 +5,11 @@
  */
 import { Types } from 'mongoose';
 import type { RuleCondition } from '@careloop/shared';
+import { scanCustomers } from '../identity/readers';
 import { evaluationContext } from './clock';
 import { compileRule } from './compile';
 import { ensureRuleFacts } from './facts';
 import { CustomerFactsModel, SegmentModel } from './model';
-import { scanCustomers } from './reads';
 import { ruleSpecs } from './specs';
 
 export { ruleHoldsFor } from './engine';

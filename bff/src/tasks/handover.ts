@@ -1,5 +1,6 @@
 /**
  * Handover when a staff member leaves (or changes role): a manager names a successor, and
+ *   0. a member who left (`resigned`) is marked inactive: they can no longer sign in or be given work;
  *   1. the member's open tasks move to the successor (each with its `task.reassigned` event);
  *   2. the customers they own get the successor as owner (identity's `transferOwnership`);
  *   3. their WeCom external contacts are handed over through WeCom — `externalcontact/transfer_customer` while they
@@ -23,8 +24,10 @@ import { PlatformError } from '../platform/http';
 import { TRANSFER_BATCH_MAX, type CustomerTransferResult, type WecomClient } from '../platform/wecom/client';
 import { transferOwnership, wecomContactsOfStaff } from '../identity/service';
 import { recordExternalContact, removeWecomFollow, syncStaffContacts } from '../identity/wecomContacts';
-import { getActiveStaff, getStaffMember, staffNamesById } from '../staff/service';
+import { deactivateStaff, getActiveStaff, getStaffMember, staffNamesById } from '../staff/service';
 import { recordAudit } from '../audit/service';
+import { findOrganisationByPlatform } from '../organisations/service';
+import type { WecomCallbackHandler } from '../platform/wecom/callbacks';
 import { countTasksMovedBy, moveOpenTasks } from './service';
 import { HandoverContactModel, HandoverModel, type HandoverContactDoc, type HandoverDoc } from './model';
 
@@ -271,6 +274,19 @@ export async function runHandover(wecom: WecomClient, handover: HandoverDoc, now
   const organisationId = String(handover.organisationId);
   const from = String(handover.fromStaffId);
   const to = String(handover.toStaffId);
+  // A member who left is deactivated first (no sign-in, no session, no new work), so nothing lands on them once
+  // their work has moved. Every run does it again: a run interrupted after it still ends their sessions.
+  if (handover.resigned && (await deactivateStaff(organisationId, from))) {
+    await recordAudit({
+      organisationId,
+      actor: handover.createdBy
+        ? { kind: 'staff', id: String(handover.createdBy) }
+        : { kind: 'system', id: 'handover' },
+      action: 'staff.deactivated',
+      subject: { kind: 'staff', id: from },
+      details: { handoverId: String(handover._id) },
+    });
+  }
   await moveOpenTasks(
     organisationId,
     from,
@@ -285,17 +301,56 @@ export async function runHandover(wecom: WecomClient, handover: HandoverDoc, now
   await settleTransfers(wecom, handover, now);
   await sendPending(wecom, handover, now);
   await syncTakenOverFollows(wecom, handover);
+  await finishIfSettled(handover._id, now);
+}
+
+/** Marks the handover done once no contact is left to settle (each contact's takeover succeeded, or failed). */
+async function finishIfSettled(handoverId: Types.ObjectId, now: Date): Promise<void> {
   const unsettled = await HandoverContactModel.exists({
-    handoverId: handover._id,
+    handoverId,
     $or: [{ state: { $in: UNSETTLED } }, { state: 'success', followsSynced: false }],
   });
   if (!unsettled) {
     await HandoverModel.updateOne(
-      { _id: handover._id, status: 'in_progress' },
+      { _id: handoverId, status: 'in_progress' },
       { $set: { status: 'done', completedAt: now } },
     );
   }
 }
+
+const FAIL_REASON_STATE: Record<string, HandoverContactState> = {
+  customer_refused: 'refused',
+  customer_limit_exceed: 'limit_exceeded',
+};
+
+/**
+ * WeCom's transfer_fail callback (客户接替失败事件): the customer refused the takeover, or the successor reached
+ * their customer limit. It names the takeover member (UserID), not the handover member, so it settles the contact's
+ * takeover to that member that is under way (WeCom lets one takeover of a customer wait at a time). Recorded at once
+ * rather than at the next transfer_result poll, which then confirms it; a repeat finds nothing left to change.
+ */
+export const handoverWecomCallbackHandler: WecomCallbackHandler = {
+  name: 'handovers',
+  async handle(event, { wecom }) {
+    if (event.event !== 'change_external_contact' || event.changeType !== 'transfer_fail') return;
+    const state = FAIL_REASON_STATE[event.fields.FailReason ?? ''];
+    if (!state || !event.userId || !event.externalUserId) return;
+    const organisation = await findOrganisationByPlatform({ wecomCorpId: wecom.corpId });
+    const underWay = await HandoverContactModel.find({
+      organisationId: oid(organisation.id),
+      toWecomUserId: event.userId,
+      externalUserId: event.externalUserId,
+      state: { $in: ['sending', 'waiting'] },
+    }).lean<HandoverContactDoc[]>();
+    for (const contact of underWay) {
+      const failed = await HandoverContactModel.updateOne(
+        { _id: contact._id, state: contact.state },
+        { $set: { state, errcode: null, claimId: null } },
+      );
+      if (failed.modifiedCount === 1) await finishIfSettled(contact.handoverId, new Date());
+    }
+  },
+};
 
 /**
  * A manager hands a staff member's work to a successor (or runs an earlier handover to them again, to resume it).

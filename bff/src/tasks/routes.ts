@@ -64,12 +64,12 @@ export function taskRoutes(deps: Pick<AppDeps, 'wecom'>) {
       method: 'get',
       path: '/api/staff/tasks',
       summary:
-        'Tasks by assignee (me, unassigned or a staff member), status, due time, customer or clinic, earliest due first',
+        'Tasks by assignee (me, unassigned or a staff member), status, due time, customer or clinic, earliest due first; managers see all, others their own and their customers’',
       tag,
       access: ALL_STAFF,
       query: TaskListQuery,
       response: TaskList,
-      handler: ({ auth, query }) => listTasks(auth.organisationId, query, { staffId: auth.id }),
+      handler: ({ auth, query }) => listTasks(auth.organisationId, query, { staffId: auth.id, roles: auth.roles }),
     }),
     defineRoute({
       method: 'post',

@@ -15,7 +15,7 @@ import { AppError, notFound } from '../http/errors';
 import { isDuplicateKey } from '../db/retry';
 import { registerMergeStep } from '../identity/mergeSteps';
 import { resolveCustomerId } from '../identity/merge';
-import { customerNames, customerResponsibility } from '../identity/service';
+import { customerIdsOwnedBy, customerNames, customerResponsibility } from '../identity/service';
 import { registerPrivacyContributor } from '../privacy/contributors';
 import { isCustomerErased } from '../privacy/service';
 import { recordEvent } from '../events/service';
@@ -348,16 +348,22 @@ function decodeCursor(cursor: string): { dueAt: Date; id: Types.ObjectId } {
 
 /**
  * The organisation's tasks, filtered, earliest due first, a page at a time. `assignee: 'me'` means `staffId`;
- * `status: 'overdue'` means open and due before `now`.
+ * `status: 'overdue'` means open and due before `now`. Managers and admins see every task; other staff only theirs
+ * and the tasks of the customers they own (a customer's own tasks show in their profile, to everyone).
  */
 export async function listTasks(
   organisationId: string,
   query: TaskListQuery,
-  context: { staffId: string; now?: Date },
+  context: { staffId: string; roles: readonly string[]; now?: Date },
 ): Promise<{ items: Task[]; nextCursor: string | null }> {
   const now = context.now ?? new Date();
   const filter: Record<string, unknown> = { organisationId: oid(organisationId) };
   const and: Record<string, unknown>[] = [];
+  // Managers see every task; other staff their own and those of the customers they own.
+  if (!isManager({ id: context.staffId, roles: context.roles })) {
+    const owned = await customerIdsOwnedBy(organisationId, context.staffId);
+    and.push({ $or: [{ assigneeStaffId: oid(context.staffId) }, { customerId: { $in: owned } }] });
+  }
   if (query.assignee === 'me') filter.assigneeStaffId = oid(context.staffId);
   else if (query.assignee === 'unassigned') filter.assigneeStaffId = null;
   else if (query.assignee) filter.assigneeStaffId = oid(query.assignee);

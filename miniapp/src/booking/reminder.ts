@@ -1,20 +1,17 @@
-import type { SubscriptionState } from '@careloop/shared';
-import type { ApiClient } from '@careloop/shared/client';
 import type { Platform } from '../platform/types';
+import type { ApiClient } from '@careloop/shared/client';
+import { askForTemplates, type SubscribeTemplates } from '../subscriptions';
 
 /**
- * Asks the customer (after a tap) to allow the appointment reminder, and tells the server what they allowed:
- * each allowed template is one message the server may send. Answers whether the reminder was allowed.
+ * Asks the customer (first thing in a tap: the templates are loaded before) to allow the appointment reminder and
+ * the clinic's care notices (follow-ups, recalls) in one dialog, and tells the server what they allowed: each
+ * allowed template is one message the server may send. Answers whether the reminder was allowed.
  */
 export async function subscribeToAppointmentReminder(
   platform: Pick<Platform, 'requestSubscribeMessage'>,
-  api: Pick<ApiClient, 'get' | 'post'>,
+  api: Pick<ApiClient, 'post'>,
+  templates: SubscribeTemplates,
 ): Promise<boolean> {
-  const state = await api.get<SubscriptionState>('/api/mp/subscriptions');
-  const templateId = state.templates.appointmentReminder;
-  if (!templateId) return false;
-  const accepted = await platform.requestSubscribeMessage([templateId]);
-  if (!accepted.includes(templateId)) return false;
-  await api.post<SubscriptionState>('/api/mp/subscriptions', { acceptedTemplateIds: accepted });
-  return true;
+  const { accepted } = await askForTemplates(platform, api, templates, ['appointment_reminder', 'care_notice']);
+  return accepted.includes('appointment_reminder');
 }

@@ -12,6 +12,7 @@ const SECTION_LABELS: Record<string, string> = {
   tasks: '回访任务',
   meetings: '会议',
   journeys: '旅程',
+  subscriptions: '消息提醒',
 };
 
 export function sectionLabel(name: string): string {

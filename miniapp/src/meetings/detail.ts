@@ -8,7 +8,7 @@ import { meetingProblem, type MeetingProblem } from './errors';
 import { activeRegistration } from './status';
 import type { CustomerMeeting, Loadable } from './types';
 
-export type MeetingNotice = 'confirmed' | 'waitlisted' | 'cancelled' | 'promoted';
+export type MeetingNotice = 'confirmed' | 'awaiting_payment' | 'waitlisted' | 'cancelled' | 'promoted' | 'paid';
 
 export interface MeetingDetailState {
   meeting: Loadable<CustomerMeeting>;
@@ -41,7 +41,8 @@ export function registrationNotice(before: CustomerMeeting | null, after: Custom
   if (!before) return null; // the first view: nothing changed
   const was = activeRegistration(before);
   const is = activeRegistration(after);
-  if (was?.status === 'waitlisted' && is?.status === 'confirmed') return 'promoted';
+  if (was?.status === 'waitlisted' && (is?.status === 'confirmed' || is?.status === 'awaiting_payment')) return 'promoted';
+  if (was?.status === 'awaiting_payment' && is?.status === 'confirmed') return 'paid';
   if (!was && is) return is.status;
   if (was && !is) return 'cancelled';
   return null;

@@ -1,40 +1,48 @@
 import { describe, expect, it, vi } from 'vitest';
 import { subscribeToAppointmentReminder } from '../../../miniapp/src/booking/reminder';
 
-function fakeApi(templateId: string) {
+const TEMPLATES = { appointment_reminder: 'tmplReminder', care_notice: 'tmplCare', coupon_expiring: 'tmplCoupon' };
+
+function fakeApi() {
   const posted: unknown[] = [];
   return {
     posted,
     api: {
-      get: vi.fn(async () => ({ templates: { appointmentReminder: templateId }, credits: {} })) as never,
       post: vi.fn(async (_path: string, body: unknown) => {
         posted.push(body);
-        return { templates: { appointmentReminder: templateId }, credits: { [templateId]: 1 } };
+        return { templates: TEMPLATES, credits: { tmplReminder: 1 } };
       }) as never,
     },
   };
 }
 
 describe('the appointment reminder subscription', () => {
-  it('asks for the server’s template and reports what the customer allowed', async () => {
-    const { api, posted } = fakeApi('tmplReminder');
+  it('asks for the appointment reminder and the care notices in one dialog, and reports what was allowed', async () => {
+    const { api, posted } = fakeApi();
     const platform = { requestSubscribeMessage: vi.fn(async (ids: string[]) => ids) };
-    expect(await subscribeToAppointmentReminder(platform, api)).toBe(true);
-    expect(platform.requestSubscribeMessage).toHaveBeenCalledWith(['tmplReminder']);
-    expect(posted).toEqual([{ acceptedTemplateIds: ['tmplReminder'] }]);
+    expect(await subscribeToAppointmentReminder(platform, api, TEMPLATES)).toBe(true);
+    expect(platform.requestSubscribeMessage).toHaveBeenCalledWith(['tmplReminder', 'tmplCare']);
+    expect(posted).toEqual([{ acceptedTemplateIds: ['tmplReminder', 'tmplCare'] }]);
+  });
+
+  it('is not on when the customer allows only the care notices (which are still recorded)', async () => {
+    const { api, posted } = fakeApi();
+    const platform = { requestSubscribeMessage: vi.fn(async () => ['tmplCare']) };
+    expect(await subscribeToAppointmentReminder(platform, api, TEMPLATES)).toBe(false);
+    expect(posted).toEqual([{ acceptedTemplateIds: ['tmplCare'] }]);
   });
 
   it('tells the server nothing when the customer declines', async () => {
-    const { api, posted } = fakeApi('tmplReminder');
+    const { api, posted } = fakeApi();
     const platform = { requestSubscribeMessage: vi.fn(async () => []) };
-    expect(await subscribeToAppointmentReminder(platform, api)).toBe(false);
+    expect(await subscribeToAppointmentReminder(platform, api, TEMPLATES)).toBe(false);
     expect(posted).toEqual([]);
   });
 
-  it('does not ask when no reminder template is configured', async () => {
-    const { api } = fakeApi('');
+  it('does not ask when no template is configured', async () => {
+    const { api } = fakeApi();
     const platform = { requestSubscribeMessage: vi.fn(async (ids: string[]) => ids) };
-    expect(await subscribeToAppointmentReminder(platform, api)).toBe(false);
+    expect(await subscribeToAppointmentReminder(platform, api, {})).toBe(false);
     expect(platform.requestSubscribeMessage).not.toHaveBeenCalled();
   });
 });

@@ -22,6 +22,13 @@ export function registration(overrides: Partial<MyRegistration> = {}): MyRegistr
     checkInCode: 'k3Jd9_aQ-2mXp0Zt',
     checkedInAt: null,
     surveyAnswered: false,
+    feeFen: 0,
+    paymentId: null,
+    holdExpiresAt: null,
+    paidAt: null,
+    refundFen: null,
+    refundedAt: null,
+    refundableOnCancel: false,
     ...overrides,
   };
 }
@@ -53,6 +60,7 @@ export function meeting(overrides: Partial<CustomerMeeting> = {}): CustomerMeeti
     onlineUrl: null,
     myRegistration: null,
     reminderTemplateId: 'tmplReminder',
+    feeFen: 0,
     ...overrides,
   };
 }
@@ -70,6 +78,7 @@ export function summary(overrides: Partial<CustomerMeetingSummary> = {}): Custom
     venueName: full.venue?.name ?? null,
     online: false,
     placesLeft: full.placesLeft,
+    feeFen: full.feeFen,
     myRegistration: null,
     ...overrides,
   };

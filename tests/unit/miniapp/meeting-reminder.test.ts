@@ -8,7 +8,7 @@ function fakeApi() {
     api: {
       post: vi.fn(async (_path: string, body: unknown) => {
         posted.push(body);
-        return { templates: { appointmentReminder: 'tmplReminder' }, credits: { tmplReminder: 1 } };
+        return { templates: { meeting_reminder: 'tmplReminder' }, credits: { tmplReminder: 1 } };
       }) as never,
     },
   };

@@ -60,7 +60,12 @@ describe('a step’s form', () => {
         conditionKind: 'rule',
         conditionRule: '{"type":"tag","tagId":"65f0000000000000000000e1","has":true}',
       }),
-      step({ type: 'send_subscribe_message', templateId: 'tmplA', data: 'thing1={{name}}您好\n\ntime2=明天 10:00' }),
+      step({
+        type: 'send_subscribe_message',
+        template: 'care_notice',
+        // A field of the template chosen before (time3) is left out.
+        data: { thing1: ' 复诊 ', thing2: '{{name}}您好', time3: '明天 10:00' },
+      }),
       step({ type: 'send_wecom_message', text: '{{name}}您好', dueInHours: '12', marketing: false }),
       step({ type: 'send_sms', templateCode: 'SMS_1', signName: '微笑齿科', params: 'name={{name}}' }),
       step({ type: 'issue_coupon', couponTemplateId: COUPON_TEMPLATE_ID }),
@@ -96,7 +101,10 @@ describe('a step’s form', () => {
       yes: 'a',
       no: null,
     });
-    expect(built(drafts[3]!)).toMatchObject({ data: { thing1: '{{name}}您好', time2: '明天 10:00' } });
+    expect(built(drafts[3]!)).toMatchObject({
+      template: 'care_notice',
+      data: { thing1: '复诊', thing2: '{{name}}您好' },
+    });
   });
 
   it('says what is missing before anything is sent', () => {
@@ -107,9 +115,18 @@ describe('a step’s form', () => {
     expect(errorsOf(step({ type: 'send_wecom_message', dueInHours: '721', text: 'x' }))).toEqual({
       dueInHours: '请填写 0–720 之间的整数小时',
     });
-    expect(errorsOf(step({ type: 'send_subscribe_message', templateId: 't', data: 'thing1 您好' }))).toEqual({
-      data: '第 1 行应为「字段=内容」，字段如 thing1',
-    });
+    expect(
+      errorsOf(step({ type: 'send_subscribe_message', template: 'care_notice', data: { thing1: '复诊' } })),
+    ).toEqual({ data: '请填写「温馨提示」' });
+    expect(
+      errorsOf(
+        step({
+          type: 'send_subscribe_message',
+          template: 'coupon_expiring',
+          data: { thing1: '一二三四五六七八九十一二三四五六七八九十一', thing2: '记得用' },
+        }),
+      ),
+    ).toEqual({ data: '「优惠券名称」最多 20 个字' });
     expect(errorsOf(step({ type: 'branch', conditionKind: 'rule', conditionRule: '{' }))).toEqual({
       conditionRule: '规则须为 JSON（标签规则语言）',
     });

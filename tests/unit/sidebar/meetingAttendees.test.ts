@@ -35,6 +35,10 @@ const attendee = (overrides: Partial<MeetingAttendee> = {}): MeetingAttendee => 
   checkedInAt: null,
   checkedInVia: null,
   surveyedAt: null,
+  paymentStatus: 'none',
+  paidFen: 0,
+  refundFen: null,
+  holdExpiresAt: null,
   ...overrides,
 });
 
@@ -153,6 +157,7 @@ describe('survey results as charts', () => {
     const option = attendanceOption({
       invited: 10,
       signedUp: 8,
+      awaitingPayment: 0,
       waitlisted: 2,
       cancelled: 1,
       checkedIn: 6,

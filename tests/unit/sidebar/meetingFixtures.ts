@@ -20,6 +20,7 @@ export function staffMeeting(overrides: Partial<StaffMeeting> = {}): StaffMeetin
     agenda: [{ time: '14:00', topic: '签到与开场', speaker: '' }],
     speakers: [{ name: '吴建国', title: '主任医师', hospital: '上海市第九人民医院' }],
     capacity: 50,
+    feeFen: 0,
     signUpDeadline: '2026-03-12T06:00:00.000Z',
     version: 1,
     onlineUrl: null,
@@ -32,7 +33,7 @@ export function staffMeeting(overrides: Partial<StaffMeeting> = {}): StaffMeetin
     decisions: [],
     history: [],
     cancelReason: null,
-    counts: { invited: 0, signedUp: 0, waitlisted: 0, cancelled: 0, checkedIn: 0, surveyed: 0 },
+    counts: { invited: 0, signedUp: 0, awaitingPayment: 0, waitlisted: 0, cancelled: 0, checkedIn: 0, surveyed: 0 },
     venueCode: {
       imageUrl: `/api/staff/meetings/${MEETING_ID}/venue-code`,
       page: 'subpackages/meetings/pages/checkin/index',

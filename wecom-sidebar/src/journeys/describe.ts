@@ -3,6 +3,7 @@
  * journeys, and what a save or an action did, in words.
  */
 import type { StaffRole } from '@careloop/shared';
+import { SUBSCRIBE_TEMPLATES } from '@careloop/shared/subscribe-templates';
 import { EVENT_LABELS } from '../profile/eventLabels';
 import { TASK_TYPE_LABELS } from '../tasks/labels';
 import { WEEKDAY_LABELS } from './labels';
@@ -50,7 +51,7 @@ export function stepSummary(step: JourneyStep, names: NameLookup = {}): string {
         ? `进入后是否发生「${eventName(step.condition.event)}」${step.condition.where?.length ? '（带条件）' : ''}`
         : '是否符合规则';
     case 'send_subscribe_message':
-      return `订阅消息 ${step.templateId || '（未填模板）'}`;
+      return `订阅消息「${SUBSCRIBE_TEMPLATES[step.template]?.title ?? step.template}」`;
     case 'send_wecom_message':
       return `请负责人转发「${step.title || '…'}」`;
     case 'send_sms':

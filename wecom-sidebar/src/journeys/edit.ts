@@ -42,7 +42,7 @@ export function newStep(type: JourneyStepType, id: string, target: string | null
     case 'branch':
       return { id, type, condition: { kind: 'event', event: 'appointment.booked' }, yes: target, no: null };
     case 'send_subscribe_message':
-      return { id, type, next: target, templateId: '', page: d.page, data: {}, marketing: d.marketing };
+      return { id, type, next: target, template: d.template, page: d.page, data: {}, marketing: d.marketing };
     case 'send_wecom_message':
       return { id, type, next: target, title: d.title, text: '', dueInHours: 24, marketing: d.marketing };
     case 'send_sms':

@@ -100,7 +100,6 @@ export const WEEKDAY_LABELS = ['周一', '周二', '周三', '周四', '周五',
 
 export const TEMPLATE_PARAMETER_KIND_LABELS = {
   coupon_template: '优惠券模板',
-  subscribe_template: '订阅消息模板 ID',
   sms_template: '短信模板编号',
   tag: '标签',
   text: '文字',

@@ -4,6 +4,11 @@
  * server checks the rest when the definition is validated, and its issues land on the same fields
  * (`STEP_FIELD_PATHS`).
  */
+import {
+  SUBSCRIBE_TEMPLATES,
+  subscribeFieldMaxLength,
+  type SubscribeTemplateKey,
+} from '@careloop/shared/subscribe-templates';
 import { EVENT_LABELS } from '../profile/eventLabels';
 import { wholeNumber, type FieldErrors } from '../shell/forms';
 import { buildFilters, filterDrafts, type FilterDraft } from './filters';
@@ -32,10 +37,10 @@ export interface StepDraft {
   /** A tag-language rule as JSON. */
   conditionRule: string;
   // send_subscribe_message
-  templateId: string;
+  template: SubscribeTemplateKey;
   page: string;
-  /** `thing1=…` lines. */
-  data: string;
+  /** The template's fields by name (`thing1`…); fields of another template chosen before are left out. */
+  data: Record<string, string>;
   // send_wecom_message, create_task, notify_staff
   title: string;
   text: string;
@@ -77,7 +82,7 @@ export const STEP_FIELD_PATHS: Partial<Record<StepField, string[]>> = {
   conditionEvent: ['condition.event', 'condition'],
   conditionWhere: ['condition.where'],
   conditionRule: ['condition.rule'],
-  templateId: ['templateId'],
+  template: ['template'],
   page: ['page'],
   data: ['data'],
   title: ['title'],
@@ -127,9 +132,9 @@ export function emptyStepDraft(type: JourneyStepType): StepDraft {
     conditionEvent: 'appointment.booked',
     conditionWhere: [],
     conditionRule: '',
-    templateId: '',
+    template: 'care_notice',
     page: 'pages/index/index',
-    data: '',
+    data: {},
     title: type === 'send_wecom_message' ? '转发消息' : '',
     text: '',
     dueInHours: '24',
@@ -181,9 +186,9 @@ export function draftFromStep(step: JourneyStep): StepDraft {
       return {
         ...draft,
         next: step.next ?? '',
-        templateId: step.templateId,
+        template: step.template,
         page: step.page,
-        data: lines(step.data),
+        data: { ...step.data },
         marketing: step.marketing,
       };
     case 'send_wecom_message':
@@ -227,7 +232,6 @@ export function draftFromStep(step: JourneyStep): StepDraft {
   }
 }
 
-const TEMPLATE_FIELD = /^[a-z_]+\d+$/;
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,29}$/;
 const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -330,17 +334,21 @@ export function buildStep(draft: StepDraft, id: string): StepResult {
       break;
     }
     case 'send_subscribe_message': {
-      const templateId = required('templateId', draft.templateId, '订阅消息模板 ID');
-      const read = readLines(draft.data, TEMPLATE_FIELD);
-      let data: Record<string, string> = {};
-      if ('badLine' in read) errors.data = `第 ${read.badLine} 行应为「字段=内容」，字段如 thing1`;
-      else if (!Object.keys(read.record).length) errors.data = '请填写模板字段，每行一个，如 thing1={{name}}';
-      else data = read.record;
+      const data: Record<string, string> = {};
+      for (const field of SUBSCRIBE_TEMPLATES[draft.template].fields) {
+        const value = (draft.data[field.name] ?? '').trim();
+        const max = subscribeFieldMaxLength(field.name);
+        if (!value) errors.data ??= `请填写「${field.label}」`;
+        else if (max !== null && !value.includes('{{') && [...value].length > max) {
+          errors.data ??= `「${field.label}」最多 ${max} 个字`;
+        }
+        data[field.name] = value;
+      }
       step = {
         ...base,
         type: 'send_subscribe_message',
         next: outlet(draft.next),
-        templateId,
+        template: draft.template,
         page: draft.page.trim() || 'pages/index/index',
         data,
         marketing: draft.marketing,

@@ -44,6 +44,7 @@ export const HISTORY_LABELS: Record<MeetingHistoryEntry['action'], string> = {
 
 export const ATTENDEE_STATUS_LABELS: Record<MeetingAttendee['status'], string> = {
   confirmed: '已报名',
+  awaiting_payment: '待付款',
   waitlisted: '候补',
   cancelled: '已取消',
   invited: '已邀请',
@@ -51,6 +52,7 @@ export const ATTENDEE_STATUS_LABELS: Record<MeetingAttendee['status'], string> =
 
 export const ATTENDEE_STATUS_TONES: Record<MeetingAttendee['status'], 'pending' | 'ok' | 'done' | 'off'> = {
   confirmed: 'ok',
+  awaiting_payment: 'pending',
   waitlisted: 'pending',
   cancelled: 'off',
   invited: 'off',
@@ -81,4 +83,5 @@ export const FIELD_LABELS: Record<string, string> = {
   checkInOpensMinutesBefore: '签到开放',
   checkInClosesMinutesAfterEnd: '签到关闭',
   surveyOpenDays: '问卷开放天数',
+  feeFen: '费用',
 };

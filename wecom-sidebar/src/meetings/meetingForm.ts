@@ -5,7 +5,15 @@
  * the fields that changed, saying which of them need a new compliance approval (MEETING_MATERIAL_FIELDS).
  * Errors are keyed by field, and by row for rows: `agenda.0.topic`, `speakers.1.name`, `survey.2.options`.
  */
-import { isoToZonedInput, wholeNumber, zonedToIso, type FieldErrors, type FormResult } from '../shell/forms';
+import {
+  fenToYuanInput,
+  isoToZonedInput,
+  wholeNumber,
+  yuanToFen,
+  zonedToIso,
+  type FieldErrors,
+  type FormResult,
+} from '../shell/forms';
 import type {
   CreateMeetingRequest,
   MeetingAudience,
@@ -32,6 +40,8 @@ export const MEETING_LIMITS = {
   waitlist: 5000,
   minutes: 1440,
   surveyDays: 90,
+  /** The fee's upper bound in yuan (the API's 10,000,000 fen). */
+  feeYuan: 100_000,
 } as const;
 
 export interface AgendaDraft {
@@ -67,6 +77,8 @@ export interface MeetingDraft {
   checkInOpensMinutesBefore: string;
   checkInClosesMinutesAfterEnd: string;
   surveyOpenDays: string;
+  /** The fee in yuan ('' or 0: free); at most two decimals. */
+  feeYuan: string;
 }
 
 /** A field of the draft, or a row's field (`agenda.0.topic`). */
@@ -89,7 +101,15 @@ export const MATERIAL_FIELDS = [
   'agenda',
   'speakers',
   'survey',
+  'feeFen',
 ] as const;
+
+/** The fee input in fen: '' → 0; null when it is not 0–MEETING_LIMITS.feeYuan yuan with at most two decimals. */
+function feeFromInput(text: string): number | null {
+  if (text.trim() === '') return 0;
+  const fen = yuanToFen(text);
+  return fen !== null && fen <= MEETING_LIMITS.feeYuan * 100 ? fen : null;
+}
 
 /** A new meeting: a week from now, 14:00–17:00 on the organisation's clock, 50 places, the server's defaults. */
 export function emptyMeetingDraft(now: Date = new Date()): MeetingDraft {
@@ -112,6 +132,7 @@ export function emptyMeetingDraft(now: Date = new Date()): MeetingDraft {
     checkInOpensMinutesBefore: '60',
     checkInClosesMinutesAfterEnd: '0',
     surveyOpenDays: '14',
+    feeYuan: '0',
   };
 }
 
@@ -136,6 +157,7 @@ export function draftFromMeeting(meeting: StaffMeeting): MeetingDraft {
     checkInOpensMinutesBefore: String(meeting.checkInOpensMinutesBefore),
     checkInClosesMinutesAfterEnd: String(meeting.checkInClosesMinutesAfterEnd),
     surveyOpenDays: String(meeting.surveyOpenDays),
+    feeYuan: fenToYuanInput(meeting.feeFen),
   };
 }
 
@@ -248,6 +270,8 @@ function checkDraft(
   if (closes === null) errors.checkInClosesMinutesAfterEnd = `0–${MEETING_LIMITS.minutes} 分钟`;
   const surveyOpenDays = boundedNumber(draft.surveyOpenDays, 1, MEETING_LIMITS.surveyDays);
   if (surveyOpenDays === null) errors.surveyOpenDays = `1–${MEETING_LIMITS.surveyDays} 天`;
+  const feeFen = feeFromInput(draft.feeYuan);
+  if (feeFen === null) errors.feeYuan = `费用为 0–${MEETING_LIMITS.feeYuan} 元，最多两位小数`;
 
   return {
     errors,
@@ -268,6 +292,7 @@ function checkDraft(
       checkInOpensMinutesBefore: opens ?? 0,
       checkInClosesMinutesAfterEnd: closes ?? 0,
       surveyOpenDays: surveyOpenDays ?? 0,
+      feeFen: feeFen ?? 0,
     },
   };
 }
@@ -303,6 +328,7 @@ function currentRequest(meeting: StaffMeeting): CreateMeetingRequest {
     checkInOpensMinutesBefore: meeting.checkInOpensMinutesBefore,
     checkInClosesMinutesAfterEnd: meeting.checkInClosesMinutesAfterEnd,
     surveyOpenDays: meeting.surveyOpenDays,
+    feeFen: meeting.feeFen,
   };
 }
 

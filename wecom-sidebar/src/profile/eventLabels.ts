@@ -48,6 +48,7 @@ export const EVENT_LABELS = {
   'meeting.waitlisted': '会议候补',
   'meeting.promoted': '候补转正式报名',
   'meeting.cancelled_signup': '取消会议报名',
+  'meeting.payment_expired': '会议报名未按时付费',
   'meeting.survey_answered': '提交会后问卷',
   'content.shared': '分享内容',
   'content.sent': '员工发送内容',
@@ -205,6 +206,7 @@ function detailOf(
     case 'meeting.waitlisted':
     case 'meeting.promoted':
     case 'meeting.cancelled_signup':
+    case 'meeting.payment_expired':
     case 'meeting.survey_answered':
       return str(p.title) ? `「${str(p.title)}」` : '';
     case 'task.completed':

@@ -51,6 +51,7 @@ export const TIMELINE_FILTER_GROUPS = [
       'meeting.waitlisted',
       'meeting.promoted',
       'meeting.cancelled_signup',
+      'meeting.payment_expired',
       'meeting.checked_in',
       'meeting.survey_answered',
     ],

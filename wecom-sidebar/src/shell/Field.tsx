@@ -1,6 +1,7 @@
 /**
- * The form parts every editor uses: one labelled field (label, the input, its error), a group of checkboxes, and the
- * outcome line under a form. The inputs themselves stay plain elements with the `input` class.
+ * The form parts every editor uses: one labelled field (label, the input, its error), a number field (its draft kept as
+ * the text typed, parsed on save), a group of checkboxes, and the outcome line under a form. The inputs themselves stay
+ * plain elements with the `input` class.
  */
 import type { ReactNode } from 'react';
 
@@ -52,6 +53,96 @@ export function Field({
     <label className={className} data-testid={testId}>
       {body}
     </label>
+  );
+}
+
+/**
+ * What a number input lets staff type: `whole` (0, 1, 2 …; a phone shows digits), `signed` (may start with a minus,
+ * which a phone's digit pad lacks), `decimal` (an amount, e.g. yuan).
+ */
+export type NumberKind = 'whole' | 'signed' | 'decimal';
+
+const INPUT_MODE = { whole: 'numeric', signed: 'text', decimal: 'decimal' } as const;
+
+export interface NumberInputProps {
+  /** The draft: the text as typed (the form parses it on save). */
+  value: string;
+  onChange(next: string): void;
+  /** On the input itself: the selector tests use. */
+  testId: string;
+  kind?: NumberKind;
+  /** With min, max or step the input is a native `type="number"` (its arrows and range); else a text input. */
+  min?: number;
+  max?: number;
+  step?: number;
+  /** A unit after the input: 元, 分钟, 天. */
+  suffix?: string;
+  placeholder?: string;
+  disabled?: boolean;
+  /** The accessible name of an input outside a Field (one of several in a row). */
+  ariaLabel?: string;
+  /** 72px wide, for a number among other inputs in a row. */
+  short?: boolean;
+  /** Extra classes on the input (e.g. `inline-edit__input`). */
+  className?: string;
+}
+
+/** One number input: its draft as text, the `input` class, the test id on the input; a unit after it if given. */
+export function NumberInput({
+  value,
+  onChange,
+  testId,
+  kind = 'whole',
+  min,
+  max,
+  step,
+  suffix,
+  placeholder,
+  disabled,
+  ariaLabel,
+  short,
+  className,
+}: NumberInputProps) {
+  const native = min !== undefined || max !== undefined || step !== undefined;
+  const input = (
+    <input
+      className={['input', short ? 'input--short' : null, className].filter(Boolean).join(' ')}
+      {...(native ? { type: 'number', min, max, step } : { inputMode: INPUT_MODE[kind] })}
+      data-testid={testId}
+      aria-label={ariaLabel}
+      placeholder={placeholder}
+      disabled={disabled}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+  return suffix ? (
+    <span className={short ? 'number-input number-input--short' : 'number-input'}>
+      {input}
+      <span className="number-input__suffix">{suffix}</span>
+    </span>
+  ) : (
+    input
+  );
+}
+
+/** A labelled number input: `<Field>` around a `NumberInput`. */
+export function NumberField({
+  label,
+  hint,
+  error,
+  wide,
+  ...input
+}: NumberInputProps & {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  wide?: boolean;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error} wide={wide}>
+      <NumberInput {...input} />
+    </Field>
   );
 }
 

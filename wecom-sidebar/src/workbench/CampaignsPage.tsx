@@ -19,7 +19,7 @@ import { explainCouponError } from '../coupons/errors';
 import type { CouponTemplate } from '../coupons/types';
 import { formatDateTime, formatFen } from '../profile/format';
 import { canManageCampaigns } from '../profile/roles';
-import { Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, FieldError, NumberField, NumberInput, OutcomeLine, type Outcome } from '../shell/Field';
 import { fenToYuanInput } from '../shell/forms';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
@@ -171,15 +171,16 @@ function CampaignForm({
               onChange={(event) => set('endsAt', event.target.value)}
             />
           </Field>
-          <Field label="成本（元）Cost ¥" hint="印刷、投放等" error={errors.costYuan}>
-            <input
-              className="input"
-              data-testid="campaign-cost"
-              inputMode="decimal"
-              value={draft.costYuan}
-              onChange={(event) => set('costYuan', event.target.value)}
-            />
-          </Field>
+          <NumberField
+            label="成本 Cost"
+            hint="（印刷、投放等）"
+            error={errors.costYuan}
+            testId="campaign-cost"
+            kind="decimal"
+            suffix="元"
+            value={draft.costYuan}
+            onChange={(value) => set('costYuan', value)}
+          />
           <Field label="自动打标签 Tags" hint="（逗号分隔，最多 10 个）" error={errors.tags}>
             <input
               className="input"
@@ -293,13 +294,14 @@ function CostEditor({ campaign, onSaved }: { campaign: Campaign; onSaved(next: C
   return (
     <div className="inline-edit">
       <div className="row">
-        <input
-          className="input inline-edit__input"
-          data-testid="campaign-cost-input"
-          inputMode="decimal"
-          aria-label="成本（元）"
+        <NumberInput
+          className="inline-edit__input"
+          testId="campaign-cost-input"
+          kind="decimal"
+          ariaLabel="成本（元）"
+          suffix="元"
           value={value}
-          onChange={(event) => setValue(event.target.value)}
+          onChange={setValue}
         />
         <button
           type="button"

@@ -22,6 +22,7 @@ import type { ContentAudience, ContentStatus, ContentVersion, StaffContent } fro
 import { contentActionState, type ContentAction } from '../content/workflow';
 import { formatDateTime } from '../profile/format';
 import { FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { ItemTabs, type ItemTab } from '../shell/ItemTabs';
 import { useResource } from '../shell/useResource';
 import { ContentEditor } from './ContentEditor';
 
@@ -380,7 +381,7 @@ function Versions({ content }: { content: StaffContent }) {
   );
 }
 
-const VIEWS: { id: ContentView; label: string }[] = [
+const VIEWS: ItemTab<ContentView>[] = [
   { id: 'overview', label: '概览 Overview' },
   { id: 'edit', label: '编辑 Edit' },
   { id: 'versions', label: '版本历史 Versions' },
@@ -448,19 +449,13 @@ export function ContentDetail({
           : ' · 尚未发布'}
         {content.readingMinutes ? ` · 约 ${content.readingMinutes} 分钟读完` : ''}
       </p>
-      <nav className="item-tabs" aria-label="内容 Content">
-        {VIEWS.map((item) => (
-          <a
-            key={item.id}
-            href={contentHref(content.id, item.id)}
-            className={`item-tabs__tab${item.id === view ? ' item-tabs__tab--current' : ''}`}
-            aria-current={item.id === view ? 'page' : undefined}
-            data-testid={`content-view-${item.id}`}
-          >
-            {item.label}
-          </a>
-        ))}
-      </nav>
+      <ItemTabs
+        label="内容 Content"
+        tabs={VIEWS}
+        current={view}
+        href={(id) => contentHref(content.id, id)}
+        testIdPrefix="content-view-"
+      />
       {view === 'overview' ? (
         <Overview content={content} staff={staff} onChanged={changed} />
       ) : view === 'edit' ? (

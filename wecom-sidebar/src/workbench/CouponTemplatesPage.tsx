@@ -23,7 +23,7 @@ import {
 } from '../coupons/templateForm';
 import type { CouponKind, CouponTemplate } from '../coupons/types';
 import { canManageCampaigns } from '../profile/roles';
-import { CheckList, Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { CheckList, Field, FieldError, NumberField, NumberInput, OutcomeLine, type Outcome } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -44,30 +44,30 @@ function KindValueField({
   switch (draft.kind) {
     case 'amount_off':
       return (
-        <Field label="减免金额（元）Amount off ¥" error={errors.amountOffYuan}>
-          <input
-            className="input"
-            data-testid="coupon-template-amount"
-            inputMode="decimal"
-            placeholder="如 50"
-            value={draft.amountOffYuan}
-            onChange={(event) => set('amountOffYuan', event.target.value)}
-          />
-        </Field>
+        <NumberField
+          label="减免金额 Amount off"
+          error={errors.amountOffYuan}
+          testId="coupon-template-amount"
+          kind="decimal"
+          suffix="元"
+          placeholder="如 50"
+          value={draft.amountOffYuan}
+          onChange={(value) => set('amountOffYuan', value)}
+        />
       );
     case 'percent_off':
       return (
-        <Field label="减免比例（%）Percent off" hint="20 即 8 折" error={errors.percentOff}>
-          <input
-            type="number"
-            className="input"
-            data-testid="coupon-template-percent"
-            min={COUPON_TEMPLATE_LIMITS.percentOff.min}
-            max={COUPON_TEMPLATE_LIMITS.percentOff.max}
-            value={draft.percentOff}
-            onChange={(event) => set('percentOff', event.target.value)}
-          />
-        </Field>
+        <NumberField
+          label="减免比例 Percent off"
+          hint="（20 即 8 折）"
+          error={errors.percentOff}
+          testId="coupon-template-percent"
+          min={COUPON_TEMPLATE_LIMITS.percentOff.min}
+          max={COUPON_TEMPLATE_LIMITS.percentOff.max}
+          suffix="%"
+          value={draft.percentOff}
+          onChange={(value) => set('percentOff', value)}
+        />
       );
     case 'gift':
       return (
@@ -163,15 +163,16 @@ function CouponTemplateForm({
             </select>
           </Field>
           <KindValueField draft={draft} errors={errors} set={set} />
-          <Field label="最低消费（元）Min spend ¥" hint="0 表示不限" error={errors.minSpendYuan}>
-            <input
-              className="input"
-              data-testid="coupon-template-min-spend"
-              inputMode="decimal"
-              value={draft.minSpendYuan}
-              onChange={(event) => set('minSpendYuan', event.target.value)}
-            />
-          </Field>
+          <NumberField
+            label="最低消费 Min spend"
+            hint="（0 表示不限）"
+            error={errors.minSpendYuan}
+            testId="coupon-template-min-spend"
+            kind="decimal"
+            suffix="元"
+            value={draft.minSpendYuan}
+            onChange={(value) => set('minSpendYuan', value)}
+          />
           <Field label="说明 Description" hint="（可选，领券页展示）" error={errors.description} wide>
             <input
               className="input"
@@ -206,17 +207,16 @@ function CouponTemplateForm({
             </div>
           </Field>
           {draft.validityType === 'days_after_claim' ? (
-            <Field label="有效天数 Days" error={errors.validDays}>
-              <input
-                type="number"
-                className="input"
-                data-testid="coupon-template-days"
-                min={COUPON_TEMPLATE_LIMITS.validDays.min}
-                max={COUPON_TEMPLATE_LIMITS.validDays.max}
-                value={draft.validDays}
-                onChange={(event) => set('validDays', event.target.value)}
-              />
-            </Field>
+            <NumberField
+              label="有效天数 Days"
+              error={errors.validDays}
+              testId="coupon-template-days"
+              min={COUPON_TEMPLATE_LIMITS.validDays.min}
+              max={COUPON_TEMPLATE_LIMITS.validDays.max}
+              suffix="天"
+              value={draft.validDays}
+              onChange={(value) => set('validDays', value)}
+            />
           ) : (
             <Field label="日期 Dates" group error={errors.validFrom ?? errors.validTo}>
               <div className="field-row">
@@ -239,27 +239,25 @@ function CouponTemplateForm({
               </div>
             </Field>
           )}
-          <Field label="总库存 Total stock" error={errors.totalStock}>
-            <input
-              type="number"
-              className="input"
-              data-testid="coupon-template-stock"
-              min={COUPON_TEMPLATE_LIMITS.stock.min}
-              value={draft.totalStock}
-              onChange={(event) => set('totalStock', event.target.value)}
-            />
-          </Field>
-          <Field label="每人限领 Per person" error={errors.perPersonLimit}>
-            <input
-              type="number"
-              className="input"
-              data-testid="coupon-template-limit"
-              min={COUPON_TEMPLATE_LIMITS.perPerson.min}
-              max={COUPON_TEMPLATE_LIMITS.perPerson.max}
-              value={draft.perPersonLimit}
-              onChange={(event) => set('perPersonLimit', event.target.value)}
-            />
-          </Field>
+          <NumberField
+            label="总库存 Total stock"
+            error={errors.totalStock}
+            testId="coupon-template-stock"
+            min={COUPON_TEMPLATE_LIMITS.stock.min}
+            suffix="张"
+            value={draft.totalStock}
+            onChange={(value) => set('totalStock', value)}
+          />
+          <NumberField
+            label="每人限领 Per person"
+            error={errors.perPersonLimit}
+            testId="coupon-template-limit"
+            min={COUPON_TEMPLATE_LIMITS.perPerson.min}
+            max={COUPON_TEMPLATE_LIMITS.perPerson.max}
+            suffix="张"
+            value={draft.perPersonLimit}
+            onChange={(value) => set('perPersonLimit', value)}
+          />
           <Field label="领取条件 Who may claim">
             <select
               className="input"
@@ -380,13 +378,13 @@ function StockEditor({ template, onSaved }: { template: CouponTemplate; onSaved(
   return (
     <div className="inline-edit">
       <div className="row">
-        <input
-          type="number"
-          className="input inline-edit__input"
-          data-testid="coupon-template-stock-input"
+        <NumberInput
+          className="inline-edit__input"
+          testId="coupon-template-stock-input"
+          ariaLabel="总库存 Total stock"
           min={Math.max(1, template.issued)}
           value={value}
-          onChange={(event) => setValue(event.target.value)}
+          onChange={setValue}
         />
         <button
           type="button"

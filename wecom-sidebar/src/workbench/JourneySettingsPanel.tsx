@@ -23,7 +23,7 @@ import {
 } from '../journeys/settingsForm';
 import type { JourneyPickers } from '../journeys/usePickers';
 import type { JourneySettings, JourneyStepType } from '../journeys/types';
-import { Field } from '../shell/Field';
+import { Field, NumberField, NumberInput } from '../shell/Field';
 import { EventSelect, FilterRows } from './JourneyFilterRows';
 import type { StepOption } from './JourneyStepPanel';
 
@@ -40,6 +40,45 @@ const SHOWN: SettingsField[] = [
   'quietHours',
   'frequencyCap',
 ];
+
+/** A rule that is off or on (启用), with its inputs beside the checkbox while on. */
+function Switched({
+  label,
+  hint,
+  error,
+  testId,
+  on,
+  readOnly,
+  onToggle,
+  children,
+}: {
+  label: string;
+  hint: string;
+  error: string | undefined;
+  testId: string;
+  on: boolean;
+  readOnly: boolean;
+  onToggle(on: boolean): void;
+  children: React.ReactNode;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error} wide group>
+      <div className="field-row">
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid={testId}
+            checked={on}
+            disabled={readOnly}
+            onChange={(event) => onToggle(event.target.checked)}
+          />
+          启用
+        </label>
+        {on ? children : null}
+      </div>
+    </Field>
+  );
+}
 
 export function JourneySettingsPanel({
   settings,
@@ -274,15 +313,17 @@ export function JourneySettingsPanel({
               </select>
             </Field>
           ) : null}
-          <Field label="相对日期的天数" hint="负数为之前" error={error('entry.offsetDays')}>
-            <input
-              className="input"
-              data-testid="settings-offsetDays"
-              value={draft.offsetDays}
-              disabled={readOnly}
-              onChange={(event) => set('offsetDays', event.target.value)}
-            />
-          </Field>
+          <NumberField
+            label="相对日期的天数"
+            hint="负数为之前"
+            error={error('entry.offsetDays')}
+            testId="settings-offsetDays"
+            kind="signed"
+            suffix="天"
+            value={draft.offsetDays}
+            disabled={readOnly}
+            onChange={(value) => set('offsetDays', value)}
+          />
           <Field label="发送时间" hint="当地 HH:mm" error={errors['entry.sendAt'] ?? fieldIssue(issues, 'entry.at')}>
             <input
               className="input"
@@ -360,13 +401,14 @@ export function JourneySettingsPanel({
               ))}
             </select>
             {draft.reEntry === 'after_days' ? (
-              <input
-                className="input jpanel__days"
-                aria-label="间隔天数 Days"
-                data-testid="settings-reEntryDays"
+              <NumberInput
+                short
+                ariaLabel="间隔天数 Days"
+                suffix="天"
+                testId="settings-reEntryDays"
                 value={draft.reEntryDays}
                 disabled={readOnly}
-                onChange={(event) => set('reEntryDays', event.target.value)}
+                onChange={(value) => set('reEntryDays', value)}
               />
             ) : null}
           </div>
@@ -427,77 +469,61 @@ export function JourneySettingsPanel({
             )}
           </div>
         </Field>
-        <Field label="静默时段" hint="此时段内不发消息，顺延到结束时" error={error('quietHours')} wide group>
-          <div className="field-row">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="settings-quiet"
-                checked={draft.quiet}
-                disabled={readOnly}
-                onChange={(event) => set('quiet', event.target.checked)}
-              />
-              启用
-            </label>
-            {draft.quiet ? (
-              <>
-                <input
-                  className="input jpanel__days"
-                  aria-label="开始 Start"
-                  data-testid="settings-quietStart"
-                  value={draft.quietStart}
-                  disabled={readOnly}
-                  onChange={(event) => set('quietStart', event.target.value)}
-                />
-                <span className="muted">至</span>
-                <input
-                  className="input jpanel__days"
-                  aria-label="结束 End"
-                  data-testid="settings-quietEnd"
-                  value={draft.quietEnd}
-                  disabled={readOnly}
-                  onChange={(event) => set('quietEnd', event.target.value)}
-                />
-              </>
-            ) : null}
-          </div>
-        </Field>
-        <Field label="频次上限" hint="每位客户在所有旅程中收到的营销消息" error={error('frequencyCap')} wide group>
-          <div className="field-row">
-            <label className="check">
-              <input
-                type="checkbox"
-                data-testid="settings-cap"
-                checked={draft.cap}
-                disabled={readOnly}
-                onChange={(event) => set('cap', event.target.checked)}
-              />
-              启用
-            </label>
-            {draft.cap ? (
-              <>
-                <input
-                  className="input jpanel__days"
-                  aria-label="天数 Days"
-                  data-testid="settings-capDays"
-                  value={draft.capDays}
-                  disabled={readOnly}
-                  onChange={(event) => set('capDays', event.target.value)}
-                />
-                <span className="muted nowrap">天内最多</span>
-                <input
-                  className="input jpanel__days"
-                  aria-label="条数 Messages"
-                  data-testid="settings-capMax"
-                  value={draft.capMax}
-                  disabled={readOnly}
-                  onChange={(event) => set('capMax', event.target.value)}
-                />
-                <span className="muted">条</span>
-              </>
-            ) : null}
-          </div>
-        </Field>
+        <Switched
+          label="静默时段"
+          hint="此时段内不发消息，顺延到结束时"
+          error={error('quietHours')}
+          testId="settings-quiet"
+          on={draft.quiet}
+          readOnly={readOnly}
+          onToggle={(on) => set('quiet', on)}
+        >
+          <input
+            className="input jpanel__days"
+            aria-label="开始 Start"
+            data-testid="settings-quietStart"
+            value={draft.quietStart}
+            disabled={readOnly}
+            onChange={(event) => set('quietStart', event.target.value)}
+          />
+          <span className="muted">至</span>
+          <input
+            className="input jpanel__days"
+            aria-label="结束 End"
+            data-testid="settings-quietEnd"
+            value={draft.quietEnd}
+            disabled={readOnly}
+            onChange={(event) => set('quietEnd', event.target.value)}
+          />
+        </Switched>
+        <Switched
+          label="频次上限"
+          hint="每位客户在所有旅程中收到的营销消息"
+          error={error('frequencyCap')}
+          testId="settings-cap"
+          on={draft.cap}
+          readOnly={readOnly}
+          onToggle={(on) => set('cap', on)}
+        >
+          <NumberInput
+            short
+            ariaLabel="天数 Days"
+            testId="settings-capDays"
+            value={draft.capDays}
+            disabled={readOnly}
+            onChange={(value) => set('capDays', value)}
+          />
+          <span className="muted nowrap">天内最多</span>
+          <NumberInput
+            short
+            ariaLabel="条数 Messages"
+            suffix="条"
+            testId="settings-capMax"
+            value={draft.capMax}
+            disabled={readOnly}
+            onChange={(value) => set('capMax', value)}
+          />
+        </Switched>
       </div>
       {readOnly ? null : (
         <div className="jpanel__actions">

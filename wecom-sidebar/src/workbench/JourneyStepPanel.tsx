@@ -17,11 +17,18 @@ import {
   type StepErrors,
   type StepField,
 } from '../journeys/stepForm';
+import {
+  SUBSCRIBE_TEMPLATE_KEYS,
+  SUBSCRIBE_TEMPLATES,
+  type SubscribeTemplateKey,
+} from '@careloop/shared/subscribe-templates';
 import type { JourneyPickers } from '../journeys/usePickers';
 import type { JourneyStep, JourneyStepType } from '../journeys/types';
-import { Field, FieldError } from '../shell/Field';
+import { Field, FieldError, NumberField, NumberInput } from '../shell/Field';
 import { PRIORITY_LABELS, TASK_PRIORITIES, TASK_TYPE_LABELS, TASK_TYPES } from '../tasks/labels';
 import { EventSelect, FilterRows } from './JourneyFilterRows';
+
+const WAIT_UNITS = { days: '天', hours: '小时', minutes: '分钟' } as const;
 
 export interface StepOption {
   id: string;
@@ -117,6 +124,17 @@ export function JourneyStepPanel({
       />
     </Field>
   );
+  const dueHours = (label: string) => (
+    <NumberField
+      label={label}
+      error={error('dueInHours')}
+      testId="step-dueInHours"
+      suffix="小时"
+      value={draft.dueInHours}
+      disabled={readOnly}
+      onChange={(value) => set('dueInHours', value)}
+    />
+  );
   const area = (field: StepField, label: string, hint?: string, rows = 3) => (
     <Field label={label} hint={hint} error={error(field)} wide>
       <textarea
@@ -176,16 +194,14 @@ export function JourneyStepPanel({
           >
             <div className="field-row">
               {(['days', 'hours', 'minutes'] as const).map((field) => (
-                <input
+                <NumberInput
                   key={field}
-                  className="input"
-                  inputMode="numeric"
-                  aria-label={{ days: '天', hours: '小时', minutes: '分钟' }[field]}
-                  placeholder={{ days: '天', hours: '小时', minutes: '分钟' }[field]}
-                  data-testid={`step-${field}`}
+                  ariaLabel={WAIT_UNITS[field]}
+                  suffix={WAIT_UNITS[field]}
+                  testId={`step-${field}`}
                   value={draft[field]}
                   disabled={readOnly}
-                  onChange={(event) => set(field, event.target.value)}
+                  onChange={(value) => set(field, value)}
                 />
               ))}
             </div>
@@ -281,9 +297,39 @@ export function JourneyStepPanel({
     case 'send_subscribe_message':
       body = (
         <>
-          {text('templateId', '订阅消息模板 ID', { wide: true })}
+          <Field label="订阅消息模板" error={error('template')} wide>
+            <select
+              className="input"
+              data-testid="step-template"
+              value={draft.template}
+              disabled={readOnly}
+              onChange={(event) => set('template', event.target.value as SubscribeTemplateKey)}
+            >
+              {SUBSCRIBE_TEMPLATE_KEYS.map((key) => (
+                <option key={key} value={key}>
+                  {SUBSCRIBE_TEMPLATES[key].title}
+                </option>
+              ))}
+            </select>
+          </Field>
           {text('page', '打开的小程序页面', { wide: true })}
-          {area('data', '模板字段', '每行一个：thing1={{name}}您好')}
+          <Field label="模板字段" hint="可用 {{name}}（客户称呼）、{{journey}}" error={error('data')} wide group>
+            {SUBSCRIBE_TEMPLATES[draft.template].fields.map((field) => (
+              <label key={field.name} className="field-row">
+                <span className="muted">
+                  {field.label}（{field.name}）
+                </span>
+                <input
+                  className="input"
+                  data-testid={`step-data-${field.name}`}
+                  value={draft.data[field.name] ?? ''}
+                  maxLength={200}
+                  disabled={readOnly}
+                  onChange={(event) => set('data', { ...draft.data, [field.name]: event.target.value })}
+                />
+              </label>
+            ))}
+          </Field>
         </>
       );
       break;
@@ -291,7 +337,7 @@ export function JourneyStepPanel({
       body = (
         <>
           {text('title', '任务标题', { max: 60 })}
-          {text('dueInHours', '几小时内转发')}
+          {dueHours('几小时内转发')}
           {area('text', '消息内容', '可写 {{name}}（客户称呼）和 {{journey}}（旅程名）', 4)}
         </>
       );
@@ -383,7 +429,7 @@ export function JourneyStepPanel({
             </select>
           </Field>
           {text('title', '任务标题', { max: 60 })}
-          {text('dueInHours', '几小时内完成')}
+          {dueHours('几小时内完成')}
           {staffSelect('assigneeStaffId', '负责人')}
           {area('script', '话术', '可写 {{name}}', 3)}
         </>

@@ -8,9 +8,9 @@ import { ATTENDEE_FILTERS, attendeesCsvFilename, matchesFilter, type AttendeeFil
 import { explainMeetingError } from '../meetings/errors';
 import { ATTENDEE_STATUS_LABELS, ATTENDEE_STATUS_TONES } from '../meetings/labels';
 import { meetingsApi } from '../meetings/runtime';
-import type { StaffMeeting } from '../meetings/types';
+import type { MeetingAttendee, StaffMeeting } from '../meetings/types';
 import { customerDisplayName, KIND_LABELS } from '../labels';
-import { formatDateTime } from '../profile/format';
+import { formatDateTime, formatFen } from '../profile/format';
 import { fetchBlob } from '../shell/runtime';
 import { useResource } from '../shell/useResource';
 
@@ -24,6 +24,24 @@ function saveBlob(blob: Blob, filename: string) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The fee column: what was paid and where the payment stands (a held place: until when). */
+function paymentText(attendee: MeetingAttendee): string {
+  switch (attendee.paymentStatus) {
+    case 'paid':
+      return `已付 ${formatFen(attendee.paidFen)}`;
+    case 'refunding':
+      return `退款中 ${formatFen(attendee.refundFen ?? attendee.paidFen)}`;
+    case 'refunded':
+      return `已退款 ${formatFen(attendee.refundFen ?? attendee.paidFen)}`;
+    case 'awaiting':
+      return attendee.holdExpiresAt ? `待付款（${formatDateTime(attendee.holdExpiresAt)} 前）` : '待付款';
+    case 'unpaid':
+      return '未付款';
+    default:
+      return '—';
+  }
 }
 
 export function MeetingAttendees({ meeting }: { meeting: StaffMeeting }) {
@@ -113,6 +131,7 @@ export function MeetingAttendees({ meeting }: { meeting: StaffMeeting }) {
                 <th>报名</th>
                 <th>签到</th>
                 <th>问卷</th>
+                {meeting.feeFen > 0 && <th>付费</th>}
               </tr>
             </thead>
             <tbody>
@@ -161,6 +180,11 @@ export function MeetingAttendees({ meeting }: { meeting: StaffMeeting }) {
                     )}
                   </td>
                   <td className="small nowrap">{attendee.surveyedAt ? formatDateTime(attendee.surveyedAt) : '—'}</td>
+                  {meeting.feeFen > 0 && (
+                    <td className="small nowrap" data-testid="meeting-attendee-payment" data-payment={attendee.paymentStatus}>
+                      {paymentText(attendee)}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -20,7 +20,7 @@ import { meetingHref, type MeetingView } from '../meetings/nav';
 import { meetingsApi } from '../meetings/runtime';
 import type { MeetingStatus, StaffMeeting } from '../meetings/types';
 import { actionState, decisionState, latestRejection, visibleActions, type MeetingAction } from '../meetings/workflow';
-import { formatDateTime, formatTime } from '../profile/format';
+import { formatDateTime, formatFen, formatTime } from '../profile/format';
 import { FieldError, OutcomeLine, type Outcome } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { MeetingAttendees } from './MeetingAttendees';
@@ -302,6 +302,12 @@ function Overview({
           <dd>
             {meeting.capacity} 人 · 候补 {meeting.waitlistLimit} 人 · 报名截止 {formatDateTime(meeting.signUpDeadline)}
           </dd>
+          <dt>费用</dt>
+          <dd data-testid="meeting-fee">
+            {meeting.feeFen > 0
+              ? `${formatFen(meeting.feeFen)}（微信支付；报名截止前取消全额退款，之后不退；会议取消全额退款）`
+              : '免费'}
+          </dd>
           <dt>签到时间</dt>
           <dd>
             开始前 {meeting.checkInOpensMinutesBefore} 分钟至结束后 {meeting.checkInClosesMinutesAfterEnd} 分钟
@@ -443,7 +449,8 @@ export function MeetingDetail({
         </div>
       </div>
       <p className="muted small meeting-counts" data-testid="meeting-counts">
-        报名 {meeting.counts.signedUp}/{meeting.capacity} · 候补 {meeting.counts.waitlisted} · 签到{' '}
+        报名 {meeting.counts.signedUp}/{meeting.capacity}
+        {meeting.feeFen > 0 ? ` · 待付款 ${meeting.counts.awaitingPayment}` : ''} · 候补 {meeting.counts.waitlisted} · 签到{' '}
         {meeting.counts.checkedIn} · 问卷 {meeting.counts.surveyed} · 邀请 {meeting.counts.invited}
       </p>
       <nav className="item-tabs" aria-label="会议 Meeting">

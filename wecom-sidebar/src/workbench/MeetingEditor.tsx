@@ -22,7 +22,7 @@ import {
 import { meetingsApi } from '../meetings/runtime';
 import { moveItem, removeItem, replaceItem } from '../meetings/surveyBuilder';
 import type { StaffMeeting } from '../meetings/types';
-import { Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, FieldError, NumberField, OutcomeLine, type Outcome } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import { MeetingSurveyBuilder } from './MeetingSurveyBuilder';
 
@@ -180,6 +180,9 @@ export function MeetingEditor({
   const [outcome, setOutcome] = useState<Outcome>(null);
   const started = meeting ? Date.now() >= Date.parse(meeting.startsAt) : false;
   const surveyLocked = meeting && meeting.counts.surveyed > 0 ? '问卷已有作答，题目不能再修改。' : null;
+  // The approval covers the fee: it changes only while a draft or rejected (and nobody has signed up).
+  const feeLocked =
+    meeting && !['draft', 'rejected'].includes(meeting.status) ? '（费用经审批后不能修改）' : null;
 
   const pending = meeting ? buildMeetingChanges(draft, meeting) : null;
   const material = pending?.ok ? pending.request.material : [];
@@ -393,9 +396,17 @@ export function MeetingEditor({
               onChange={(event) => set('signUpDeadline', event.target.value)}
             />
           </Field>
-          <Field label="费用 Fee" hint="（暂只支持免费会议）">
-            <input className="input" value="免费 Free" disabled readOnly />
-          </Field>
+          <NumberField
+            label="费用 Fee"
+            hint={feeLocked ?? '（0 为免费；报名后须在 15 分钟内微信支付，候补递补后 24 小时内）'}
+            error={e.feeYuan}
+            testId="meeting-fee"
+            kind="decimal"
+            suffix="元"
+            disabled={feeLocked !== null}
+            value={draft.feeYuan}
+            onChange={(next) => set('feeYuan', next)}
+          />
           <Field label="开始前多久开放签到（分钟）" error={e.checkInOpensMinutesBefore}>
             <input
               className="input"

@@ -15,12 +15,12 @@ import {
   slotCount,
   TEMPLATE_LIMITS,
   type ExceptionDraft,
-  type ExceptionField,
   type TemplateDraft,
-  type TemplateField,
 } from '../appointments/templateForm';
 import type { BookableService, ScheduleException, ScheduleTemplate } from '../appointments/types';
 import { canManageSchedules } from '../profile/roles';
+import { CheckList, Field, NumberField, OutcomeLine, type Outcome } from '../shell/Field';
+import { useDraft } from '../shell/useDraft';
 import { api } from '../shell/runtime';
 import { useServices } from '../shell/useServices';
 import { ClinicPicker } from './ClinicPicker';
@@ -30,30 +30,6 @@ type ListState =
   | { status: 'loading'; clinicId: string }
   | { status: 'ready'; clinicId: string; items: ScheduleTemplate[] }
   | { status: 'failed'; clinicId: string; message: string };
-
-type Outcome = { kind: 'ok' | 'error'; text: string } | null;
-
-function FieldError({ message }: { message?: string }) {
-  return message ? (
-    <p className="field-error" role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
-function OutcomeLine({ outcome, testId }: { outcome: Outcome; testId: string }) {
-  if (!outcome) return null;
-  return (
-    <p
-      className={outcome.kind === 'ok' ? 'form-outcome form-outcome--ok' : 'form-outcome form-outcome--error'}
-      role={outcome.kind === 'ok' ? 'status' : 'alert'}
-      data-testid={testId}
-      data-state={outcome.kind}
-    >
-      {outcome.text}
-    </p>
-  );
-}
 
 /** The doctors a manager can pick: those with openings at the clinic, and the signed-in user. */
 function doctorOptions(
@@ -83,18 +59,15 @@ function TemplateForm({
   editable: boolean;
   onCreated(): void;
 }) {
-  const [draft, setDraft] = useState<TemplateDraft>(() => emptyTemplateDraft(doctors[0]?.id ?? ''));
-  const [errors, setErrors] = useState<Partial<Record<TemplateField, string>>>({});
+  const { draft, errors, set, setErrors, reset } = useDraft<TemplateDraft>(() =>
+    emptyTemplateDraft(doctors[0]?.id ?? ''),
+  );
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const set = <K extends TemplateField>(field: K, value: TemplateDraft[K]) => {
-    setDraft((current) => ({ ...current, [field]: value }));
-    setErrors((current) => ({ ...current, [field]: undefined }));
-  };
   // A doctor picked before the list changed stays; an empty choice takes the first one.
   useEffect(() => {
-    if (!draft.doctorStaffId && doctors[0]) setDraft((current) => ({ ...current, doctorStaffId: doctors[0]!.id }));
-  }, [doctors, draft.doctorStaffId]);
+    if (!draft.doctorStaffId && doctors[0]) set('doctorStaffId', doctors[0].id);
+  }, [doctors, draft.doctorStaffId, set]);
 
   const slotMinutes = Number(draft.slotMinutes);
   const slots = slotCount(draft.startTime, draft.endTime, slotMinutes);
@@ -115,7 +88,7 @@ function TemplateForm({
         kind: 'ok',
         text: `已添加：${WEEKDAY_LABELS[created.weekday] ?? ''} ${created.startTime}–${created.endTime} · ${doctorLabel(created.doctorStaffId, names)} · 每周 ${count} 个号`,
       });
-      setDraft((current) => ({ ...emptyTemplateDraft(current.doctorStaffId), serviceIds: current.serviceIds }));
+      reset({ ...emptyTemplateDraft(draft.doctorStaffId), serviceIds: draft.serviceIds });
       onCreated();
     } catch (reason) {
       setOutcome({ kind: 'error', text: explainAppointmentError(reason, 'manage') });
@@ -131,8 +104,7 @@ function TemplateForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={!editable || saving}>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">医生 Doctor</span>
+          <Field label="医生 Doctor" error={errors.doctorStaffId}>
             <select
               className="input"
               data-testid="template-doctor"
@@ -145,10 +117,8 @@ function TemplateForm({
                 </option>
               ))}
             </select>
-            <FieldError message={errors.doctorStaffId} />
-          </label>
-          <label className="field">
-            <span className="field__label">星期 Weekday</span>
+          </Field>
+          <Field label="星期 Weekday" error={errors.weekday}>
             <select
               className="input"
               data-testid="template-weekday"
@@ -161,10 +131,8 @@ function TemplateForm({
                 </option>
               ))}
             </select>
-            <FieldError message={errors.weekday} />
-          </label>
-          <label className="field">
-            <span className="field__label">开始 Start</span>
+          </Field>
+          <Field label="开始 Start" error={errors.startTime}>
             <input
               type="time"
               className="input"
@@ -172,10 +140,8 @@ function TemplateForm({
               value={draft.startTime}
               onChange={(event) => set('startTime', event.target.value)}
             />
-            <FieldError message={errors.startTime} />
-          </label>
-          <label className="field">
-            <span className="field__label">结束 End</span>
+          </Field>
+          <Field label="结束 End" error={errors.endTime}>
             <input
               type="time"
               className="input"
@@ -183,37 +149,29 @@ function TemplateForm({
               value={draft.endTime}
               onChange={(event) => set('endTime', event.target.value)}
             />
-            <FieldError message={errors.endTime} />
-          </label>
-          <label className="field">
-            <span className="field__label">每号时长（分钟）Slot minutes</span>
-            <input
-              type="number"
-              className="input"
-              data-testid="template-slot-minutes"
-              min={TEMPLATE_LIMITS.slotMinutes.min}
-              max={TEMPLATE_LIMITS.slotMinutes.max}
-              step={5}
-              value={draft.slotMinutes}
-              onChange={(event) => set('slotMinutes', event.target.value)}
-            />
-            <FieldError message={errors.slotMinutes} />
-          </label>
-          <label className="field">
-            <span className="field__label">每号人数 Capacity</span>
-            <input
-              type="number"
-              className="input"
-              data-testid="template-capacity"
-              min={TEMPLATE_LIMITS.capacity.min}
-              max={TEMPLATE_LIMITS.capacity.max}
-              value={draft.capacity}
-              onChange={(event) => set('capacity', event.target.value)}
-            />
-            <FieldError message={errors.capacity} />
-          </label>
-          <label className="field">
-            <span className="field__label">生效日期 Valid from（可选）</span>
+          </Field>
+          <NumberField
+            label="每号时长 Slot length"
+            error={errors.slotMinutes}
+            testId="template-slot-minutes"
+            min={TEMPLATE_LIMITS.slotMinutes.min}
+            max={TEMPLATE_LIMITS.slotMinutes.max}
+            step={5}
+            suffix="分钟"
+            value={draft.slotMinutes}
+            onChange={(value) => set('slotMinutes', value)}
+          />
+          <NumberField
+            label="每号人数 Capacity"
+            error={errors.capacity}
+            testId="template-capacity"
+            min={TEMPLATE_LIMITS.capacity.min}
+            max={TEMPLATE_LIMITS.capacity.max}
+            suffix="人"
+            value={draft.capacity}
+            onChange={(value) => set('capacity', value)}
+          />
+          <Field label="生效日期 Valid from" hint="（可选）" error={errors.validFrom}>
             <input
               type="date"
               className="input"
@@ -221,10 +179,8 @@ function TemplateForm({
               value={draft.validFrom}
               onChange={(event) => set('validFrom', event.target.value)}
             />
-            <FieldError message={errors.validFrom} />
-          </label>
-          <label className="field">
-            <span className="field__label">截止日期 Valid to（可选）</span>
+          </Field>
+          <Field label="截止日期 Valid to" hint="（可选）" error={errors.validTo}>
             <input
               type="date"
               className="input"
@@ -232,36 +188,17 @@ function TemplateForm({
               value={draft.validTo}
               onChange={(event) => set('validTo', event.target.value)}
             />
-            <FieldError message={errors.validTo} />
-          </label>
+          </Field>
         </div>
-        <div className="field">
-          <span className="field__label">服务 Services</span>
-          <div className="checks">
-            {services === null ? <span className="muted small">加载中… Loading</span> : null}
-            {services?.length === 0 ? <span className="muted small">没有可预约的服务 No services</span> : null}
-            {(services ?? []).map((service) => (
-              <label key={service.id} className="check">
-                <input
-                  type="checkbox"
-                  data-testid="template-service"
-                  value={service.id}
-                  checked={draft.serviceIds.includes(service.id)}
-                  onChange={(event) =>
-                    set(
-                      'serviceIds',
-                      event.target.checked
-                        ? [...draft.serviceIds, service.id]
-                        : draft.serviceIds.filter((id) => id !== service.id),
-                    )
-                  }
-                />
-                {service.name}
-              </label>
-            ))}
-          </div>
-          <FieldError message={errors.serviceIds} />
-        </div>
+        <Field label="服务 Services" group error={errors.serviceIds}>
+          <CheckList
+            options={services && services.map((service) => ({ id: service.id, label: service.name }))}
+            value={draft.serviceIds}
+            onChange={(next) => set('serviceIds', next)}
+            testId="template-service"
+            empty="没有可预约的服务 No services"
+          />
+        </Field>
       </fieldset>
       <div className="row sched-form__foot">
         <span className="muted small" data-testid="template-preview">
@@ -296,14 +233,13 @@ function ExceptionForm({
   editable: boolean;
   onCreated(exception: ScheduleException): void;
 }) {
-  const [draft, setDraft] = useState<ExceptionDraft>({ date: '', doctorStaffId: '', reason: '' });
-  const [errors, setErrors] = useState<Partial<Record<ExceptionField, string>>>({});
+  const { draft, errors, set, setErrors, reset } = useDraft<ExceptionDraft>(() => ({
+    date: '',
+    doctorStaffId: '',
+    reason: '',
+  }));
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const set = <K extends ExceptionField>(field: K, value: ExceptionDraft[K]) => {
-    setDraft((current) => ({ ...current, [field]: value }));
-    setErrors((current) => ({ ...current, [field]: undefined }));
-  };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -321,7 +257,7 @@ function ExceptionForm({
         kind: 'ok',
         text: `已停诊：${formatLocalDay(created.date, today)} · ${who}。已有的预约不会自动取消，请联系患者改约。`,
       });
-      setDraft({ date: '', doctorStaffId: draft.doctorStaffId, reason: '' });
+      reset({ date: '', doctorStaffId: draft.doctorStaffId, reason: '' });
       onCreated(created);
     } catch (reason) {
       setOutcome({ kind: 'error', text: explainAppointmentError(reason, 'manage') });
@@ -337,8 +273,7 @@ function ExceptionForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={!editable || saving}>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">日期 Date</span>
+          <Field label="日期 Date" error={errors.date}>
             <input
               type="date"
               className="input"
@@ -347,10 +282,8 @@ function ExceptionForm({
               value={draft.date}
               onChange={(event) => set('date', event.target.value)}
             />
-            <FieldError message={errors.date} />
-          </label>
-          <label className="field">
-            <span className="field__label">范围 Who</span>
+          </Field>
+          <Field label="范围 Who" error={errors.doctorStaffId}>
             <select
               className="input"
               data-testid="exception-doctor"
@@ -364,10 +297,8 @@ function ExceptionForm({
                 </option>
               ))}
             </select>
-            <FieldError message={errors.doctorStaffId} />
-          </label>
-          <label className="field form-grid__wide">
-            <span className="field__label">原因 Reason（可选）</span>
+          </Field>
+          <Field label="原因 Reason" hint="（可选）" error={errors.reason} wide>
             <input
               className="input"
               data-testid="exception-reason"
@@ -376,8 +307,7 @@ function ExceptionForm({
               value={draft.reason}
               onChange={(event) => set('reason', event.target.value)}
             />
-            <FieldError message={errors.reason} />
-          </label>
+          </Field>
         </div>
       </fieldset>
       <div className="row sched-form__foot">

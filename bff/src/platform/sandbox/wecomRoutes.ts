@@ -55,7 +55,7 @@ import {
   listAllCustomerTransfers,
   listCustomerTransfers,
   markMemberResigned,
-  refuseCustomerTransfer,
+  failCustomerTransfer,
   startCustomerTransfer,
   type TransferKind,
   contactWayQrUrl,
@@ -684,12 +684,27 @@ export function sandboxWecomControlRoutes(config: SandboxWecomConfig): RouteDefi
     defineRoute({
       method: 'post',
       path: '/sandbox/control/wecom/transfers/refuse',
-      summary: 'The customer refuses the waiting takeover of them (transfer_result then says 3)',
+      summary:
+        'The customer refuses the waiting takeover of them (transfer_result then says 3; the transfer_fail callback follows)',
       tag,
       access: 'public',
       body: SandboxRefuseTransferRequest,
       handler: async ({ body: refusal }) => {
-        if (!(await refuseCustomerTransfer(corpId, refusal.externalUserId))) {
+        if (!(await failCustomerTransfer(config, refusal.externalUserId, 'customer_refused'))) {
+          throw notFound('Waiting takeover of this contact');
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/sandbox/control/wecom/transfers/limit-exceeded',
+      summary:
+        'The successor has reached their customer limit: the waiting takeover fails (transfer_result then says 4; the transfer_fail callback follows)',
+      tag,
+      access: 'public',
+      body: SandboxRefuseTransferRequest,
+      handler: async ({ body: refusal }) => {
+        if (!(await failCustomerTransfer(config, refusal.externalUserId, 'customer_limit_exceed'))) {
           throw notFound('Waiting takeover of this contact');
         }
       },

@@ -388,13 +388,45 @@ export async function listCustomerTransfers(
     .lean();
 }
 
-/** Control: the customer refuses the takeover of them that is waiting; false when none is. */
-export async function refuseCustomerTransfer(corpId: string, externalUserId: string): Promise<boolean> {
-  const refused = await SandboxCustomerTransferModel.updateOne(
+export type TransferFailReason = 'customer_refused' | 'customer_limit_exceed';
+
+/**
+ * Control: the waiting takeover of the contact fails — the customer refuses it (transfer_result then says 3) or the
+ * successor has reached their customer limit (4) — and WeCom's transfer_fail callback (客户接替失败事件: FailReason,
+ * UserID = the takeover member, ExternalUserID) goes to CareLoop after this returns. False when none is waiting.
+ */
+export async function failCustomerTransfer(
+  config: SandboxWecomConfig,
+  externalUserId: string,
+  reason: TransferFailReason,
+): Promise<boolean> {
+  const { corpId } = config.wecom;
+  const failed = await SandboxCustomerTransferModel.findOneAndUpdate(
     { corpId, externalUserId, status: 2 },
-    { $set: { status: 3, takeoverAt: null }, $unset: { waitingKey: 1 } },
-  );
-  return refused.modifiedCount === 1;
+    { $set: { status: reason === 'customer_refused' ? 3 : 4, takeoverAt: null }, $unset: { waitingKey: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!failed) return false;
+  const message = buildWecomXml({
+    ToUserName: corpId,
+    FromUserName: 'sys',
+    CreateTime: Math.floor(Date.now() / 1000),
+    MsgType: 'event',
+    Event: 'change_external_contact',
+    ChangeType: 'transfer_fail',
+    FailReason: reason,
+    UserID: failed.takeoverUserId,
+    ExternalUserID: externalUserId,
+  });
+  const delivery = await SandboxCallbackDeliveryModel.create({
+    corpId,
+    changeType: 'transfer_fail',
+    userid: failed.takeoverUserId,
+    externalUserId,
+    message,
+  });
+  setImmediate(() => void deliverCopies(config, String(delivery._id), message, 1));
+  return true;
 }
 
 /** Control: every waiting takeover's 24 hours pass now, so each completes. */

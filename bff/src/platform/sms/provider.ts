@@ -4,17 +4,19 @@
  * chooses for tracing); providers offer no idempotency, so callers must send at most once themselves (journeys mark
  * a message `sending` before the call and never retry one whose outcome is unknown).
  *
- * In sandbox mode the sandbox provider records each message in the database (GET /sandbox/control/sms/messages);
- * with no provider configured, sending fails with a clear error.
+ * The provider is Aliyun's SendSms (aliyun.ts). In sandbox mode it talks to the sandbox's emulated Dysms endpoint
+ * (/sandbox/sms, the same protocol and signature), which records each message (GET /sandbox/control/sms/messages);
+ * with no provider configured, sending is refused with a clear code.
  */
 import type { Config } from '@careloop/config';
-import { sandboxSmsProvider } from './sandbox';
+import { aliyunSmsProvider } from './aliyun';
 
 export interface SmsMessage {
   /** The number in national form (e.g. 13800138000) or with +86. */
   phone: string;
   templateCode: string;
-  signName: string;
+  /** The approved signature (签名); empty: the configured SMS_SIGN_NAME. */
+  signName?: string;
   params: Record<string, string>;
   /** The caller's id of this message (traced in the provider's receipts); journeys use the execution key. */
   outId: string;
@@ -28,7 +30,11 @@ export interface SmsProvider {
   send(message: SmsMessage): Promise<SmsResult>;
 }
 
-export const DEFAULT_SMS_SIGN_NAME = 'CareLoop';
+/**
+ * What a caller passes when it has no signature of its own: none, so the provider uses the configured one
+ * (SMS_SIGN_NAME, default CareLoop).
+ */
+export const DEFAULT_SMS_SIGN_NAME = '';
 
 const unconfigured: SmsProvider = {
   name: 'none',
@@ -37,7 +43,14 @@ const unconfigured: SmsProvider = {
   },
 };
 
-/** The provider for this configuration: the sandbox's in sandbox mode, none otherwise (until one is configured). */
-export function createSmsProvider(config: Pick<Config, 'sandbox'>): SmsProvider {
-  return config.sandbox ? sandboxSmsProvider : unconfigured;
+/** The provider for this configuration: Aliyun (the real service or the sandbox's emulation of it), or none. */
+export function createSmsProvider(config: Pick<Config, 'sms'>): SmsProvider {
+  const { sms } = config;
+  if (sms.provider !== 'aliyun') return unconfigured;
+  return aliyunSmsProvider({
+    endpoint: sms.endpoint,
+    accessKeyId: sms.accessKeyId,
+    accessKeySecret: sms.accessKeySecret,
+    signName: sms.signName,
+  });
 }

@@ -1,9 +1,10 @@
 /**
- * The sandbox SMS provider: checks a message as a provider would (number, template, parameters) and records it in
- * the database instead of delivering it, so tests and development see what was sent (and how often).
+ * What the sandbox's emulated Aliyun SMS endpoint (platform/sandbox/smsRoutes.ts) keeps: the messages it accepted
+ * (instead of delivering them, so tests and development see what was sent, and how often), the signature nonces it
+ * has seen (Aliyun refuses a nonce used again), and failures tests asked it to simulate for the next sends.
+ * All of it lives in the database, so every instance sharing it behaves alike.
  */
 import mongoose, { Schema } from 'mongoose';
-import type { SmsMessage, SmsProvider, SmsResult } from './provider';
 
 const sandboxSmsSchema = new Schema(
   {
@@ -12,6 +13,7 @@ const sandboxSmsSchema = new Schema(
     signName: { type: String, required: true },
     params: { type: Schema.Types.Mixed, default: {} },
     outId: { type: String, default: null },
+    bizId: { type: String, default: null },
   },
   { timestamps: true, minimize: false },
 );
@@ -19,34 +21,81 @@ sandboxSmsSchema.index({ phone: 1, createdAt: 1 });
 sandboxSmsSchema.index({ outId: 1 });
 export const SandboxSmsModel = mongoose.model('SandboxSms', sandboxSmsSchema, 'sandbox_sms_messages');
 
-const MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
+const sandboxSmsNonceSchema = new Schema({ _id: { type: String, required: true } }, { timestamps: true });
+const SandboxSmsNonceModel = mongoose.model('SandboxSmsNonce', sandboxSmsNonceSchema, 'sandbox_sms_nonces');
 
-export const sandboxSmsProvider: SmsProvider = {
-  name: 'sandbox',
-  async send(message: SmsMessage): Promise<SmsResult> {
-    if (!MOBILE.test(message.phone)) {
-      return { ok: false, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'invalid mobile number' };
-    }
-    if (!/^[A-Za-z0-9_]{1,64}$/.test(message.templateCode)) {
-      return { ok: false, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'invalid template code' };
-    }
-    if (Object.values(message.params).some((value) => typeof value !== 'string' || value.length > 35)) {
-      return { ok: false, code: 'isv.PARAM_LENGTH_LIMIT', message: 'a parameter is longer than 35 characters' };
-    }
-    const doc = await SandboxSmsModel.create({
-      phone: message.phone.replace(/^\+?86/, ''),
-      templateCode: message.templateCode,
-      signName: message.signName,
-      params: message.params,
-      outId: message.outId,
-    });
-    return { ok: true, messageId: String(doc._id) };
+const sandboxSmsFaultSchema = new Schema(
+  {
+    /** The Aliyun code to answer with; null: answer normally (after the hang). */
+    code: { type: String, default: null },
+    message: { type: String, default: '' },
+    status: { type: Number, default: 200 },
+    /** Hold the answer this long first (a client with a shorter timeout gives up: outcome unknown). */
+    hangMs: { type: Number, default: 0 },
+    remaining: { type: Number, required: true },
   },
-};
+  { timestamps: true },
+);
+const SandboxSmsFaultModel = mongoose.model('SandboxSmsFault', sandboxSmsFaultSchema, 'sandbox_sms_faults');
+
+/** A mainland mobile number, optionally with +86 or 86 in front. */
+export const MAINLAND_MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
+export const nationalNumber = (phone: string) => phone.replace(/^\+?86(?=1\d{10}$)/, '');
+
+/** Records one SignatureNonce; false when it was used before (Aliyun answers SignatureNonceUsed). */
+export async function useSandboxSmsNonce(nonce: string): Promise<boolean> {
+  try {
+    await SandboxSmsNonceModel.create({ _id: nonce });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
+}
+
+export async function recordSandboxSms(message: {
+  phone: string;
+  templateCode: string;
+  signName: string;
+  params: Record<string, string>;
+  outId: string | null;
+  bizId: string;
+}): Promise<void> {
+  await SandboxSmsModel.create({ ...message, phone: nationalNumber(message.phone) });
+}
+
+export interface SandboxSmsFault {
+  code: string | null;
+  message: string;
+  status: number;
+  hangMs: number;
+}
+
+/** The next sends (`count` of them) fail this way. */
+export async function addSandboxSmsFault(fault: SandboxSmsFault & { count: number }): Promise<void> {
+  const { count, ...rest } = fault;
+  await SandboxSmsFaultModel.create({ ...rest, remaining: count });
+}
+
+export async function clearSandboxSmsFaults(): Promise<void> {
+  await SandboxSmsFaultModel.deleteMany({});
+}
+
+/** Takes one send's worth of the oldest pending fault (a conditional update: each is used `count` times at most). */
+export async function takeSandboxSmsFault(): Promise<SandboxSmsFault | null> {
+  const doc = await SandboxSmsFaultModel.findOneAndUpdate(
+    { remaining: { $gt: 0 } },
+    { $inc: { remaining: -1 } },
+    { sort: { createdAt: 1, _id: 1 } },
+  ).lean();
+  return (
+    doc && { code: doc.code ?? null, message: doc.message ?? '', status: doc.status ?? 200, hangMs: doc.hangMs ?? 0 }
+  );
+}
 
 export async function listSandboxSms(filter: { phone?: string; outId?: string }) {
   const query: Record<string, unknown> = {};
-  if (filter.phone) query.phone = filter.phone.replace(/^\+?86/, '');
+  if (filter.phone) query.phone = nationalNumber(filter.phone);
   if (filter.outId) query.outId = filter.outId;
   const docs = await SandboxSmsModel.find(query).sort({ createdAt: 1, _id: 1 }).limit(1000).lean();
   return docs.map((doc) => ({
@@ -56,6 +105,7 @@ export async function listSandboxSms(filter: { phone?: string; outId?: string })
     signName: doc.signName,
     params: (doc.params ?? {}) as Record<string, string>,
     outId: doc.outId ?? null,
+    bizId: doc.bizId ?? null,
     sentAt: doc.createdAt.toISOString(),
   }));
 }

@@ -5,6 +5,7 @@ import Taro from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import AppError from '../../components/AppError';
 import ConsentPrompt from '../../components/ConsentPrompt';
+import MessageReminders from '../../components/MessageReminders';
 import { errorMessage } from '../../lib/errors';
 import { displayName, kindLabel, shortId } from '../../lib/format';
 import { validateNickname } from '../../lib/nickname';
@@ -83,6 +84,7 @@ function Profile({ customer }: { customer: CustomerProfile }) {
 
       <ConsentPrompt variant="inline" onAccepted={() => notify('已同意隐私政策', 'success')} />
       <PrivacySection state={consentState} notify={notify} />
+      <MessageReminders notify={notify} />
       <Nickname customer={customer} notify={notify} />
       <MyData notify={notify} />
 

@@ -6,6 +6,7 @@ import { useStore } from '../../booking/useStore';
 import AppError from '../../components/AppError';
 import ConsentPrompt from '../../components/ConsentPrompt';
 import CouponCard from '../../components/CouponCard';
+import SubscribeButton from '../../components/SubscribeButton';
 import { couponApi } from '../../coupons/client';
 import { clinicsText, datesText } from '../../coupons/format';
 import {
@@ -216,6 +217,12 @@ function Claimed({ coupon }: { coupon: Coupon }) {
           去「优惠券」查看
         </Button>
       </View>
+      <SubscribeButton
+        keys={['coupon_expiring']}
+        label="到期前提醒我"
+        onLabel="已开启到期提醒"
+        testId="claimed-remind"
+      />
     </View>
   );
 }

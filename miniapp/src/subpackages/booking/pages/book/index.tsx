@@ -19,6 +19,7 @@ import AppError from '../../../../components/AppError';
 import AppointmentStatus from '../../../../components/AppointmentStatus';
 import { platform } from '../../../../platform';
 import { subscribeToAppointmentReminder } from '../../../../booking/reminder';
+import { useSubscribeTemplates } from '../../../../subscriptions/useSubscribeTemplates';
 import { session } from '../../../../session';
 import SandboxPaySheet from '../../../../platform/SandboxPaySheet';
 import { usePageView } from '../../../../tracking';
@@ -279,10 +280,13 @@ function ConfirmStep({
 /** Asks for the reminder subscription: WeChat allows the dialog only from a tap, so it is a button. */
 function ReminderButton() {
   const [state, setState] = useState<'idle' | 'asking' | 'on' | 'declined' | 'failed'>('idle');
+  // Loaded before the tap: WeChat opens the dialog only straight from one.
+  const templates = useSubscribeTemplates(session.api);
+  if (!templates?.appointment_reminder) return null;
   const ask = async () => {
     setState('asking');
     try {
-      setState((await subscribeToAppointmentReminder(platform, session.api)) ? 'on' : 'declined');
+      setState((await subscribeToAppointmentReminder(platform, session.api, templates)) ? 'on' : 'declined');
     } catch {
       setState('failed');
     }
@@ -293,7 +297,7 @@ function ReminderButton() {
       <Button className="book-remind" block loading={state === 'asking'} onClick={() => void ask()}>
         到店前提醒我
       </Button>
-      {state === 'declined' && <Text className="booking-hint">未开启提醒，可稍后在预约详情中再开启。</Text>}
+      {state === 'declined' && <Text className="booking-hint">未开启提醒，可稍后在「我的 › 消息提醒」中开启。</Text>}
       {state === 'failed' && <Text className="booking-hint">提醒暂时无法开启，请稍后再试。</Text>}
     </View>
   );

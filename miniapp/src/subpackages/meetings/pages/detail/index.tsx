@@ -77,9 +77,11 @@ function Detail({ id }: { id: string }) {
 
 const NOTICES: Record<MeetingNotice, string> = {
   confirmed: '报名成功',
+  awaiting_payment: '名额已为你保留，请在时限内付款',
   waitlisted: '已加入候补名单',
   cancelled: '已取消报名',
   promoted: '候补成功，你已获得参会名额',
+  paid: '付款成功，报名已确认',
 };
 
 function MeetingView({

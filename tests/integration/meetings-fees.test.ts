@@ -1,0 +1,375 @@
+/**
+ * Paid meetings over real HTTP on the real database, paying through the sandbox WeChat Pay (v3 notifications with
+ * their real signature and encryption): held places, payment, lapsed holds and promotion, refunds, concurrency.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
+import { EventModel } from '../../bff/src/events/model';
+import { PaymentOrderModel } from '../../bff/src/payments/model';
+import { setMeetingClock } from '../../bff/src/meetings/clock';
+import { MeetingRegistrationModel } from '../../bff/src/meetings/model';
+import { expireFeeHolds } from '../../bff/src/meetings/registrations';
+import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+
+let bff: TestBff;
+let manager: { accessToken: string };
+let rep: { accessToken: string };
+
+beforeAll(async () => {
+  bff = await startTestBff('meetings_fees');
+  manager = await signInStaff(bff, 'lina');
+  rep = await signInStaff(bff, 'zhangwei');
+});
+afterAll(() => bff?.close());
+afterEach(() => setMeetingClock(null));
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const FEE = 19_900;
+
+/** Each test's meeting only (the job itself runs over every meeting). */
+const only = (meetingId: string) => ({ meetingId: new Types.ObjectId(meetingId) });
+
+type Patient = Awaited<ReturnType<typeof signInNewPatient>>;
+
+async function publishedMeeting(
+  options: { capacity?: number; waitlistLimit?: number; feeFen?: number; deadlineHours?: number } = {},
+) {
+  const start = Date.now() + 48 * HOUR;
+  const created = await bff.call('POST', '/api/staff/meetings', {
+    token: rep.accessToken,
+    body: {
+      title: '付费学术沙龙',
+      audience: 'public',
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + 2 * HOUR).toISOString(),
+      venue: { name: '会议室', address: '' },
+      capacity: options.capacity ?? 5,
+      waitlistLimit: options.waitlistLimit ?? 10,
+      feeFen: options.feeFen ?? FEE,
+      ...(options.deadlineHours && { signUpDeadline: new Date(start - options.deadlineHours * HOUR).toISOString() }),
+    },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken });
+  await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
+    token: manager.accessToken,
+    body: { decision: 'approved', version: 1 },
+  });
+  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
+  expect(published.body).toMatchObject({ status: 'published', feeFen: options.feeFen ?? FEE });
+  return { id, startsAt: start };
+}
+
+const signUp = (patient: Patient, meetingId: string) =>
+  bff.call('POST', `/api/mp/meetings/${meetingId}/sign-up`, { token: patient.accessToken });
+const cancel = (patient: Patient, meetingId: string) =>
+  bff.call('POST', `/api/mp/meetings/${meetingId}/cancel`, { token: patient.accessToken });
+async function mine(patient: Patient, meetingId: string) {
+  return (await bff.call('GET', `/api/mp/meetings/${meetingId}`, { token: patient.accessToken })).body.myRegistration;
+}
+async function counts(meetingId: string) {
+  return (await bff.call('GET', `/api/staff/meetings/${meetingId}`, { token: rep.accessToken })).body.counts;
+}
+async function attendees(meetingId: string) {
+  return (await bff.call('GET', `/api/staff/meetings/${meetingId}/attendees`, { token: rep.accessToken })).body;
+}
+async function paymentOf(patient: Patient, paymentId: string) {
+  return (await bff.call('GET', `/api/mp/payments/${paymentId}`, { token: patient.accessToken })).body;
+}
+async function outTradeNo(paymentId: string) {
+  return (await PaymentOrderModel.findById(paymentId).lean())!.outTradeNo;
+}
+/** Pays the fee as the mini-program does: requestPayment parameters, then WeChat Pay takes it and notifies. */
+async function pay(patient: Patient, paymentId: string, options: { notify?: boolean } = {}) {
+  const jsapi = await bff.call('POST', `/api/mp/payments/${paymentId}/jsapi`, { token: patient.accessToken });
+  expect(jsapi.status).toBe(200);
+  const paid = await bff.call('POST', `/sandbox/control/pay/orders/${await outTradeNo(paymentId)}/pay`, {
+    body: options.notify === false ? { notify: false } : {},
+  });
+  expect(paid.status).toBe(200);
+  if (options.notify !== false) expect(paid.body.notification.answer.status).toBe(200);
+  return paid.body;
+}
+const countEvents = (patient: Patient, type: string) =>
+  EventModel.countDocuments({ customerId: new Types.ObjectId(patient.customer.id), type });
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('signing up for a paid meeting', () => {
+  it('holds the place for 15 minutes with a payment order of the fee, and confirms it once paid', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const before = Date.now();
+    const signed = await signUp(patient, id);
+    expect(signed.status).toBe(200);
+    const held = signed.body.myRegistration;
+    expect(held).toMatchObject({ status: 'awaiting_payment', feeFen: FEE, paymentId: expect.any(String) });
+    expect(held.checkInCode).toBeNull();
+    const due = Date.parse(held.holdExpiresAt);
+    expect(due - before).toBeGreaterThanOrEqual(15 * MINUTE - 1000);
+    expect(due - Date.now()).toBeLessThanOrEqual(15 * MINUTE);
+    expect(await paymentOf(patient, held.paymentId)).toMatchObject({
+      purpose: 'meeting_fee',
+      referenceId: held.id,
+      amountFen: FEE,
+      status: 'created',
+    });
+    expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 1 });
+    expect(signed.body.placesLeft).toBe(4); // a held place is taken
+
+    await pay(patient, held.paymentId);
+    const paid = await mine(patient, id);
+    expect(paid).toMatchObject({ status: 'confirmed', paidAt: expect.any(String), holdExpiresAt: null });
+    expect(paid.checkInCode).toEqual(expect.any(String));
+    expect(paid.refundableOnCancel).toBe(true);
+    expect(await counts(id)).toMatchObject({ signedUp: 1, awaitingPayment: 0 });
+    expect(await countEvents(patient, 'meeting.signed_up')).toBe(1);
+    expect(await countEvents(patient, 'payment.paid')).toBe(1);
+  });
+
+  it('confirms once when the payment notification arrives many times at once', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId);
+    const tradeNo = await outTradeNo(held.paymentId);
+    const replays = await Promise.all(
+      Array.from({ length: 5 }, () => bff.call('POST', `/sandbox/control/pay/orders/${tradeNo}/notify-again`)),
+    );
+    for (const replay of replays) expect(replay.body.answer.status).toBe(200);
+    expect(await countEvents(patient, 'meeting.signed_up')).toBe(1);
+    expect(await mine(patient, id)).toMatchObject({ status: 'confirmed', refundFen: null });
+    expect((await PaymentOrderModel.findById(held.paymentId).lean())!.status).toBe('paid');
+  });
+
+  it('shows what each person paid and the payment state in the attendee list and the CSV', async () => {
+    const { id } = await publishedMeeting({ capacity: 2 });
+    const [payer, holder, waiter] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    await pay(payer!, (await signUp(payer!, id)).body.myRegistration.paymentId);
+    await signUp(holder!, id);
+    await signUp(waiter!, id);
+    const list = await attendees(id);
+    const row = (patient: Patient) => list.items.find((item: { customer: { id: string } }) => item.customer.id === patient.customer.id);
+    expect(row(payer!)).toMatchObject({ status: 'confirmed', paymentStatus: 'paid', paidFen: FEE });
+    expect(row(holder!)).toMatchObject({ status: 'awaiting_payment', paymentStatus: 'awaiting', paidFen: 0 });
+    expect(row(holder!).holdExpiresAt).toEqual(expect.any(String));
+    expect(row(waiter!)).toMatchObject({ status: 'waitlisted', paymentStatus: 'none', paidFen: 0 });
+    expect(list.counts).toMatchObject({ signedUp: 1, awaitingPayment: 1, waitlisted: 1 });
+
+    const csv = await bff.call('GET', `/api/staff/meetings/${id}/attendees/export`, { token: rep.accessToken });
+    const lines = (csv.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]!.endsWith(',paymentStatus,paidYuan,refundYuan')).toBe(true);
+    expect(lines.some((line) => line.includes(',confirmed,') && line.endsWith(',paid,199.00,'))).toBe(true);
+    expect(lines.some((line) => line.includes(',awaiting_payment,') && line.endsWith(',awaiting,0.00,'))).toBe(true);
+  });
+});
+
+describe('lapsed holds', () => {
+  it('lapses an unpaid hold, closes its order, and only then gives the place to the next in line for 24 hours', async () => {
+    const { id } = await publishedMeeting({ capacity: 1 });
+    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const held = (await signUp(first!, id)).body.myRegistration;
+    expect((await signUp(second!, id)).body.myRegistration).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    // Not yet due: the held place is not free, nobody moves up.
+    expect(await expireFeeHolds(new Date(Date.now() + 14 * MINUTE), only(id))).toBe(0);
+    expect(await mine(second!, id)).toMatchObject({ status: 'waitlisted' });
+
+    const later = new Date(Date.now() + 16 * MINUTE);
+    expect(await expireFeeHolds(later, only(id))).toBe(1);
+    expect(await mine(first!, id)).toMatchObject({ status: 'cancelled', paymentId: held.paymentId });
+    expect(await paymentOf(first!, held.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await countEvents(first!, 'meeting.payment_expired')).toBe(1);
+    const promoted = await mine(second!, id);
+    expect(promoted).toMatchObject({ status: 'awaiting_payment', paymentId: expect.any(String) });
+    expect(Date.parse(promoted.holdExpiresAt) - later.getTime()).toBe(24 * HOUR);
+    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
+    expect(await paymentOf(second!, promoted.paymentId)).toMatchObject({ status: 'created', amountFen: FEE });
+    expect(await expireFeeHolds(later, only(id))).toBe(0); // once
+  });
+
+  it('refunds in full a payment WeChat Pay took for a hold that lapsed meanwhile', async () => {
+    const { id } = await publishedMeeting({ capacity: 1 });
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId, { notify: false }); // paid at the last moment; the notification is late
+    expect(await expireFeeHolds(new Date(Date.now() + 16 * MINUTE), only(id))).toBe(1);
+    const refunded = await waitFor(
+      () => paymentOf(patient, held.paymentId),
+      (payment) => payment.status === 'refunded',
+    );
+    expect(refunded).toMatchObject({ status: 'refunded', refundedFen: FEE });
+    const registration = await waitFor(
+      () => mine(patient, id),
+      (reg) => Boolean(reg.refundedAt),
+    );
+    expect(registration).toMatchObject({ status: 'cancelled', refundFen: FEE, refundedAt: expect.any(String) });
+    expect(await countEvents(patient, 'meeting.signed_up')).toBe(0);
+    expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 0 });
+  });
+
+  it('refunds in full a payment that arrives after the person cancelled the held place', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId, { notify: false });
+    expect((await cancel(patient, id)).body.myRegistration.status).toBe('cancelled');
+    const tradeNo = await outTradeNo(held.paymentId);
+    await bff.call('POST', `/sandbox/control/pay/orders/${tradeNo}/notify-again`);
+    const refunded = await waitFor(
+      () => paymentOf(patient, held.paymentId),
+      (payment) => payment.status === 'refunded',
+    );
+    expect(refunded.refundedFen).toBe(FEE);
+    expect((await mine(patient, id)).status).toBe('cancelled');
+  });
+});
+
+describe('cancelling', () => {
+  it('refunds the fee in full when a paid place is cancelled before the sign-up deadline, once', async () => {
+    const { id } = await publishedMeeting();
+    const [payer, waiter] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const held = (await signUp(payer!, id)).body.myRegistration;
+    await pay(payer!, held.paymentId);
+    const [cancelled, again] = await Promise.all([cancel(payer!, id), cancel(payer!, id)]);
+    expect([cancelled.status, again.status]).toEqual([200, 200]);
+    const refunded = await waitFor(
+      () => paymentOf(payer!, held.paymentId),
+      (payment) => payment.status === 'refunded',
+    );
+    expect(refunded.refunds).toHaveLength(1);
+    expect(refunded.refundedFen).toBe(FEE);
+    const registration = await waitFor(
+      () => mine(payer!, id),
+      (reg) => Boolean(reg.refundedAt),
+    );
+    expect(registration).toMatchObject({ status: 'cancelled', refundFen: FEE });
+    void waiter;
+  });
+
+  it('keeps the fee when a paid place is cancelled after the sign-up deadline', async () => {
+    const { id, startsAt } = await publishedMeeting({ deadlineHours: 24 });
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId);
+    setMeetingClock(() => new Date(startsAt - 12 * HOUR)); // after the deadline, before the start
+    expect((await mine(patient, id)).refundableOnCancel).toBe(false);
+    const cancelled = await cancel(patient, id);
+    expect(cancelled.body.myRegistration).toMatchObject({ status: 'cancelled', refundFen: 0 });
+    expect(await paymentOf(patient, held.paymentId)).toMatchObject({ status: 'paid', refundedFen: 0 });
+  });
+
+  it('refunds everyone who paid and closes every held place when staff cancel the meeting', async () => {
+    const { id } = await publishedMeeting({ capacity: 3 });
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    const regA = (await signUp(a!, id)).body.myRegistration;
+    const regB = (await signUp(b!, id)).body.myRegistration;
+    const regC = (await signUp(c!, id)).body.myRegistration;
+    await pay(a!, regA.paymentId);
+    await pay(b!, regB.paymentId);
+    const cancelled = await bff.call('POST', `/api/staff/meetings/${id}/cancel`, {
+      token: rep.accessToken,
+      body: { reason: '讲者临时无法出席' },
+    });
+    expect(cancelled.body.status).toBe('cancelled');
+    for (const [patient, reg] of [
+      [a!, regA],
+      [b!, regB],
+    ] as const) {
+      const payment = await waitFor(
+        () => paymentOf(patient, reg.paymentId),
+        (view) => view.status === 'refunded',
+      );
+      expect(payment.refundedFen).toBe(FEE);
+    }
+    expect(await paymentOf(c!, regC.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await MeetingRegistrationModel.findById(regC.id).lean()).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'meeting_cancelled',
+    });
+  });
+});
+
+describe('paid places under concurrency', () => {
+  it('holds exactly 10 of 30 people signing up at once for 10 places; 10 lapsed holds promote exactly 10', async () => {
+    const { id } = await publishedMeeting({ capacity: 10, waitlistLimit: 50 });
+    const people = await Promise.all(Array.from({ length: 30 }, () => signInNewPatient(bff)));
+    const results = await Promise.all(people.map((person) => signUp(person, id)));
+    const statuses = results.map((result) => result.body.myRegistration?.status);
+    expect(statuses.filter((status) => status === 'awaiting_payment')).toHaveLength(10);
+    expect(statuses.filter((status) => status === 'waitlisted')).toHaveLength(20);
+    expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 10, waitlisted: 20 });
+    const heldIds = results.flatMap((result) =>
+      result.body.myRegistration.status === 'awaiting_payment' ? [result.body.myRegistration.id as string] : [],
+    );
+    expect(await PaymentOrderModel.countDocuments({ referenceId: { $in: heldIds }, status: 'created' })).toBe(10);
+
+    // Three job runs at once (several instances, or the job and a read) lapse the ten holds.
+    const later = new Date(Date.now() + 16 * MINUTE);
+    const expired = await Promise.all([expireFeeHolds(later, only(id)), expireFeeHolds(later, only(id)), expireFeeHolds(later, only(id))]);
+    expect(expired.reduce((sum, n) => sum + n, 0)).toBe(10);
+    expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 10, waitlisted: 10, cancelled: 10 });
+    const promoted = await MeetingRegistrationModel.find({
+      meetingId: id,
+      status: 'awaiting_payment',
+    }).lean();
+    expect(promoted.map((reg) => String(reg._id)).filter((regId) => heldIds.includes(regId))).toHaveLength(0);
+    const promotedEvents = await EventModel.countDocuments({
+      type: 'meeting.promoted',
+      'properties.meetingId': id,
+    });
+    expect(promotedEvents).toBe(10);
+    const openOrders = await PaymentOrderModel.countDocuments({
+      referenceId: { $in: promoted.map((reg) => String(reg._id)) },
+      status: 'created',
+    });
+    expect(openOrders).toBe(10);
+  });
+});
+
+describe('the fee in the workflow', () => {
+  it('changes the fee only while the meeting is a draft or rejected, and an approval covers it', async () => {
+    const { id } = await publishedMeeting({ feeFen: 0 });
+    const refused = await bff.call('PATCH', `/api/staff/meetings/${id}`, {
+      token: rep.accessToken,
+      body: { feeFen: 5000 },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('MEETING_STATE_CONFLICT');
+
+    const draft = await bff.call('POST', '/api/staff/meetings', {
+      token: rep.accessToken,
+      body: {
+        title: '草稿会议',
+        audience: 'public',
+        startsAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+        endsAt: new Date(Date.now() + 50 * HOUR).toISOString(),
+        venue: { name: '会议室', address: '' },
+        capacity: 5,
+      },
+    });
+    expect(draft.body.feeFen).toBe(0);
+    const edited = await bff.call('PATCH', `/api/staff/meetings/${draft.body.id}`, {
+      token: rep.accessToken,
+      body: { feeFen: 5000 },
+    });
+    expect(edited.body).toMatchObject({ status: 'draft', feeFen: 5000 });
+    expect(edited.body.history.at(-1)).toMatchObject({ action: 'edited', fields: ['feeFen'] });
+  });
+
+  it('keeps a free meeting free: a sign-up is confirmed at once with no payment', async () => {
+    const { id } = await publishedMeeting({ feeFen: 0 });
+    const patient = await signInNewPatient(bff);
+    const reg = (await signUp(patient, id)).body.myRegistration;
+    expect(reg).toMatchObject({ status: 'confirmed', feeFen: 0, paymentId: null, holdExpiresAt: null });
+    expect(await counts(id)).toMatchObject({ signedUp: 1, awaitingPayment: 0 });
+  });
+});
