@@ -162,6 +162,8 @@ export const CampaignLanding = z
           possible: z.boolean(),
           /** Why not: OUT_OF_STOCK | LIMIT_REACHED | NOT_ELIGIBLE | CAMPAIGN_ENDED. */
           reason: z.string().nullable(),
+          /** NOT_ELIGIBLE: the rule the customer misses (`reason`, and `tag` for a tag rule), to say so before a tap. */
+          details: z.record(z.string(), z.unknown()).nullable(),
         }),
       })
       .nullable(),

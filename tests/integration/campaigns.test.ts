@@ -455,6 +455,30 @@ describe('claiming through a campaign', () => {
     });
   });
 
+  it('tells a customer without the required tag why the coupon is not for them before any tap', async () => {
+    const vipOnly = await createCouponTemplate(
+      org,
+      CreateCouponTemplateRequest.parse({
+        name: '会员专享洗牙券',
+        kind: 'amount_off',
+        amountOffFen: 5000,
+        validity: { type: 'days_after_claim', days: 30 },
+        totalStock: 10,
+        perPersonLimit: 1,
+        eligibility: { type: 'tagged', tag: 'VIP' },
+      }),
+      manager.staff.id,
+    );
+    const campaign = await newCampaign({ couponTemplateId: vipOnly.id });
+    const patient = await signInNewPatient(bff);
+    const landing = await bff.call('GET', `/api/mp/campaigns/${campaign.key}`, { token: patient.accessToken });
+    expect(landing.body.coupon.claim).toEqual({
+      possible: false,
+      reason: 'NOT_ELIGIBLE',
+      details: { reason: 'missing_tag', tag: 'VIP' },
+    });
+  });
+
   it('refuses a claim after the campaign ended with CAMPAIGN_ENDED, and deletes its contact-me code', async () => {
     const deleteContactWay = vi.spyOn(bff.deps.wecom, 'deleteContactWay');
     try {

@@ -307,6 +307,7 @@ describe('eligibility', () => {
     expect(await claimability(org, two.id, person.id)).toEqual({
       possible: false,
       reason: 'NOT_ELIGIBLE',
+      details: { reason: 'missing_tag', tag: 'VIP' },
       held: 0,
       remaining: 3,
     });
@@ -315,6 +316,7 @@ describe('eligibility', () => {
     expect(await claimability(org, two.id, person.id)).toEqual({
       possible: true,
       reason: null,
+      details: null,
       held: 1,
       remaining: 2,
     });

@@ -158,7 +158,8 @@ describe('signing up for a paid meeting', () => {
     await signUp(holder!, id);
     await signUp(waiter!, id);
     const list = await attendees(id);
-    const row = (patient: Patient) => list.items.find((item: { customer: { id: string } }) => item.customer.id === patient.customer.id);
+    const row = (patient: Patient) =>
+      list.items.find((item: { customer: { id: string } }) => item.customer.id === patient.customer.id);
     expect(row(payer!)).toMatchObject({ status: 'confirmed', paymentStatus: 'paid', paidFen: FEE });
     expect(row(holder!)).toMatchObject({ status: 'awaiting_payment', paymentStatus: 'awaiting', paidFen: 0 });
     expect(row(holder!).holdExpiresAt).toEqual(expect.any(String));
@@ -166,7 +167,10 @@ describe('signing up for a paid meeting', () => {
     expect(list.counts).toMatchObject({ signedUp: 1, awaitingPayment: 1, waitlisted: 1 });
 
     const csv = await bff.call('GET', `/api/staff/meetings/${id}/attendees/export`, { token: rep.accessToken });
-    const lines = (csv.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (csv.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]!.endsWith(',paymentStatus,paidYuan,refundYuan')).toBe(true);
     expect(lines.some((line) => line.includes(',confirmed,') && line.endsWith(',paid,199.00,'))).toBe(true);
     expect(lines.some((line) => line.includes(',awaiting_payment,') && line.endsWith(',awaiting,0.00,'))).toBe(true);
@@ -178,7 +182,10 @@ describe('lapsed holds', () => {
     const { id } = await publishedMeeting({ capacity: 1 });
     const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
     const held = (await signUp(first!, id)).body.myRegistration;
-    expect((await signUp(second!, id)).body.myRegistration).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect((await signUp(second!, id)).body.myRegistration).toMatchObject({
+      status: 'waitlisted',
+      waitlistPosition: 1,
+    });
     // Not yet due: the held place is not free, nobody moves up.
     expect(await expireFeeHolds(new Date(Date.now() + 14 * MINUTE), only(id))).toBe(0);
     expect(await mine(second!, id)).toMatchObject({ status: 'waitlisted' });
@@ -314,7 +321,11 @@ describe('paid places under concurrency', () => {
 
     // Three job runs at once (several instances, or the job and a read) lapse the ten holds.
     const later = new Date(Date.now() + 16 * MINUTE);
-    const expired = await Promise.all([expireFeeHolds(later, only(id)), expireFeeHolds(later, only(id)), expireFeeHolds(later, only(id))]);
+    const expired = await Promise.all([
+      expireFeeHolds(later, only(id)),
+      expireFeeHolds(later, only(id)),
+      expireFeeHolds(later, only(id)),
+    ]);
     expect(expired.reduce((sum, n) => sum + n, 0)).toBe(10);
     expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 10, waitlisted: 10, cancelled: 10 });
     const promoted = await MeetingRegistrationModel.find({

@@ -509,6 +509,7 @@ describe('records', () => {
     expect(numbers.body.counts).toEqual({
       invited: 2,
       signedUp: 1,
+      awaitingPayment: 0,
       waitlisted: 0,
       cancelled: 0,
       checkedIn: 1,

@@ -520,8 +520,8 @@ export async function campaignLanding(
       held: claim.held,
       claim:
         status === 'active'
-          ? { possible: claim.possible, reason: claim.possible ? null : (claim.reason ?? null) }
-          : { possible: false, reason: status === 'ended' ? 'CAMPAIGN_ENDED' : 'CAMPAIGN_NOT_STARTED' },
+          ? { possible: claim.possible, reason: claim.reason, details: claim.details }
+          : { possible: false, reason: status === 'ended' ? 'CAMPAIGN_ENDED' : 'CAMPAIGN_NOT_STARTED', details: null },
     };
   }
   return {

@@ -421,7 +421,10 @@ async function claimRefusal(
 ): Promise<{ code: ClaimRefusal; details?: Record<string, unknown> } | null> {
   if (firstFreeSlot(used, template.perPersonLimit) === null) return { code: 'LIMIT_REACHED' };
   const problem = await eligibilityProblem(String(template.organisationId), customerId, template.eligibility);
-  if (problem) return { code: 'NOT_ELIGIBLE', details: { reason: problem } };
+  if (problem) {
+    const tag = template.eligibility.type === 'tagged' ? { tag: template.eligibility.tag } : {};
+    return { code: 'NOT_ELIGIBLE', details: { reason: problem, ...tag } };
+  }
   if (template.paused) return { code: 'OUT_OF_STOCK', details: { reason: 'paused' } };
   if (validityFor(template, now).expiresAt.getTime() <= now.getTime()) {
     return { code: 'OUT_OF_STOCK', details: { reason: 'validity_ended' } };
@@ -591,6 +594,8 @@ export async function claimability(
 ): Promise<{
   possible: boolean;
   reason: 'OUT_OF_STOCK' | 'LIMIT_REACHED' | 'NOT_ELIGIBLE' | null;
+  /** What the refusal says further (NOT_ELIGIBLE: the rule missed, `tag` for a tag rule); null when possible. */
+  details: Record<string, unknown> | null;
   held: number;
   remaining: number;
 }> {
@@ -603,6 +608,7 @@ export async function claimability(
   return {
     possible: refusal === null,
     reason: refusal?.code ?? null,
+    details: refusal?.details ?? null,
     held,
     remaining: Math.max(0, template.totalStock - (template.issued ?? 0)),
   };

@@ -505,21 +505,41 @@ const leaseFilter = (row: LeaseFields) => ({
   leaseToken: row.leaseToken ?? null,
 });
 
-async function claimBatch(now: Date, instanceId: string, size: number, leaseMs: number): Promise<EnrolmentDoc[]> {
+/** Due rows a run read and has not tried to claim yet, in random order. */
+interface ClaimWindow {
+  rows: LeaseFields[];
+}
+
+/** How many batches one read of the due rows serves. */
+const WINDOW_BATCHES = 8;
+
+async function claimBatch(
+  now: Date,
+  instanceId: string,
+  size: number,
+  leaseMs: number,
+  window: ClaimWindow,
+): Promise<EnrolmentDoc[]> {
   const due = { state: { $in: ['waiting', 'running'] as EnrolmentState[] }, dueAt: { $lte: now } };
-  // Instances reading the same due rows would all race for the same few: each takes a random part of a wider
-  // window of the earliest due, and tries again when others took everything it chose.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const window = await EnrolmentModel.find(due, { _id: 1, seq: 1, status: 1, state: 1, dueAt: 1, leaseToken: 1 })
-      .sort({ dueAt: 1 })
-      .limit(size * 3)
-      .lean<LeaseFields[]>();
-    if (!window.length) return [];
-    const chosen = window
-      .map((doc) => ({ doc, order: Math.random() }))
-      .sort((a, b) => a.order - b.order)
-      .slice(0, size)
-      .map((item) => item.doc);
+  // Finding the due rows sorts them (and scans them all on mongo-java-server): one read serves several batches.
+  // Instances reading the same earliest rows would all race for the same few: each takes them in a random order, and
+  // reads again when its window is used up; a row another instance took (or that changed) since fails its claim.
+  let reads = 0;
+  for (;;) {
+    if (!window.rows.length) {
+      if (reads === 5) return [];
+      reads += 1;
+      const read = await EnrolmentModel.find(due, { _id: 1, seq: 1, status: 1, state: 1, dueAt: 1, leaseToken: 1 })
+        .sort({ dueAt: 1 })
+        .limit(size * WINDOW_BATCHES)
+        .lean<LeaseFields[]>();
+      if (!read.length) return [];
+      window.rows = read
+        .map((row) => ({ row, order: Math.random() }))
+        .sort((a, b) => a.order - b.order)
+        .map((item) => item.row);
+    }
+    const chosen = window.rows.splice(0, size);
     const leaseToken = randomUUID();
     // Each row is taken only as it was read (still due, no other claim or change since): one conditional update
     // per row, in one unordered bulk; then the rows read back by id show which ones this claim took.
@@ -539,7 +559,6 @@ async function claimBatch(now: Date, instanceId: string, size: number, leaseMs: 
     ).filter((row) => row.leaseToken === leaseToken);
     if (claimed.length) return claimed;
   }
-  return [];
 }
 
 const contactSteps = new WeakMap<JourneyStep, boolean>();
@@ -730,8 +749,9 @@ export async function runJourneyEngineOnce(options: EngineRunOptions = {}): Prom
   result.scheduled = await runDueSchedules(now, instanceId);
   result.keyDatesEntered = await enterDueKeyDates(now, limit);
   const run: RunContext = { now, instanceId, journeys: new Map() };
+  const window: ClaimWindow = { rows: [] };
   while (result.claimed < limit) {
-    const rows = await claimBatch(now, instanceId, Math.min(batchSize, limit - result.claimed), leaseMs);
+    const rows = await claimBatch(now, instanceId, Math.min(batchSize, limit - result.claimed), leaseMs, window);
     if (!rows.length) break;
     result.claimed += rows.length;
     await processBatch(rows, run, concurrency, result);

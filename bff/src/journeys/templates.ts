@@ -183,7 +183,7 @@ const SPECS: TemplateSpec[] = [
           type: 'send_subscribe_message',
           template: 'care_notice',
           page: BOOKING_PAGE,
-          data: { thing1: '定期洗牙', thing2: '{{name}}，距上次洁牙快半年了，欢迎预约' },
+          data: { thing1: '定期洗牙', thing2: '{{name}}，半年该洗牙了，欢迎预约' },
           next: 'wait',
         },
         { id: 'wait', name: '等待 7 天', type: 'wait', duration: { days: 7 }, next: 'forward' },

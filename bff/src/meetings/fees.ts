@@ -11,11 +11,7 @@
  *     decided or not asked, cancelled meetings not yet refunded.
  * Hold expiry (which frees the place for the next in line) is in registrations.ts (`expireFeeHolds`).
  */
-import {
-  MEETING_FEE_HOLD_MINUTES,
-  MEETING_FEE_PROMOTED_HOLD_HOURS,
-  type MeetingPaymentStatus,
-} from '@careloop/shared';
+import { MEETING_FEE_HOLD_MINUTES, MEETING_FEE_PROMOTED_HOLD_HOURS, type MeetingPaymentStatus } from '@careloop/shared';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/errors';
 import {

@@ -21,14 +21,7 @@ import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
 import { meetingNow } from './clock';
 import { MeetingModel, MeetingRegistrationModel, MeetingSurveyAnswerModel } from './model';
-import {
-  ensureFeeOrder,
-  feeOf,
-  holdExpiry,
-  refundableOnCancel,
-  releaseDroppedFee,
-  settleCancelledFee,
-} from './fees';
+import { ensureFeeOrder, feeOf, holdExpiry, refundableOnCancel, releaseDroppedFee, settleCancelledFee } from './fees';
 import {
   checkInWindow,
   findMeeting,
@@ -302,7 +295,9 @@ export async function signUp(organisationId: string, customerId: string, meeting
   const found = await findMeeting(organisationId, meetingId);
   if (!found || !isCustomerVisible(found.status)) throw notFound('Meeting');
   // Lapsed holds first: their places are free again (and the person's own lapsed hold makes way for a new attempt).
-  const meeting = (await expireFeeHolds(now, { meetingId: found._id })) ? (await findMeeting(organisationId, meetingId))! : found;
+  const meeting = (await expireFeeHolds(now, { meetingId: found._id }))
+    ? (await findMeeting(organisationId, meetingId))!
+    : found;
   const reg = await liveRegistration(meeting, customerId, now);
   if (reg.status === 'pending') {
     if (!(await joinQueue(organisationId, meetingId, reg.ticket))) {

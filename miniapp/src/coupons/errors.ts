@@ -58,22 +58,20 @@ export function refusalMessage(code: ClaimRefusal, details?: unknown): string {
 }
 
 /**
- * Why the landing page's coupon cannot be claimed now (from `claim.reason`), shown before any tap; null when it
- * can. A reason the app does not know yet still disables the button, with a plain message.
+ * Why the landing page's coupon cannot be claimed now (from `claim.reason`, and for NOT_ELIGIBLE the rule missed in
+ * `claim.details`), shown before any tap; null when it can. A reason the app does not know yet still disables the
+ * button, with a plain message.
  */
-export function claimBlock(
-  claim: { possible: boolean; reason: string | null },
-  details?: unknown,
-): { code: string; label: string; message: string } | null {
+export function claimBlock(claim: {
+  possible: boolean;
+  reason: string | null;
+  details?: Record<string, unknown> | null;
+}): { code: string; label: string; message: string } | null {
   if (claim.possible) return null;
   const reason = claim.reason ?? '';
-  // "NOT_ELIGIBLE" alone, or with the rule after it ("NOT_ELIGIBLE:new_customers").
-  const [code = '', rule] = reason.split(/[:/ ]/, 2);
-  if (isRefusal(code)) {
-    return { code, label: BUTTON_LABELS[code], message: refusalMessage(code, rule ?? details) };
+  if (isRefusal(reason)) {
+    return { code: reason, label: BUTTON_LABELS[reason], message: refusalMessage(reason, claim.details) };
   }
-  const who = eligibilityText(reason);
-  if (who) return { code: 'NOT_ELIGIBLE', label: BUTTON_LABELS.NOT_ELIGIBLE, message: `不符合领取条件：${who}` };
   return { code: reason || 'UNAVAILABLE', label: '暂不可领取', message: '这张优惠券暂时无法领取' };
 }
 

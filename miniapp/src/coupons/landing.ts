@@ -168,8 +168,7 @@ export function claimAction(state: LandingState): ClaimAction | null {
   if (problem?.unknownOutcome) {
     return { label: '重新领取', enabled: true, loading: false, blocked: null, error: problem.message };
   }
-  // `details` (the rule a NOT_ELIGIBLE customer misses) when the server sends it.
-  const block = claimBlock(offer.claim, (offer.claim as { details?: unknown }).details);
+  const block = claimBlock(offer.claim);
   if (block) {
     const error = problem?.message ?? null;
     return {

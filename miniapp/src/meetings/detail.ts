@@ -41,7 +41,8 @@ export function registrationNotice(before: CustomerMeeting | null, after: Custom
   if (!before) return null; // the first view: nothing changed
   const was = activeRegistration(before);
   const is = activeRegistration(after);
-  if (was?.status === 'waitlisted' && (is?.status === 'confirmed' || is?.status === 'awaiting_payment')) return 'promoted';
+  if (was?.status === 'waitlisted' && (is?.status === 'confirmed' || is?.status === 'awaiting_payment'))
+    return 'promoted';
   if (was?.status === 'awaiting_payment' && is?.status === 'confirmed') return 'paid';
   if (!was && is) return is.status;
   if (was && !is) return 'cancelled';

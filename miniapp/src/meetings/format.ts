@@ -3,6 +3,7 @@
  * the agenda's times are local to it, and an attendee travels to the venue's clock. Money does not appear: the
  * backend's meetings are free.
  */
+import { formatFen } from '../booking/format';
 import type { CustomerMeeting, CustomerMeetingSummary, MeetingAudience, MyRegistration } from './types';
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
@@ -147,11 +148,29 @@ export function registrationLabel(
   switch (registration.status) {
     case 'confirmed':
       return registration.checkedInAt ? '已签到' : '已报名';
+    case 'awaiting_payment':
+      return '待付款';
     case 'waitlisted':
       return registration.waitlistPosition ? `候补第 ${registration.waitlistPosition} 位` : '候补中';
     default:
       return '已取消';
   }
+}
+
+/** A meeting's fee: 免费, or ¥199.00. */
+export function feeText(feeFen: number): string {
+  return feeFen > 0 ? formatFen(feeFen) : '免费';
+}
+
+/** Where a paid registration's money stands, in words; null for a free one or nothing to say. */
+export function feeStatusText(
+  registration: Pick<MyRegistration, 'feeFen' | 'paidAt' | 'refundFen' | 'refundedAt' | 'status'>,
+): string | null {
+  if (!registration.feeFen) return null;
+  if (registration.refundedAt) return `已退款 ${formatFen(registration.refundFen ?? registration.feeFen)}，原路退回`;
+  if (registration.refundFen) return `退款中 ${formatFen(registration.refundFen)}，将原路退回`;
+  if (registration.paidAt) return `已支付 ${formatFen(registration.feeFen)}`;
+  return registration.status === 'cancelled' ? '未在时限内付款，名额已释放' : null;
 }
 
 /** A meeting's own state when it is not simply open: 已结束, 已取消, 进行中. */

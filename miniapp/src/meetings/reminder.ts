@@ -3,9 +3,10 @@ import type { ApiClient } from '@careloop/shared/client';
 import type { Platform } from '../platform/types';
 
 /**
- * Asks the customer (after a tap) to allow the meeting reminder — the subscribe-message template the meeting names
- * (`reminderTemplateId`, '' when the server sends none) — and tells the server what they allowed: each allowed
- * template is one message the server may send. Answers whether the reminder was allowed.
+ * Asks the customer (first thing in a tap) to allow the meeting reminder — the `meeting_reminder` template the
+ * meeting names (`reminderTemplateId`, '' when the server has none), its own credits apart from appointment
+ * reminders' — and tells the server what they allowed: each allowed template is one message the server may send.
+ * Answers whether the reminder was allowed.
  */
 export async function subscribeToMeetingReminder(
   platform: Pick<Platform, 'requestSubscribeMessage'>,

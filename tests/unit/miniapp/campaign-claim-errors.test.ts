@@ -59,11 +59,12 @@ describe('claim errors', () => {
       label: '不符合领取条件',
       message: '不符合领取条件：此券仅限指定客户领取',
     });
-    expect(claimBlock({ possible: false, reason: 'NOT_ELIGIBLE:new_customers' })?.message).toBe(
-      '不符合领取条件：仅限新客领取',
-    );
-    expect(claimBlock({ possible: false, reason: 'NOT_ELIGIBLE' }, { reason: 'verified_hcp' })?.message).toBe(
-      '不符合领取条件：仅限认证医生领取',
+    const notEligible = (details: Record<string, unknown>) =>
+      claimBlock({ possible: false, reason: 'NOT_ELIGIBLE', details })?.message;
+    expect(notEligible({ reason: 'not_new_customer' })).toBe('不符合领取条件：仅限新客领取');
+    expect(notEligible({ reason: 'not_verified_hcp' })).toBe('不符合领取条件：仅限认证医生领取');
+    expect(notEligible({ reason: 'missing_tag', tag: 'VIP' })).toBe(
+      '不符合领取条件：需要「VIP」标签，仅限带有该标签的客户领取',
     );
   });
 

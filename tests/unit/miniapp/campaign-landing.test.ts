@@ -36,7 +36,10 @@ function fakeServer(initial: CampaignLanding = landing()) {
       // A lost answer: the coupon was issued, the reply never arrived.
       if (failure === 'issued-then-lost') {
         issued.set(requestId, coupon());
-        page = landing({}, { remaining: 98, held: 1, claim: { possible: false, reason: 'LIMIT_REACHED' } });
+        page = landing(
+          {},
+          { remaining: 98, held: 1, claim: { possible: false, reason: 'LIMIT_REACHED', details: null } },
+        );
         throw networkError();
       }
       if (failure) throw failure;
@@ -44,7 +47,10 @@ function fakeServer(initial: CampaignLanding = landing()) {
       if (known) return known;
       const issuedCoupon = coupon();
       issued.set(requestId, issuedCoupon);
-      page = landing({}, { remaining: 98, held: 1, claim: { possible: false, reason: 'LIMIT_REACHED' } });
+      page = landing(
+        {},
+        { remaining: 98, held: 1, claim: { possible: false, reason: 'LIMIT_REACHED', details: null } },
+      );
       return issuedCoupon;
     },
   };
@@ -95,7 +101,9 @@ describe('campaign landing page', () => {
   });
 
   it('shows the button disabled, with the reason, before any tap', async () => {
-    const server = fakeServer(landing({}, { remaining: 0, claim: { possible: false, reason: 'OUT_OF_STOCK' } }));
+    const server = fakeServer(
+      landing({}, { remaining: 0, claim: { possible: false, reason: 'OUT_OF_STOCK', details: null } }),
+    );
     const { landing: page } = store(server);
     await page.load();
     expect(claimAction(page.getState())).toMatchObject({
@@ -192,10 +200,12 @@ describe('campaign landing page', () => {
 
   it('shows a refusal once, not again as the reason under the disabled button', async () => {
     const server = fakeServer();
-    server.failClaims(refusal('NOT_ELIGIBLE', { reason: 'new_customers' }));
+    server.failClaims(refusal('NOT_ELIGIBLE', { reason: 'not_new_customer' }));
     const { landing: page } = store(server);
     await page.load();
-    server.setPage(landing({}, { claim: { possible: false, reason: 'NOT_ELIGIBLE:new_customers' } }));
+    server.setPage(
+      landing({}, { claim: { possible: false, reason: 'NOT_ELIGIBLE', details: { reason: 'not_new_customer' } } }),
+    );
     await page.claim();
     expect(claimAction(page.getState())).toEqual({
       label: '不符合领取条件',

@@ -60,7 +60,7 @@ export function landing(
       clinicNames: [jingan.name],
       remaining: 99,
       held: 0,
-      claim: { possible: true, reason: null },
+      claim: { possible: true, reason: null, details: null },
       ...offer,
     },
     ...overrides,

@@ -181,7 +181,11 @@ export function MeetingAttendees({ meeting }: { meeting: StaffMeeting }) {
                   </td>
                   <td className="small nowrap">{attendee.surveyedAt ? formatDateTime(attendee.surveyedAt) : '—'}</td>
                   {meeting.feeFen > 0 && (
-                    <td className="small nowrap" data-testid="meeting-attendee-payment" data-payment={attendee.paymentStatus}>
+                    <td
+                      className="small nowrap"
+                      data-testid="meeting-attendee-payment"
+                      data-payment={attendee.paymentStatus}
+                    >
                       {paymentText(attendee)}
                     </td>
                   )}

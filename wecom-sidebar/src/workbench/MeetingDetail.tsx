@@ -450,8 +450,8 @@ export function MeetingDetail({
       </div>
       <p className="muted small meeting-counts" data-testid="meeting-counts">
         报名 {meeting.counts.signedUp}/{meeting.capacity}
-        {meeting.feeFen > 0 ? ` · 待付款 ${meeting.counts.awaitingPayment}` : ''} · 候补 {meeting.counts.waitlisted} · 签到{' '}
-        {meeting.counts.checkedIn} · 问卷 {meeting.counts.surveyed} · 邀请 {meeting.counts.invited}
+        {meeting.feeFen > 0 ? ` · 待付款 ${meeting.counts.awaitingPayment}` : ''} · 候补 {meeting.counts.waitlisted} ·
+        签到 {meeting.counts.checkedIn} · 问卷 {meeting.counts.surveyed} · 邀请 {meeting.counts.invited}
       </p>
       <nav className="item-tabs" aria-label="会议 Meeting">
         {VIEWS.map((item) => (

@@ -181,8 +181,7 @@ export function MeetingEditor({
   const started = meeting ? Date.now() >= Date.parse(meeting.startsAt) : false;
   const surveyLocked = meeting && meeting.counts.surveyed > 0 ? '问卷已有作答，题目不能再修改。' : null;
   // The approval covers the fee: it changes only while a draft or rejected (and nobody has signed up).
-  const feeLocked =
-    meeting && !['draft', 'rejected'].includes(meeting.status) ? '（费用经审批后不能修改）' : null;
+  const feeLocked = meeting && !['draft', 'rejected'].includes(meeting.status) ? '（费用经审批后不能修改）' : null;
 
   const pending = meeting ? buildMeetingChanges(draft, meeting) : null;
   const material = pending?.ok ? pending.request.material : [];

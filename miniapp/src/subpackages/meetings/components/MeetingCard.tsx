@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
 import {
   audienceLabel,
+  feeText,
   meetingPhaseLabel,
   meetingTimeText,
   placeText,
@@ -43,6 +44,9 @@ export default function MeetingCard({
         </Text>
         <Text className="meeting-card__line">{meetingTimeText(meeting)}</Text>
         {placeText(meeting) && <Text className="meeting-card__line">{placeText(meeting)}</Text>}
+        <Text className="meeting-card__line" data-testid="meeting-card-fee">
+          {feeText(meeting.feeFen)}
+        </Text>
         {!registration && !phase && (
           <Text className="meeting-card__places">
             {meeting.placesLeft > 0 ? `剩余 ${meeting.placesLeft} 个名额` : '名额已满，可尝试候补'}

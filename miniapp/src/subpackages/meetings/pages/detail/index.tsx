@@ -13,6 +13,8 @@ import {
   meetingPhaseLabel,
   meetingTimeText,
   placesText,
+  feeStatusText,
+  feeText,
   registrationLabel,
   shortDateTimeText,
 } from '../../../../meetings/format';
@@ -117,6 +119,7 @@ function MeetingView({
         {meeting.onlineUrl && <OnlineLink url={meeting.onlineUrl} />}
         <Row label="名额" value={placesText(meeting)} testId="meeting-places" />
         <Row label="报名截止" value={meetingDateTimeText(meeting.signUpDeadline, meeting.timeZone)} />
+        <Row label="费用" value={feeText(meeting.feeFen)} testId="meeting-fee" />
       </View>
 
       <MyRegistrationCard meeting={meeting} now={now} />
@@ -190,6 +193,17 @@ function MyRegistrationCard({ meeting, now }: { meeting: CustomerMeeting; now: n
           {registrationLabel(registration)}
         </Text>
       </View>
+      {registration.status === 'awaiting_payment' && registration.holdExpiresAt && (
+        <Text className="meeting-hint" data-testid="fee-due">
+          名额已为你保留：请在 {shortDateTimeText(registration.holdExpiresAt, meeting.timeZone)} 前支付{' '}
+          {feeText(registration.feeFen)}，逾期名额将自动释放。
+        </Text>
+      )}
+      {feeStatusText(registration) && (
+        <Text className="meeting-hint" data-testid="fee-status">
+          {feeStatusText(registration)}
+        </Text>
+      )}
       {registration.status === 'waitlisted' && (
         <Text className="meeting-hint">有人取消报名时，候补名单按顺序自动递补，递补成功后这里会显示「已报名」。</Text>
       )}
@@ -258,7 +272,9 @@ function SignUpBar({ meeting, store, now }: { meeting: CustomerMeeting; store: M
           <Text className="meeting-hint">
             {action.waitlist
               ? '名额已满：加入候补后，有人取消时按顺序自动递补'
-              : '本次会议免费参加，报名后请按时到场签到'}
+              : meeting.feeFen > 0
+                ? `报名费 ${feeText(meeting.feeFen)}：报名后名额保留 15 分钟，请及时完成微信支付`
+                : '本次会议免费参加，报名后请按时到场签到'}
           </Text>
         </>
       )}
@@ -293,7 +309,7 @@ function SignUpBar({ meeting, store, now }: { meeting: CustomerMeeting; store: M
         className="meeting-cancel-dialog"
         visible={confirming}
         title={activeRegistration(meeting)?.status === 'waitlisted' ? '退出候补？' : '取消报名？'}
-        content="取消后名额会让给候补的嘉宾，如需参加需重新报名。"
+        content={cancelText(activeRegistration(meeting))}
         confirmText="确认取消"
         cancelText="再想想"
         onConfirm={() => {
@@ -305,6 +321,15 @@ function SignUpBar({ meeting, store, now }: { meeting: CustomerMeeting; store: M
       />
     </View>
   );
+}
+
+/** What cancelling does, with the fee rule: refunded in full before the sign-up deadline, not after. */
+function cancelText(registration: ReturnType<typeof activeRegistration>): string {
+  const base = '取消后名额会让给候补的嘉宾，如需参加需重新报名。';
+  if (!registration?.paidAt) return base;
+  return registration.refundableOnCancel
+    ? `${base}已付的会议费 ${feeText(registration.feeFen)} 将全额原路退还。`
+    : `${base}已过报名截止时间，会议费不予退还。`;
 }
 
 function OnlineLink({ url }: { url: string }) {
