@@ -197,7 +197,8 @@ async function main() {
     );
     if (created.status !== 201) throw new Error(`journey: ${JSON.stringify(created.body)}`);
     const journeyId = created.body.id as string;
-    await call('POST', `/api/staff/journeys/${journeyId}/enable`, undefined, token);
+    const enabled = await call('POST', `/api/staff/journeys/${journeyId}/enable`, undefined, token);
+    if (enabled.status !== 200) throw new Error(`enable: ${JSON.stringify(enabled.body)}`);
 
     // Enrolment: the one-off run (segment → enrolments, one journey.entered event each).
     operations.clear();

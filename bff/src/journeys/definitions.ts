@@ -31,6 +31,7 @@ import {
   JourneyVersionModel,
   KeyDateModel,
   type JourneyDoc,
+  statusLogPush,
   type JourneyVersionDoc,
 } from './model';
 import { cronProblem, nextCronRun } from './schedule';
@@ -435,7 +436,7 @@ export async function updateJourney(
       }
     }
   }
-  const result = await JourneyModel.updateOne(filter, { $set: set });
+  const result = await JourneyModel.updateOne(filter, { $set: set, ...statusLogPush(set) });
   if (result.matchedCount !== 1) throw conflict('Someone changed the journey meanwhile; reload it and edit again');
   invalidateJourneyCaches(organisationId);
   return getJourney(organisationId, journeyId);
@@ -452,9 +453,10 @@ async function transition(
   if (!from.includes(journey.status)) {
     throw conflict(`A ${journey.status} journey cannot become ${to}`);
   }
+  const set = { status: to, ...(await extra(journey)) };
   const result = await JourneyModel.updateOne(
     { _id: journey._id, status: journey.status, version: journey.version },
-    { $set: { status: to, ...(await extra(journey)) } },
+    { $set: set, ...statusLogPush(set) },
   );
   if (result.matchedCount !== 1) throw conflict('Someone changed the journey meanwhile; try again');
   invalidateJourneyCaches(organisationId);

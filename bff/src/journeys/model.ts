@@ -43,7 +43,7 @@ const journeySchema = new Schema(
     /**
      * The latest changes of `status` and `liveVersion`, oldest first, each with its time on the server clock (the
      * clock events' `receivedAt` is on): the replay of lost events asks which version was live when an event came.
-     * Written by the update hook below, in the same single-document update as the change itself.
+     * Written with `statusLogPush`, in the same single-document update as the change itself.
      */
     statusLog: {
       type: [{ at: Date, status: String, liveVersion: Number, _id: false }],
@@ -55,17 +55,15 @@ const journeySchema = new Schema(
 journeySchema.index({ organisationId: 1, createdAt: -1 });
 journeySchema.index({ status: 1, nextRunAt: 1 });
 const STATUS_LOG_KEEP = 50;
-journeySchema.pre('updateOne', function () {
-  const update = this.getUpdate() as Record<string, unknown> | null;
-  if (!update || Array.isArray(update)) return;
-  const set = { ...(update as Record<string, unknown>), ...((update.$set ?? {}) as Record<string, unknown>) };
-  const entry: Record<string, unknown> = { at: new Date() };
-  if (typeof set.status === 'string') entry.status = set.status;
-  if (typeof set.liveVersion === 'number') entry.liveVersion = set.liveVersion;
-  if (entry.status === undefined && entry.liveVersion === undefined) return;
-  const push = (update.$push ?? {}) as Record<string, unknown>;
-  this.setUpdate({ ...update, $push: { ...push, statusLog: { $each: [entry], $slice: -STATUS_LOG_KEEP } } });
-});
+
+/** The `$push` that logs a change of status or live version, made in the same update as the change itself. */
+export function statusLogPush(change: { status?: unknown; liveVersion?: unknown }, at = new Date()) {
+  const entry: { at: Date; status?: string; liveVersion?: number } = { at };
+  if (typeof change.status === 'string') entry.status = change.status;
+  if (typeof change.liveVersion === 'number') entry.liveVersion = change.liveVersion;
+  if (entry.status === undefined && entry.liveVersion === undefined) return {};
+  return { $push: { statusLog: { $each: [entry], $slice: -STATUS_LOG_KEEP } } };
+}
 export const JourneyModel = mongoose.model('Journey', journeySchema, 'journeys');
 
 export interface JourneyDoc {
