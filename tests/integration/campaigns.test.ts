@@ -28,6 +28,7 @@ import { campaignWecomCallbackHandler } from '../../bff/src/campaigns/welcome';
 import { WecomCallbackModel } from '../../bff/src/platform/wecom/callbackModel';
 import { privacyContributors } from '../../bff/src/privacy/contributors';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { waitFor } from '../support/concurrency';
 
 let bff: TestBff;
 let manager: { accessToken: string; staff: { id: string; organisation: { id: string } } };
@@ -97,15 +98,6 @@ const claim = (patient: Patient, key: string, requestId = uid('claim')) =>
   bff.call('POST', `/api/mp/campaigns/${key}/claim`, { token: patient.accessToken, body: { requestId } });
 const attribution = (customerId: string) =>
   bff.call('GET', `/api/staff/customers/${customerId}/attribution`, { token: manager.accessToken });
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('channels', () => {
   it('every staff member reads the default channels; only managers add or archive one', async () => {

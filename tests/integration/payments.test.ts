@@ -20,6 +20,7 @@ import {
   SandboxPayKeysModel,
 } from '../../bff/src/platform/sandbox/payKeys';
 import { signInNewPatient, startTestBff, type TestBff } from '../support/bff';
+import { waitFor } from '../support/concurrency';
 
 let bff: TestBff;
 beforeAll(async () => {
@@ -76,15 +77,6 @@ const countEvents = (payment: Payment, type: string) =>
     'properties.paymentId': payment.id,
   });
 const callsFor = (calls: string[], payment: Payment) => calls.filter((call) => call.startsWith(payment.id)).length;
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function paidOrder(patient: Patient, amountFen = 5000) {
   const payment = await newOrder(patient, { amountFen });

@@ -6,6 +6,7 @@ import { PlatformError } from '../../bff/src/platform/http';
 import { SandboxContactWayModel } from '../../bff/src/platform/sandbox/wecomModel';
 import { wecomCallbackHandlers } from '../../bff/src/wecomCallbackHandlers';
 import { startTestBff, type TestBff } from '../support/bff';
+import { eventually } from '../support/concurrency';
 
 let bff: TestBff;
 // These tests take the welcome codes themselves: only identity reacts to the callbacks meanwhile.
@@ -59,16 +60,6 @@ async function failure(promise: Promise<unknown>) {
     throw error;
   }
   throw new Error('expected a failure');
-}
-
-async function eventually<T>(read: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Adds a contact in the sandbox and answers the WelcomeCode of the callback WeCom sends about it. */

@@ -8,6 +8,7 @@ import { followersOf } from '../../bff/src/identity/wecomContacts';
 import { findOrganisationByPlatform } from '../../bff/src/organisations/service';
 import { wecomCallbackHandlers } from '../../bff/src/wecomCallbackHandlers';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { eventually } from '../support/concurrency';
 
 let bff: TestBff;
 let manager: { accessToken: string };
@@ -26,16 +27,6 @@ afterAll(async () => {
 });
 
 const keys = () => ({ ...bff.config.wecom.callback, corpId: bff.config.wecom.corpId });
-
-async function eventually<T>(read: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The sandbox's record of the callback about this contact, once every copy was answered. */
 const deliveredCallback = (externalUserId: string) =>

@@ -12,6 +12,7 @@ import { addExternalContact, addWecomMember } from '../../bff/src/platform/sandb
 import { syncStaffContacts } from '../../bff/src/identity/wecomContacts';
 import { createStaff } from '../../bff/src/staff/service';
 import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { eventually } from '../support/concurrency';
 
 let bff: TestBff;
 let manager: { accessToken: string; staff: { id: string; organisation: { id: string } } };
@@ -27,16 +28,6 @@ beforeAll(async () => {
   corpId = bff.config.wecom.corpId;
 });
 afterAll(() => bff?.close());
-
-async function eventually<T>(read: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A member still employed hands their `contacts` WeCom contacts to 王芳: each takeover waits (24 hours). */
 async function handoverWaiting(userid: string, contacts: number) {
@@ -72,7 +63,7 @@ const processed = (externalUserId: string, count = 1) =>
   eventually(async () => {
     const items = await WecomCallbackModel.find({ externalUserId }).lean();
     return items.length === count && items.every((item) => item.status === 'done') ? items : null;
-  });
+  }, 15_000);
 
 /** A callback built here, encrypted and signed with the callback keys, as WeCom would send it. */
 async function postCallback(fields: Record<string, string | number>) {

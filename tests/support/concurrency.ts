@@ -17,3 +17,27 @@ export async function countLostUpdates({ concurrency, increment, read }: LostUpd
   const after = await read();
   return concurrency - (after - before);
 }
+
+/** Reads until the value is truthy and returns it; throws once `timeoutMs` has passed without. */
+export async function eventually<T>(
+  read: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Reads until `done` says so, or `timeoutMs` has passed, and returns the last value read (for the test to check). */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

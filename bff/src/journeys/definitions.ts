@@ -180,6 +180,16 @@ export function invalidateJourneyCaches(organisationId: string): void {
   activeCache.delete(organisationId);
 }
 
+/** Which events enter a version (triggered entries) or carry its key date (event dates); null for the others. */
+export function entryMatcher(definition: JourneyDefinition): ActiveJourney['entryMatcher'] {
+  const { entry } = definition;
+  if (entry.kind === 'triggered') return selectorMatcher({ types: [entry.event], where: entry.where });
+  if (entry.kind === 'key_date' && entry.date.kind === 'event') {
+    return selectorMatcher({ types: [entry.date.event], where: entry.date.where });
+  }
+  return null;
+}
+
 async function loadActiveJourneys(organisationId: string): Promise<ActiveJourney[]> {
   const docs = await JourneyModel.find({
     organisationId: oid(organisationId),
@@ -195,7 +205,6 @@ async function loadActiveJourneys(organisationId: string): Promise<ActiveJourney
       const old = version === doc.liveVersion ? definition : await loadDefinition(String(doc._id), version);
       for (const filter of old?.exitOn ?? []) exitTypes.add(filter.event);
     }
-    const { entry } = definition;
     journeys.push({
       id: String(doc._id),
       organisationId,
@@ -203,12 +212,7 @@ async function loadActiveJourneys(organisationId: string): Promise<ActiveJourney
       status: doc.status as 'live' | 'paused',
       liveVersion: doc.liveVersion,
       definition,
-      entryMatcher:
-        entry.kind === 'triggered'
-          ? selectorMatcher({ types: [entry.event], where: entry.where })
-          : entry.kind === 'key_date' && entry.date.kind === 'event'
-            ? selectorMatcher({ types: [entry.date.event], where: entry.date.where })
-            : null,
+      entryMatcher: entryMatcher(definition),
       exitTypes,
     });
   }

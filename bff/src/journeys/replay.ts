@@ -17,7 +17,6 @@
  * a conditional update, a key date is unique per key. The checkpoint row is held with a lease.
  */
 import { eventsReceivedBetween, type ReceivedEvent } from '../events/service';
-import { selectorMatcher } from '../tags/specs';
 import { isDuplicateKey } from '../db/retry';
 import {
   JourneyEventMarkModel,
@@ -26,7 +25,7 @@ import {
   type JourneyDoc,
   type JourneyReplayDoc,
 } from './model';
-import { loadDefinition, type ActiveJourney } from './definitions';
+import { entryMatcher, loadDefinition, type ActiveJourney } from './definitions';
 import { eventMarkKey, markEventsHandled, passEventToJourneys } from './entries';
 import { defaultInstanceId, journeyNow } from './runtime';
 
@@ -91,18 +90,12 @@ async function liveAt(journey: ActiveJourney, at: Date, context: ReplayContext):
   if (state.liveVersion === journey.liveVersion) return { ...journey, status: 'live' };
   const definition = await loadDefinition(journey.id, state.liveVersion);
   if (!definition) return null;
-  const { entry } = definition;
   return {
     ...journey,
     status: 'live',
     liveVersion: state.liveVersion,
     definition,
-    entryMatcher:
-      entry.kind === 'triggered'
-        ? selectorMatcher({ types: [entry.event], where: entry.where })
-        : entry.kind === 'key_date' && entry.date.kind === 'event'
-          ? selectorMatcher({ types: [entry.date.event], where: entry.date.where })
-          : null,
+    entryMatcher: entryMatcher(definition),
   };
 }
 
