@@ -15,7 +15,7 @@ import {
 import { openRead } from '../../bff/src/content/tracking';
 import { EventModel } from '../../bff/src/events/model';
 import { privacyContributors } from '../../bff/src/privacy/contributors';
-import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { publishContent, signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 let org: string;
@@ -34,29 +34,15 @@ type Patient = Awaited<ReturnType<typeof signInNewPatient>>;
 let counter = 0;
 const requestId = () => `req-${Date.now().toString(36)}-${(counter += 1)}`;
 
-async function published() {
-  const created = await bff.call('POST', '/api/staff/content', {
-    token: consultant.accessToken,
-    body: {
-      kind: 'article',
-      title: `隐私测试 ${(counter += 1)}`,
-      summary: '摘要',
-      category: 'hygiene',
-      audience: 'patient',
-      body: '<p>正文</p>',
-    },
+const published = () =>
+  publishContent(bff, consultant, manager, {
+    kind: 'article',
+    title: `隐私测试 ${(counter += 1)}`,
+    summary: '摘要',
+    category: 'hygiene',
+    audience: 'patient',
+    body: '<p>正文</p>',
   });
-  const id = created.body.id as string;
-  await bff.call('POST', `/api/staff/content/${id}/submit`, { token: consultant.accessToken });
-  await bff.call('POST', `/api/staff/content/${id}/review`, {
-    token: manager.accessToken,
-    body: { decision: 'approve' },
-  });
-  expect((await bff.call('POST', `/api/staff/content/${id}/publish`, { token: consultant.accessToken })).status).toBe(
-    200,
-  );
-  return id;
-}
 
 async function open(patient: Patient, contentId: string, shareToken?: string, id = requestId()) {
   const response = await bff.call('POST', `/api/mp/content/${contentId}/read`, {

@@ -9,7 +9,7 @@ import { finishRead, heartbeat, openRead } from '../../bff/src/content/tracking'
 import { repairBookingsAfterReading } from '../../bff/src/content/results';
 import { mergeCustomers } from '../../bff/src/identity/merge';
 import { listAuditForSubject } from '../../bff/src/audit/service';
-import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { publishContent, signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 let org: string;
@@ -30,31 +30,17 @@ type Patient = Awaited<ReturnType<typeof signInNewPatient>>;
 let counter = 0;
 const requestId = () => `req-${Date.now().toString(36)}-${(counter += 1)}`;
 
-async function published(overrides: Record<string, unknown> = {}) {
-  const created = await bff.call('POST', '/api/staff/content', {
-    token: consultant.accessToken,
-    body: {
-      kind: 'article',
-      title: `追踪测试 ${(counter += 1)}`,
-      summary: '摘要',
-      coverUrl: 'https://cdn.example.com/cover.png',
-      category: 'ortho',
-      audience: 'patient',
-      body: '<p>正文</p>',
-      ...overrides,
-    },
+const published = (overrides: Record<string, unknown> = {}) =>
+  publishContent(bff, consultant, manager, {
+    kind: 'article',
+    title: `追踪测试 ${(counter += 1)}`,
+    summary: '摘要',
+    coverUrl: 'https://cdn.example.com/cover.png',
+    category: 'ortho',
+    audience: 'patient',
+    body: '<p>正文</p>',
+    ...overrides,
   });
-  const id = created.body.id as string;
-  await bff.call('POST', `/api/staff/content/${id}/submit`, { token: consultant.accessToken });
-  await bff.call('POST', `/api/staff/content/${id}/review`, {
-    token: manager.accessToken,
-    body: { decision: 'approve' },
-  });
-  expect((await bff.call('POST', `/api/staff/content/${id}/publish`, { token: consultant.accessToken })).status).toBe(
-    200,
-  );
-  return id;
-}
 
 async function open(patient: Patient, contentId: string, shareToken?: string) {
   const response = await bff.call('POST', `/api/mp/content/${contentId}/read`, {

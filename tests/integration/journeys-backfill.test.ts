@@ -3,17 +3,18 @@
  * get their key dates from the backfill job; dates already past, empty or epoch are not scheduled; running the
  * backfill again, or on two instances at once, schedules each date once.
  */
-import mongoose from 'mongoose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { claimCoupon } from '../../bff/src/coupons/service';
 import { JourneyBackfillModel, KeyDateModel } from '../../bff/src/journeys/model';
 import { keyDateBackfillOf, runKeyDateBackfills } from '../../bff/src/journeys/backfill';
 import {
+  archiveJourneys,
   couponTemplate,
   DAY,
   engine,
   enrolmentsOf,
   event,
+  holdJob,
   journeyTestContext,
   liveJourney,
   newPatient,
@@ -23,22 +24,11 @@ const t = journeyTestContext('journeys-backfill');
 
 beforeAll(async () => {
   // The BFF's own backfill job stays out of the way: these tests run it themselves.
-  await mongoose.connection
-    .collection('job_runs')
-    .updateOne(
-      { _id: 'journey-key-date-backfill' as never },
-      { $set: { nextRunAt: new Date(Date.now() + 86_400_000) } },
-      { upsert: true },
-    );
+  await holdJob('journey-key-date-backfill');
 });
 
 afterEach(async () => {
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 /** A local (Asia/Shanghai) date, YYYY-MM-DD. */
@@ -47,6 +37,29 @@ const local = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString()
 const backfill = (instanceId = 'test') => runKeyDateBackfills({ now: t.t0, instanceId });
 
 const keyDatesOf = (journeyId: string) => KeyDateModel.find({ journeyId }).lean();
+
+/**
+ * A patient with a visit on each day from `first` to `last` days after t0, stored before a journey went live that
+ * enters on every visit day at 09:00 and tags the customer.
+ */
+async function visitsAndJourney(first: number, last: number, tag: string) {
+  const patient = await newPatient(t);
+  for (let days = first; days <= last; days++) {
+    await event(t, patient.customerId, 'appointment.arrived', { visitDate: local(t.at(days)) });
+  }
+  const journey = await liveJourney(t, {
+    entry: {
+      kind: 'key_date',
+      date: { kind: 'event', event: 'appointment.arrived', property: 'visitDate' },
+      offsetDays: 0,
+      at: '09:00',
+    },
+    reEntry: { policy: 'always' },
+    start: 'x',
+    steps: [{ id: 'x', type: 'add_tag', tag }],
+  });
+  return { patient, journey };
+}
 
 describe('key-date backfill', () => {
   it('events stored before the journey went live get their key dates; past, empty and epoch dates do not', async () => {
@@ -122,21 +135,7 @@ describe('key-date backfill', () => {
   });
 
   it('running the backfill again, and on two instances at once, schedules each date once', async () => {
-    const patient = await newPatient(t);
-    for (let days = 5; days <= 7; days++) {
-      await event(t, patient.customerId, 'appointment.arrived', { visitDate: local(t.at(days)) });
-    }
-    const journey = await liveJourney(t, {
-      entry: {
-        kind: 'key_date',
-        date: { kind: 'event', event: 'appointment.arrived', property: 'visitDate' },
-        offsetDays: 0,
-        at: '09:00',
-      },
-      reEntry: { policy: 'always' },
-      start: 'x',
-      steps: [{ id: 'x', type: 'add_tag', tag: '复诊' }],
-    });
+    const { patient, journey } = await visitsAndJourney(5, 7, '复诊');
 
     const both = await Promise.all([
       runKeyDateBackfills({ now: t.t0, instanceId: 'a', batchSize: 2 }),
@@ -155,21 +154,7 @@ describe('key-date backfill', () => {
   });
 
   it('a backfill stopped by its budget goes on from its cursor in the next run', async () => {
-    const patient = await newPatient(t);
-    for (let days = 3; days <= 6; days++) {
-      await event(t, patient.customerId, 'appointment.arrived', { visitDate: local(t.at(days)) });
-    }
-    const journey = await liveJourney(t, {
-      entry: {
-        kind: 'key_date',
-        date: { kind: 'event', event: 'appointment.arrived', property: 'visitDate' },
-        offsetDays: 0,
-        at: '09:00',
-      },
-      reEntry: { policy: 'always' },
-      start: 'x',
-      steps: [{ id: 'x', type: 'add_tag', tag: '分批' }],
-    });
+    const { patient, journey } = await visitsAndJourney(3, 6, '分批');
     // Earlier tests' treatment events are read too (in time order): the budget stops the first run part-way.
     const first = await runKeyDateBackfills({ now: t.t0, instanceId: 'test', batchSize: 2, maxItems: 2 });
     expect(first).toMatchObject({ journeys: 1, finished: 0, read: 2 });

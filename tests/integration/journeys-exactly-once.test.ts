@@ -22,6 +22,7 @@ import { createTask } from '../../bff/src/tasks/service';
 import { SandboxSmsModel } from '../../bff/src/platform/sms/sandbox';
 import {
   MINUTE,
+  archiveJourneys,
   couponTemplate,
   couponsOf,
   engine,
@@ -45,12 +46,7 @@ afterEach(async () => {
   setJourneySmsProvider(null);
   useTaskService(null);
   t.setNow(t.t0);
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 /** Crashes the engine the first time it reaches `point` (for the given step type, where it matters). */

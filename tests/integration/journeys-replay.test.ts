@@ -4,37 +4,33 @@
  * its checkpoint advances; an event received before the journey went live, or while it was paused, never enters.
  * The journey clock is the real one here (the replay counts from when events were received).
  */
-import mongoose from 'mongoose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventModel } from '../../bff/src/events/model';
 import { eventsReceivedBetween } from '../../bff/src/events/service';
 import { EnrolmentModel, JourneyEventMarkModel, JourneyReplayModel } from '../../bff/src/journeys/model';
 import { REPLAY_SETTLE_MS, replayEvent, replayLostJourneyEvents } from '../../bff/src/journeys/replay';
 import { SimulatedCrash, setJourneyClock, setJourneyFaultHook } from '../../bff/src/journeys/runtime';
-import { enrolmentsOf, event, journeyTestContext, liveJourney, newPatient } from './journeys-support';
+import {
+  archiveJourneys,
+  enrolmentsOf,
+  event,
+  holdJob,
+  journeyTestContext,
+  liveJourney,
+  newPatient,
+} from './journeys-support';
 
 const t = journeyTestContext('journeys-replay');
 
 beforeAll(async () => {
   setJourneyClock(null);
   // The BFF's own replay job stays out of the way: these tests run the replay themselves.
-  await mongoose.connection
-    .collection('job_runs')
-    .updateOne(
-      { _id: 'journey-event-replay' as never },
-      { $set: { nextRunAt: new Date(Date.now() + 86_400_000) } },
-      { upsert: true },
-    );
+  await holdJob('journey-event-replay');
 });
 
 afterEach(async () => {
   setJourneyFaultHook(null);
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 /** The journeys' event subscriber crashes (the process dies after storing the event) until restored. */

@@ -3,6 +3,7 @@
  * own periodic engine job, which runs on the real clock, never finds their work due), patients with consent,
  * phones and subscribe credits, and readers of the effects (tasks, coupons, tags, messages).
  */
+import mongoose from 'mongoose';
 import { afterAll, beforeAll } from 'vitest';
 import { CreateCouponTemplateRequest } from '@careloop/shared';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
@@ -180,4 +181,23 @@ export function event(
 
 export async function enrolmentsOf(journeyId: string, customerId?: string) {
   return EnrolmentModel.find({ journeyId, ...(customerId && { customerId }) }).lean();
+}
+
+/** Archives every journey not archived yet (between tests, so that one test's journeys never see the next's events). */
+export async function archiveJourneys(context: JourneyTestContext) {
+  const list = await context.bff.call('GET', '/api/staff/journeys', { token: context.manager.accessToken });
+  for (const journey of list.body.items) {
+    if (journey.status !== 'archived') {
+      await context.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, {
+        token: context.manager.accessToken,
+      });
+    }
+  }
+}
+
+/** Keeps the BFF's own periodic job `jobId` from running for a day, for tests that run it themselves. */
+export async function holdJob(jobId: string) {
+  await mongoose.connection
+    .collection('job_runs')
+    .updateOne({ _id: jobId as never }, { $set: { nextRunAt: new Date(Date.now() + 86_400_000) } }, { upsert: true });
 }

@@ -11,6 +11,7 @@ import { mergeCustomers } from '../../bff/src/identity/merge';
 import { EnrolmentModel, ExecutionModel } from '../../bff/src/journeys/model';
 import { CustomerModel } from '../../bff/src/identity/model';
 import {
+  archiveJourneys,
   couponTemplate,
   couponsOf,
   engine,
@@ -28,12 +29,7 @@ const t = journeyTestContext('journeys');
 
 afterEach(async () => {
   t.setNow(t.t0);
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 const noShowTrigger = { kind: 'triggered', event: 'appointment.no_show' };

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeetingModel, MeetingRegistrationModel } from '../../bff/src/meetings/model';
 import { settleStaleRegistrations } from '../../bff/src/meetings/registrations';
-import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { publishMeeting, signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 let manager: { accessToken: string };
@@ -17,27 +17,17 @@ afterAll(() => bff?.close());
 
 async function publishedMeeting(capacity: number, waitlistLimit: number) {
   const start = Date.now() + 24 * 3_600_000;
-  const created = await bff.call('POST', '/api/staff/meetings', {
-    token: rep.accessToken,
-    body: {
-      title: '并发测试会议',
-      audience: 'public',
-      startsAt: new Date(start).toISOString(),
-      endsAt: new Date(start + 2 * 3_600_000).toISOString(),
-      venue: { name: '会议室', address: '' },
-      capacity,
-      waitlistLimit,
-    },
+  const published = await publishMeeting(bff, rep, manager, {
+    title: '并发测试会议',
+    audience: 'public',
+    startsAt: new Date(start).toISOString(),
+    endsAt: new Date(start + 2 * 3_600_000).toISOString(),
+    venue: { name: '会议室', address: '' },
+    capacity,
+    waitlistLimit,
   });
-  const id = created.body.id as string;
-  await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken });
-  await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
-    token: manager.accessToken,
-    body: { decision: 'approved', version: 1 },
-  });
-  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
-  expect(published.body.status).toBe('published');
-  return id;
+  expect(published.status).toBe('published');
+  return published.id as string;
 }
 
 type Registration = { id: string; status: string; waitlistPosition: number | null };

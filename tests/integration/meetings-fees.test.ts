@@ -1,18 +1,22 @@
 /**
  * Paid meetings over real HTTP on the real database, paying through the sandbox WeChat Pay (v3 notifications with
- * their real signature and encryption): held places, payment, lapsed holds and promotion, refunds, concurrency.
+ * their real signature and encryption): held places, payment, lapsed holds and promotion, refunds, concurrency, OneID
+ * merges of people with paid places, and recovery from crashes (state left half-done, then the fees jobs).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { EventModel } from '../../bff/src/events/model';
 import { PaymentOrderModel } from '../../bff/src/payments/model';
 import { setMeetingClock } from '../../bff/src/meetings/clock';
-import { MeetingRegistrationModel } from '../../bff/src/meetings/model';
+import { mergeCustomers } from '../../bff/src/identity/merge';
+import { closePaymentOrder } from '../../bff/src/payments/service';
+import { feeUpkeep, releaseDroppedFee } from '../../bff/src/meetings/fees';
+import { MeetingModel, MeetingRegistrationModel } from '../../bff/src/meetings/model';
 import { expireFeeHolds } from '../../bff/src/meetings/registrations';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
-let manager: { accessToken: string };
+let manager: { accessToken: string; staff: { organisation: { id: string } } };
 let rep: { accessToken: string };
 
 beforeAll(async () => {
@@ -382,5 +386,239 @@ describe('the fee in the workflow', () => {
     const reg = (await signUp(patient, id)).body.myRegistration;
     expect(reg).toMatchObject({ status: 'confirmed', feeFen: 0, paymentId: null, holdExpiresAt: null });
     expect(await counts(id)).toMatchObject({ signedUp: 1, awaitingPayment: 0 });
+  });
+});
+
+/** The order as payments stores it: its status and how many refunds were asked. */
+async function order(paymentId: string) {
+  const doc = (await PaymentOrderModel.findById(paymentId).lean())!;
+  return { status: doc.status, refunds: doc.refunds.length, refundedFen: doc.refundedFen ?? 0 };
+}
+const registration = (registrationId: string) => MeetingRegistrationModel.findById(registrationId).lean();
+/** The fees job as it runs a few minutes from now (its crash recovery looks only at records unchanged for a minute). */
+const upkeepLater = () => feeUpkeep(new Date(Date.now() + 3 * MINUTE));
+
+describe('a OneID merge of two people with paid places', () => {
+  const merge = (from: Patient, into: Patient) =>
+    mergeCustomers(manager.staff.organisation.id, from.customer.id, into.customer.id, {
+      rule: 'staff_confirmed',
+      details: {},
+    });
+
+  it('refunds the dropped paid place once, keeps the survivor’s paid place, and gives the freed place to the next', async () => {
+    const { id } = await publishedMeeting({ capacity: 2 });
+    const [first, second, waiter] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    const kept = (await signUp(first!, id)).body.myRegistration;
+    const dropped = (await signUp(second!, id)).body.myRegistration;
+    await pay(first!, kept.paymentId);
+    await pay(second!, dropped.paymentId);
+    expect((await signUp(waiter!, id)).body.myRegistration.status).toBe('waitlisted');
+
+    expect(await merge(second!, first!)).toBe(first!.customer.id);
+    const refunded = await waitFor(
+      () => order(dropped.paymentId),
+      (view) => view.status === 'refunded',
+    );
+    expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
+    expect(await registration(dropped.id)).toBeNull();
+    expect(await mine(first!, id)).toMatchObject({ id: kept.id, status: 'confirmed', paymentId: kept.paymentId });
+    expect(await order(kept.paymentId)).toMatchObject({ status: 'paid', refunds: 0 });
+    expect(await mine(waiter!, id)).toMatchObject({ status: 'awaiting_payment', paymentId: expect.any(String) });
+    expect(await countEvents(waiter!, 'meeting.promoted')).toBe(1);
+    expect((await MeetingModel.findById(id).lean())!.queue).toHaveLength(2);
+  });
+
+  it('closes the survivor’s held place and moves the merged profile’s paid place, with its payment, to the survivor', async () => {
+    const { id } = await publishedMeeting();
+    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const held = (await signUp(first!, id)).body.myRegistration;
+    const paid = (await signUp(second!, id)).body.myRegistration;
+    await pay(second!, paid.paymentId);
+
+    await merge(second!, first!);
+    expect(await order(held.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await registration(held.id)).toBeNull();
+    const moved = await mine(first!, id);
+    expect(moved).toMatchObject({ id: paid.id, status: 'confirmed', paymentId: paid.paymentId, refundFen: null });
+    expect(await order(paid.paymentId)).toMatchObject({ status: 'paid', refunds: 0 });
+    expect(await counts(id)).toMatchObject({ signedUp: 1, awaitingPayment: 0 });
+  });
+
+  it('keeps the fee of a dropped place cancelled after the sign-up deadline (it was forfeited)', async () => {
+    const { id, startsAt } = await publishedMeeting({ deadlineHours: 24 });
+    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const forfeited = (await signUp(first!, id)).body.myRegistration;
+    const kept = (await signUp(second!, id)).body.myRegistration;
+    await pay(first!, forfeited.paymentId);
+    await pay(second!, kept.paymentId);
+    setMeetingClock(() => new Date(startsAt - 12 * HOUR)); // after the deadline
+    expect((await cancel(first!, id)).body.myRegistration).toMatchObject({ status: 'cancelled', refundFen: 0 });
+
+    await merge(second!, first!);
+    expect(await registration(forfeited.id)).toBeNull();
+    expect(await order(forfeited.paymentId)).toMatchObject({ status: 'paid', refunds: 0 });
+    expect(await mine(first!, id)).toMatchObject({ id: kept.id, status: 'confirmed', paymentId: kept.paymentId });
+  });
+
+  it('refunds the dropped place once when a merge that crashed after asking for the refund is resumed', async () => {
+    const { id } = await publishedMeeting();
+    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const kept = (await signUp(first!, id)).body.myRegistration;
+    const dropped = (await signUp(second!, id)).body.myRegistration;
+    await pay(first!, kept.paymentId);
+    await pay(second!, dropped.paymentId);
+    // The first run asked WeChat Pay for the refund and died before noting it or deleting the registration.
+    const meeting = (await MeetingModel.findById(id).lean())!;
+    await releaseDroppedFee(meeting, (await registration(dropped.id))!);
+    await MeetingRegistrationModel.updateOne({ _id: dropped.id }, { $set: { refundRequestedAt: null } });
+
+    await merge(second!, first!);
+    const refunded = await waitFor(
+      () => order(dropped.paymentId),
+      (view) => view.status === 'refunded',
+    );
+    expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
+    expect(await order(kept.paymentId)).toMatchObject({ status: 'paid', refunds: 0 });
+  });
+});
+
+describe('the fees job after a crash', () => {
+  it('makes the missing order of a hold once, even when two runs race, and the person can pay it', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    // The crash: the place was held, its order never made (the one made here is closed and unlinked).
+    await closePaymentOrder(held.paymentId);
+    await MeetingRegistrationModel.updateOne({ _id: held.id }, { $set: { paymentId: null } });
+
+    await Promise.all([upkeepLater(), upkeepLater()]);
+    const open = await PaymentOrderModel.find({ referenceId: held.id, status: 'created' }).lean();
+    expect(open).toHaveLength(1);
+    const reg = await mine(patient, id);
+    expect(reg).toMatchObject({ status: 'awaiting_payment', paymentId: String(open[0]!._id) });
+    await upkeepLater();
+    expect(await PaymentOrderModel.countDocuments({ referenceId: held.id, status: 'created' })).toBe(1);
+    expect((await mine(patient, id)).paymentId).toBe(reg.paymentId);
+    await pay(patient, reg.paymentId);
+    expect(await mine(patient, id)).toMatchObject({ status: 'confirmed', paymentId: reg.paymentId });
+  });
+
+  it('decides and asks the refund of a paid place cancelled just before a crash, once', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId);
+    // The crash: cancelled (and the place freed), no refund decided.
+    await MeetingRegistrationModel.updateOne(
+      { _id: held.id },
+      { $set: { status: 'cancelled', cancelReason: 'by_customer', cancelledAt: new Date() } },
+    );
+
+    await Promise.all([upkeepLater(), upkeepLater()]);
+    await upkeepLater();
+    const refunded = await waitFor(
+      () => order(held.paymentId),
+      (view) => view.status === 'refunded',
+    );
+    expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
+    expect(await registration(held.id)).toMatchObject({ refundFen: FEE, refundRequestedAt: expect.any(Date) });
+  });
+
+  it('asks a decided refund a crash left unasked, once', async () => {
+    const { id } = await publishedMeeting();
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    await pay(patient, held.paymentId);
+    await MeetingRegistrationModel.updateOne(
+      { _id: held.id },
+      { $set: { status: 'cancelled', cancelReason: 'by_customer', cancelledAt: new Date(), refundFen: FEE } },
+    );
+
+    await Promise.all([upkeepLater(), upkeepLater()]);
+    await upkeepLater();
+    const refunded = await waitFor(
+      () => order(held.paymentId),
+      (view) => view.status === 'refunded',
+    );
+    expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
+  });
+
+  it('refunds every payer and closes every hold of a meeting whose cancellation crashed before settling, once', async () => {
+    const { id } = await publishedMeeting({ capacity: 3 });
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    const regA = (await signUp(a!, id)).body.myRegistration;
+    const regB = (await signUp(b!, id)).body.myRegistration;
+    const regC = (await signUp(c!, id)).body.myRegistration;
+    await pay(a!, regA.paymentId);
+    await pay(b!, regB.paymentId);
+    await MeetingModel.updateOne({ _id: id }, { $set: { status: 'cancelled' } }); // cancelled, nothing settled
+
+    await Promise.all([upkeepLater(), upkeepLater()]);
+    await upkeepLater();
+    for (const reg of [regA, regB]) {
+      const refunded = await waitFor(
+        () => order(reg.paymentId),
+        (view) => view.status === 'refunded',
+      );
+      expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
+    }
+    expect(await order(regC.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await registration(regC.id)).toMatchObject({ status: 'cancelled', cancelReason: 'meeting_cancelled' });
+    expect((await MeetingModel.findById(id).lean())!.feesSettledAt).toEqual(expect.any(Date));
+  });
+});
+
+describe('a lapse interrupted by a crash', () => {
+  it.each([
+    ['after cancelling the hold', false],
+    ['after the ticket left the queue, before the queue moved', true],
+  ])('frees the place and promotes the next in line once, however long ago it crashed (%s)', async (_, pulled) => {
+    const { id } = await publishedMeeting({ capacity: 1 });
+    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const held = (await signUp(first!, id)).body.myRegistration;
+    expect((await signUp(second!, id)).body.myRegistration.status).toBe('waitlisted');
+    const lapsedAt = new Date(Date.now() + 16 * MINUTE);
+    // The lapse's own update (as expireFeeHolds makes it), then the crash.
+    await MeetingRegistrationModel.updateOne(
+      { _id: held.id },
+      { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: lapsedAt, freeingPlaceAt: lapsedAt } },
+    );
+    const ticket = (await registration(held.id))!.ticket;
+    if (pulled) await MeetingModel.updateOne({ _id: id }, { $pull: { queue: ticket } });
+
+    const muchLater = new Date(lapsedAt.getTime() + 3 * HOUR);
+    const runs = await Promise.all([expireFeeHolds(muchLater, only(id)), expireFeeHolds(muchLater, only(id))]);
+    expect(runs).toEqual([0, 0]); // nothing newly lapsed; the half-done one finished
+    const promoted = await mine(second!, id);
+    expect(promoted).toMatchObject({ status: 'awaiting_payment', paymentId: expect.any(String) });
+    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
+    expect(await countEvents(first!, 'meeting.payment_expired')).toBe(1);
+    expect(await order(held.paymentId)).toMatchObject({ status: 'closed' });
+    expect((await registration(held.id))!.freeingPlaceAt).toBeUndefined();
+    const queue = (await MeetingModel.findById(id).lean())!.queue.map(String);
+    expect(queue).toEqual([String((await registration(promoted.id))!.ticket)]);
+
+    await expireFeeHolds(new Date(muchLater.getTime() + MINUTE), only(id));
+    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
+    expect(await mine(second!, id)).toMatchObject({ status: 'awaiting_payment', paymentId: promoted.paymentId });
+  });
+
+  it('lets the person whose lapsed hold was left half-done sign up again, without their old ticket', async () => {
+    const { id } = await publishedMeeting({ capacity: 1 });
+    const patient = await signInNewPatient(bff);
+    const held = (await signUp(patient, id)).body.myRegistration;
+    const oldTicket = (await registration(held.id))!.ticket;
+    await MeetingRegistrationModel.updateOne(
+      { _id: held.id },
+      { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: new Date(), freeingPlaceAt: new Date() } },
+    );
+
+    const again = (await signUp(patient, id)).body.myRegistration;
+    expect(again).toMatchObject({ id: held.id, status: 'awaiting_payment', paymentId: expect.any(String) });
+    expect(again.paymentId).not.toBe(held.paymentId);
+    const queue = (await MeetingModel.findById(id).lean())!.queue.map(String);
+    expect(queue).toHaveLength(1);
+    expect(queue).not.toContain(String(oldTicket));
+    expect(await order(held.paymentId)).toMatchObject({ status: 'closed' });
   });
 });

@@ -10,11 +10,11 @@ import { listAuditForSubject } from '../../bff/src/audit/service';
 import { customerResponsibility, findCustomerByExternalUserId } from '../../bff/src/identity/service';
 import { followersOf, syncStaffContacts } from '../../bff/src/identity/wecomContacts';
 import { updateCustomerBaseData } from '../../bff/src/identity/profile';
-import { addExternalContact, addWecomMember } from '../../bff/src/platform/sandbox/service';
+import { addExternalContact } from '../../bff/src/platform/sandbox/service';
 import { completeTask, createTask, listTasks } from '../../bff/src/tasks/service';
 import { HandoverContactModel } from '../../bff/src/tasks/model';
 import { createOrganisation } from '../../bff/src/organisations/service';
-import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { consultantWithContacts, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 type Staff = { accessToken: string; staff: { id: string; organisation: { id: string } } };
 let bff: TestBff;
@@ -35,26 +35,6 @@ beforeAll(async () => {
 afterAll(() => bff?.close());
 
 const DAY = 86_400_000;
-
-/** A consultant with `contacts` WeCom external contacts, known to WeCom (the sandbox) and synced into CareLoop. */
-async function consultantWithContacts(userid: string, contacts: number) {
-  const staff = await createStaff({
-    organisationId: org,
-    wecomUserId: userid,
-    name: `咨询师${userid}`,
-    position: '咨询师',
-    roles: ['staff'],
-  });
-  await addWecomMember(corpId, { userid, name: staff.name });
-  const externalUserIds: string[] = [];
-  for (let i = 0; i < contacts; i += 1) {
-    const externalUserId = `wm${userid}${String(i).padStart(3, '0')}`;
-    await addExternalContact(corpId, { userid, name: `客户${i}`, externalUserId });
-    externalUserIds.push(externalUserId);
-  }
-  await syncStaffContacts(bff.deps.wecom, org, [userid]);
-  return { staff, externalUserIds };
-}
 
 const customerOf = async (externalUserId: string) =>
   (await findCustomerByExternalUserId(org, corpId, externalUserId)).id;
@@ -78,7 +58,7 @@ const refresh = (handoverId: string) =>
 
 describe('handover of a member who left', () => {
   it('moves open tasks and owned customers, hands contacts over once, and tracks each takeover including a refusal', async () => {
-    const { staff: leaver, externalUserIds } = await consultantWithContacts('xiaoli', 3);
+    const { staff: leaver, externalUserIds } = await consultantWithContacts(bff, org, 'xiaoli', 3);
     const [refuser, ...accepting] = externalUserIds as [string, ...string[]];
     const customers = await Promise.all(externalUserIds.map(customerOf));
     for (const customerId of customers.slice(0, 2)) {
@@ -154,7 +134,7 @@ describe('handover of a member who left', () => {
   });
 
   it('waits while WeCom says the member has not left yet (40097), and resumes once they have', async () => {
-    const { staff: leaver, externalUserIds } = await consultantWithContacts('xiaochen', 2);
+    const { staff: leaver, externalUserIds } = await consultantWithContacts(bff, org, 'xiaochen', 2);
     const early = await handover(leaver.id, { successorStaffId: zhangwei.staff.id, resigned: true });
     expect(early.status).toBe(200);
     expect(early.body).toMatchObject({
@@ -173,7 +153,7 @@ describe('handover of a member who left', () => {
 
 describe('deactivation of a member who left', () => {
   it('a leaver’s handover deactivates them: no sign-in, no session refresh, no new tasks; a rerun changes nothing', async () => {
-    const { staff: leaver, externalUserIds } = await consultantWithContacts('xiaoma', 1);
+    const { staff: leaver, externalUserIds } = await consultantWithContacts(bff, org, 'xiaoma', 1);
     const session = await signInStaff(bff, 'xiaoma');
     const customerId = await customerOf(externalUserIds[0]!);
     const assign = () =>
@@ -210,7 +190,7 @@ describe('deactivation of a member who left', () => {
 
 describe('handover of a member still employed', () => {
   it('hands 105 contacts over in calls of at most 100 with the success message WeCom shows the customer', async () => {
-    const { staff: mover, externalUserIds } = await consultantWithContacts('xiaozhou', 105);
+    const { staff: mover, externalUserIds } = await consultantWithContacts(bff, org, 'xiaozhou', 105);
     const message = '您好，我已调岗，之后由张伟为您服务。';
     const answer = await handover(mover.id, {
       successorStaffId: zhangwei.staff.id,
@@ -227,7 +207,7 @@ describe('handover of a member still employed', () => {
   }, 60_000);
 
   it('a call interrupted mid-way is settled from WeCom’s results: what WeCom received is not sent again', async () => {
-    const { staff: mover, externalUserIds } = await consultantWithContacts('xiaowu', 2);
+    const { staff: mover, externalUserIds } = await consultantWithContacts(bff, org, 'xiaowu', 2);
     const [received, other] = externalUserIds as [string, string];
     const first = await handover(mover.id, { successorStaffId: wangfang.staff.id, resigned: false });
     expect(first.body.contacts).toMatchObject({ waiting: 2 });

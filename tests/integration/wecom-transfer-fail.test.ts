@@ -8,10 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptAndSign } from '../../bff/src/platform/wecom/callbackCrypto';
 import { WecomCallbackModel } from '../../bff/src/platform/wecom/callbackModel';
 import { buildWecomXml } from '../../bff/src/platform/wecom/xml';
-import { addExternalContact, addWecomMember } from '../../bff/src/platform/sandbox/service';
-import { syncStaffContacts } from '../../bff/src/identity/wecomContacts';
-import { createStaff } from '../../bff/src/staff/service';
-import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { consultantWithContacts, signInStaff, startTestBff, type TestBff } from '../support/bff';
 import { eventually } from '../support/concurrency';
 
 let bff: TestBff;
@@ -31,21 +28,7 @@ afterAll(() => bff?.close());
 
 /** A member still employed hands their `contacts` WeCom contacts to 王芳: each takeover waits (24 hours). */
 async function handoverWaiting(userid: string, contacts: number) {
-  const staff = await createStaff({
-    organisationId: org,
-    wecomUserId: userid,
-    name: `咨询师${userid}`,
-    position: '咨询师',
-    roles: ['staff'],
-  });
-  await addWecomMember(corpId, { userid, name: staff.name });
-  const externalUserIds: string[] = [];
-  for (let i = 0; i < contacts; i += 1) {
-    const externalUserId = `wm${userid}${i}`;
-    await addExternalContact(corpId, { userid, name: `客户${i}`, externalUserId });
-    externalUserIds.push(externalUserId);
-  }
-  await syncStaffContacts(bff.deps.wecom, org, [userid]);
+  const { staff, externalUserIds } = await consultantWithContacts(bff, org, userid, contacts);
   const started = await bff.call('POST', `/api/staff/staff-members/${staff.id}/handover`, {
     token: manager.accessToken,
     body: { successorStaffId: wangfangId, resigned: false },

@@ -2,6 +2,9 @@
 import mongoose from 'mongoose';
 import { startBff, type RunningBff } from '../../bff/src/index';
 import type { StaticApps } from '../../bff/src/app';
+import { syncStaffContacts } from '../../bff/src/identity/wecomContacts';
+import { addExternalContact, addWecomMember } from '../../bff/src/platform/sandbox/service';
+import { createStaff } from '../../bff/src/staff/service';
 import { testDatabaseUri } from './database';
 
 export interface TestBff extends RunningBff {
@@ -71,4 +74,57 @@ export async function signInStaff(bff: TestBff, userid: string) {
   const login = await bff.call('POST', '/api/staff/auth/wecom', { body: { code: code.body.code } });
   if (login.status !== 200) throw new Error(`staff sign-in failed: ${JSON.stringify(login.body)}`);
   return login.body;
+}
+
+/**
+ * A new consultant (`userid`) with `contacts` WeCom external contacts (wm<userid>000, wm<userid>001, …), known to
+ * WeCom (the sandbox) and synced into CareLoop.
+ */
+export async function consultantWithContacts(bff: TestBff, organisationId: string, userid: string, contacts: number) {
+  const corpId = bff.config.wecom.corpId;
+  const staff = await createStaff({
+    organisationId,
+    wecomUserId: userid,
+    name: `咨询师${userid}`,
+    position: '咨询师',
+    roles: ['staff'],
+  });
+  await addWecomMember(corpId, { userid, name: staff.name });
+  const externalUserIds: string[] = [];
+  for (let i = 0; i < contacts; i += 1) {
+    const externalUserId = `wm${userid}${String(i).padStart(3, '0')}`;
+    await addExternalContact(corpId, { userid, name: `客户${i}`, externalUserId });
+    externalUserIds.push(externalUserId);
+  }
+  await syncStaffContacts(bff.deps.wecom, organisationId, [userid]);
+  return { staff, externalUserIds };
+}
+
+type SignedIn = { accessToken: string };
+
+/** Passes one step of a staff workflow (create, submit, review, publish), or throws with the BFF's answer. */
+async function step(bff: TestBff, token: string, path: string, body?: unknown) {
+  const response = await bff.call('POST', path, { token, body });
+  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** Content (the request's `body`) written by `author`, approved by `reviewer` and published; returns its id. */
+export async function publishContent(bff: TestBff, author: SignedIn, reviewer: SignedIn, body: unknown) {
+  const id = (await step(bff, author.accessToken, '/api/staff/content', body)).id as string;
+  await step(bff, author.accessToken, `/api/staff/content/${id}/submit`);
+  await step(bff, reviewer.accessToken, `/api/staff/content/${id}/review`, { decision: 'approve' });
+  await step(bff, author.accessToken, `/api/staff/content/${id}/publish`);
+  return id;
+}
+
+/** A meeting (the request's `body`) created by `rep`, approved by `manager` and published; returns what publish did. */
+export async function publishMeeting(bff: TestBff, rep: SignedIn, manager: SignedIn, body: unknown) {
+  const created = await step(bff, rep.accessToken, '/api/staff/meetings', body);
+  await step(bff, rep.accessToken, `/api/staff/meetings/${created.id}/submit`);
+  await step(bff, manager.accessToken, `/api/staff/meetings/${created.id}/decision`, {
+    decision: 'approved',
+    version: created.version,
+  });
+  return step(bff, rep.accessToken, `/api/staff/meetings/${created.id}/publish`);
 }

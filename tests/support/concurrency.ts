@@ -19,10 +19,7 @@ export async function countLostUpdates({ concurrency, increment, read }: LostUpd
 }
 
 /** Reads until the value is truthy and returns it; throws once `timeoutMs` has passed without. */
-export async function eventually<T>(
-  read: () => Promise<T | null | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
+export async function eventually<T>(read: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

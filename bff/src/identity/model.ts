@@ -49,6 +49,9 @@ const customerSchema = new Schema(
 customerSchema.index({ organisationId: 1, createdAt: -1 });
 customerSchema.index({ organisationId: 1, name: 1 });
 customerSchema.index({ organisationId: 1, 'phone.lookupHash': 1 });
+// Redundant on MongoDB (the _id index serves it); mongo-java-server uses an index only when the filter names exactly
+// its fields, and every scoped read by id is { _id, organisationId }: without this each one scans all customers.
+customerSchema.index({ _id: 1, organisationId: 1 }, { unique: true });
 
 /**
  * One row per identity of a customer. The unique key (organisation, kind, app, value) is also what serialises

@@ -23,12 +23,12 @@ import {
 } from '../payments/service';
 import { meetingNow } from './clock';
 import { MeetingModel, MeetingRegistrationModel } from './model';
-import { recordMeetingEvent, signUpDeadline, type MeetingDoc, type RegistrationDoc } from './store';
+import { moveRegistration, recordRegistrationEvent } from './moves';
+import { signUpDeadline, type MeetingDoc, type RegistrationDoc } from './store';
 
 export const MEETING_FEE_PURPOSE = 'meeting_fee';
 
 const MINUTE = 60_000;
-const eventKey = (reg: Pick<RegistrationDoc, '_id' | 'attempt'>) => `${String(reg._id)}:${reg.attempt}`;
 const refundKey = (reg: Pick<RegistrationDoc, '_id' | 'attempt'>) => `meeting-fee:${String(reg._id)}:${reg.attempt}`;
 
 export const feeOf = (meeting: { feeFen?: number | null }) => meeting.feeFen ?? 0;
@@ -66,7 +66,7 @@ export function refundableOnCancel(
 }
 
 /** Closes a fee's unpaid order; a failure is left to the payments reconciler, which closes expired orders. */
-async function closeFeeOrder(paymentId: Types.ObjectId | string | null | undefined) {
+export async function closeFeeOrder(paymentId: Types.ObjectId | string | null | undefined) {
   if (!paymentId) return;
   await closePaymentOrder(String(paymentId)).catch(() => undefined);
 }
@@ -182,13 +182,21 @@ export async function settleCancelledMeetingFees(meeting: Pick<MeetingDoc, '_id'
   await MeetingModel.updateOne({ _id: meeting._id, feesSettledAt: null }, { $set: { feesSettledAt: now } });
 }
 
-/** A registration dropped by a merge (the other profile's is kept): its hold is closed, its payment refunded. */
-export async function releaseDroppedFee(reg: RegistrationDoc) {
+/**
+ * A registration dropped by a merge (the other profile's is kept): its hold's order is closed; a paid live place is
+ * refunded in full; a cancelled paid one keeps its decision (decided now if a crash left it undecided; 0: the fee was
+ * kept). Idempotent (one refund per attempt): a merge that crashed runs it again.
+ */
+export async function releaseDroppedFee(
+  meeting: Pick<MeetingDoc, 'signUpDeadline' | 'startsAt'>,
+  reg: RegistrationDoc,
+) {
   if (!reg.paymentId) return;
   if (!reg.paidAt) return closeFeeOrder(reg.paymentId);
-  if (reg.refundFen && reg.refundRequestedAt) return;
-  const decided = { ...reg, refundFen: reg.refundFen || reg.feeFen, refundRequestedAt: null };
-  await requestFeeRefund(decided);
+  if (reg.refundRequestedAt) return;
+  const keptAfterDeadline = reg.status === 'cancelled' && (reg.cancelledAt ?? meetingNow()) >= signUpDeadline(meeting);
+  const refundFen = reg.refundFen ?? (keptAfterDeadline ? 0 : reg.feeFen);
+  if (refundFen > 0) await requestFeeRefund({ ...reg, refundFen });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -201,25 +209,18 @@ async function onFeePaid(payment: Payment): Promise<'accepted' | 'rejected'> {
     organisationId: payment.organisationId,
   }).lean();
   if (!reg || String(reg.paymentId) !== payment.id) return 'rejected';
-  if (reg.status === 'confirmed' && reg.paidAt) return 'accepted';
   const meeting = await MeetingModel.findById(reg.meetingId, { queue: 0 }).lean();
+  const signedUp = { type: 'meeting.signed_up' as const, properties: { feeFen: reg.feeFen, paymentId: payment.id } };
+  if (reg.status === 'confirmed' && reg.paidAt) {
+    // Confirmed already (a repeated notification, or one after a crash before the event): the event, once.
+    if (meeting) await recordRegistrationEvent(meeting, reg, signedUp.type, { properties: signedUp.properties });
+    return 'accepted';
+  }
   if (meeting && meeting.status !== 'cancelled') {
     const paidAt = payment.paidAt ?? now;
-    const confirmed = await MeetingRegistrationModel.updateOne(
-      { _id: reg._id, ticket: reg.ticket, paymentId: reg.paymentId, status: 'awaiting_payment' },
-      { $set: { status: 'confirmed', confirmedAt: now, paidAt, holdExpiresAt: null } },
-    );
-    if (confirmed.modifiedCount === 1) {
-      await recordMeetingEvent({
-        meeting,
-        customerId: reg.customerId,
-        type: 'meeting.signed_up',
-        key: eventKey(reg),
-        registrationId: reg._id,
-        properties: { feeFen: reg.feeFen, paymentId: payment.id },
-      });
-      return 'accepted';
-    }
+    const confirm = { status: 'confirmed', confirmedAt: now, paidAt, holdExpiresAt: null };
+    const from = { paymentId: reg.paymentId, status: 'awaiting_payment' };
+    if (await moveRegistration(meeting, reg, from, confirm, signedUp)) return 'accepted';
     const current = await MeetingRegistrationModel.findById(reg._id).lean();
     if (current?.status === 'confirmed' && String(current.paymentId) === payment.id) return 'accepted';
   }

@@ -112,6 +112,11 @@ const registrationSchema = new Schema(
     refundFen: { type: Number, default: null },
     refundRequestedAt: { type: Date, default: null },
     refundedAt: { type: Date, default: null },
+    /**
+     * Set with the cancel of a lapsed hold, removed once its place is freed and the queue settled (absent otherwise):
+     * how `expireFeeHolds` finds lapses a crash left half-done, however long ago.
+     */
+    freeingPlaceAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -119,6 +124,7 @@ registrationSchema.index({ meetingId: 1, customerId: 1 }, { unique: true });
 registrationSchema.index({ organisationId: 1, customerId: 1 });
 registrationSchema.index({ status: 1, updatedAt: 1 });
 registrationSchema.index({ status: 1, holdExpiresAt: 1 });
+registrationSchema.index({ freeingPlaceAt: 1 }, { sparse: true });
 
 /** A customer staff invited to a meeting (one per meeting and customer). */
 const invitationSchema = new Schema(

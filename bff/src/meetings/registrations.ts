@@ -21,13 +21,21 @@ import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
 import { meetingNow } from './clock';
 import { MeetingModel, MeetingRegistrationModel, MeetingSurveyAnswerModel } from './model';
-import { ensureFeeOrder, feeOf, holdExpiry, refundableOnCancel, releaseDroppedFee, settleCancelledFee } from './fees';
+import { moveRegistration, recordRegistrationEvent } from './moves';
+import {
+  closeFeeOrder,
+  ensureFeeOrder,
+  feeOf,
+  holdExpiry,
+  refundableOnCancel,
+  releaseDroppedFee,
+  settleCancelledFee,
+} from './fees';
 import {
   checkInWindow,
   findMeeting,
   findRegistration,
   isCustomerVisible,
-  recordMeetingEvent,
   signUpDeadline,
   type MeetingDoc,
   type RegistrationDoc,
@@ -38,7 +46,6 @@ const LIVE: LiveStatus[] = ['pending', 'confirmed', 'awaiting_payment', 'waitlis
 /** Statuses that hold a place: confirmed, or held until paid (a held place is not free). */
 const HOLDS_PLACE = ['confirmed', 'awaiting_payment'];
 
-const eventKey = (reg: Pick<RegistrationDoc, '_id' | 'attempt'>) => `${String(reg._id)}:${reg.attempt}`;
 const sameId = (a: unknown, b: unknown) => String(a) === String(b);
 
 /** Audiences a customer may join: everyone `public`; non-HCPs `patient`; verified HCPs `hcp`. */
@@ -75,52 +82,20 @@ async function moveTo(
   position: number,
   now: Date,
 ) {
-  const base = { _id: reg._id, ticket: reg.ticket };
   if (target === 'waitlisted') {
-    const moved = await MeetingRegistrationModel.updateOne(
-      { ...base, status: 'pending' },
-      { $set: { status: 'waitlisted', waitlistedAt: now } },
+    await moveRegistration(
+      meeting,
+      reg,
+      { status: 'pending' },
+      { status: 'waitlisted', waitlistedAt: now },
+      { type: 'meeting.waitlisted', properties: { position: position - meeting.capacity + 1 } },
     );
-    if (moved.modifiedCount === 1) {
-      await recordMeetingEvent({
-        meeting,
-        customerId: reg.customerId,
-        type: 'meeting.waitlisted',
-        key: eventKey(reg),
-        registrationId: reg._id,
-        properties: { position: position - meeting.capacity + 1 },
-      });
-    }
     return;
   }
   if (feeOf(meeting) > 0) return holdPlace(meeting, reg, now);
-  const confirmed = await MeetingRegistrationModel.updateOne(
-    { ...base, status: 'pending' },
-    { $set: { status: 'confirmed', confirmedAt: now } },
-  );
-  if (confirmed.modifiedCount === 1) {
-    await recordMeetingEvent({
-      meeting,
-      customerId: reg.customerId,
-      type: 'meeting.signed_up',
-      key: eventKey(reg),
-      registrationId: reg._id,
-    });
-    return;
-  }
-  const promoted = await MeetingRegistrationModel.updateOne(
-    { ...base, status: 'waitlisted' },
-    { $set: { status: 'confirmed', confirmedAt: now } },
-  );
-  if (promoted.modifiedCount === 1) {
-    await recordMeetingEvent({
-      meeting,
-      customerId: reg.customerId,
-      type: 'meeting.promoted',
-      key: eventKey(reg),
-      registrationId: reg._id,
-    });
-  }
+  const confirm = { status: 'confirmed', confirmedAt: now };
+  if (await moveRegistration(meeting, reg, { status: 'pending' }, confirm, { type: 'meeting.signed_up' })) return;
+  await moveRegistration(meeting, reg, { status: 'waitlisted' }, confirm, { type: 'meeting.promoted' });
 }
 
 /**
@@ -134,28 +109,17 @@ async function holdPlace(
   now: Date,
 ) {
   if (meeting.status !== 'published') return;
-  const base = { _id: reg._id, ticket: reg.ticket };
   const fee = { feeFen: feeOf(meeting), paymentId: null, paidAt: null, refundFen: null, refundedAt: null };
-  const held = await MeetingRegistrationModel.updateOne(
-    { ...base, status: 'pending' },
-    { $set: { status: 'awaiting_payment', holdExpiresAt: holdExpiry(meeting, 'signup', now), ...fee } },
-  );
-  if (held.modifiedCount === 1) return ensureFeeOrder(meeting, reg._id);
+  const hold = (holdExpiresAt: Date) => ({ status: 'awaiting_payment', holdExpiresAt, ...fee });
+  if (await moveRegistration(meeting, reg, { status: 'pending' }, hold(holdExpiry(meeting, 'signup', now)))) {
+    return ensureFeeOrder(meeting, reg._id);
+  }
   const holdExpiresAt = holdExpiry(meeting, 'promotion', now);
-  const promoted = await MeetingRegistrationModel.updateOne(
-    { ...base, status: 'waitlisted' },
-    { $set: { status: 'awaiting_payment', holdExpiresAt, ...fee } },
-  );
-  if (promoted.modifiedCount !== 1) return;
-  await recordMeetingEvent({
-    meeting,
-    customerId: reg.customerId,
+  const promoted = await moveRegistration(meeting, reg, { status: 'waitlisted' }, hold(holdExpiresAt), {
     type: 'meeting.promoted',
-    key: eventKey(reg),
-    registrationId: reg._id,
     properties: { feeFen: feeOf(meeting), holdExpiresAt: holdExpiresAt.toISOString() },
   });
-  await ensureFeeOrder(meeting, reg._id);
+  if (promoted) await ensureFeeOrder(meeting, reg._id);
 }
 
 /**
@@ -266,9 +230,11 @@ async function liveRegistration(meeting: MeetingDoc, customerId: string, now: Da
         throw error;
       }
     }
+    // A lapsed hold whose place is not yet freed (a crash) is finished first: its old ticket leaves the queue.
+    if (existing.freeingPlaceAt) await freeLapsedPlaces([existing], now);
     const fields = { ...newRegistrationFields(now), attempt: existing.attempt + 1 };
     const reopened = await MeetingRegistrationModel.updateOne(
-      { _id: existing._id, status: 'cancelled', ticket: existing.ticket },
+      { _id: existing._id, status: 'cancelled', ticket: existing.ticket, freeingPlaceAt: null },
       { $set: fields },
     );
     if (reopened.modifiedCount === 1) return { ...existing, ...fields };
@@ -295,9 +261,10 @@ export async function signUp(organisationId: string, customerId: string, meeting
   const found = await findMeeting(organisationId, meetingId);
   if (!found || !isCustomerVisible(found.status)) throw notFound('Meeting');
   // Lapsed holds first: their places are free again (and the person's own lapsed hold makes way for a new attempt).
-  const meeting = (await expireFeeHolds(now, { meetingId: found._id }))
-    ? (await findMeeting(organisationId, meetingId))!
-    : found;
+  const meeting =
+    feeOf(found) > 0 && (await expireFeeHolds(now, { meetingId: found._id }))
+      ? (await findMeeting(organisationId, meetingId))!
+      : found;
   const reg = await liveRegistration(meeting, customerId, now);
   if (reg.status === 'pending') {
     if (!(await joinQueue(organisationId, meetingId, reg.ticket))) {
@@ -337,12 +304,7 @@ export async function cancelSignUp(organisationId: string, customerId: string, m
   if (before) {
     // A held place's order is closed; a paid one is refunded before the sign-up deadline (not after).
     const refundFen = before.feeFen ? await settleCancelledFee(meeting, before, now) : 0;
-    await recordMeetingEvent({
-      meeting,
-      customerId: reg.customerId,
-      type: 'meeting.cancelled_signup',
-      key: eventKey(reg),
-      registrationId: reg._id,
+    await recordRegistrationEvent(meeting, reg, 'meeting.cancelled_signup', {
       properties: { wasWaitlisted: before.status === 'waitlisted', ...(before.paidAt && { refundFen }) },
     });
   }
@@ -392,12 +354,7 @@ async function checkIn(
   );
   const current = (await findRegistration(meeting._id, reg.customerId))!;
   if (done.modifiedCount === 1) {
-    await recordMeetingEvent({
-      meeting,
-      customerId: current.customerId,
-      type: 'meeting.checked_in',
-      key: eventKey(current),
-      registrationId: current._id,
+    await recordRegistrationEvent(meeting, current, 'meeting.checked_in', {
       properties: { via: by.staffId ? 'staff' : 'self' },
       actor: by.staffId,
     });
@@ -493,50 +450,55 @@ export async function describeRegistration(
  * conditional update that a payment confirming it at the same moment cannot also win), its ticket leaves the queue,
  * its order is closed (a payment that still arrives is refunded), and the queue is settled, so the next in line gets
  * the place. Run by the fees job and lazily when a meeting is read or signed up for; answers how many lapsed.
+ *
+ * The cancel also sets `freeingPlaceAt`, cleared only once the place is freed and the queue settled: every run
+ * finishes the lapsed holds still so marked (just lapsed, or left so by a run that crashed, however long ago). The
+ * finishing steps are idempotent, so runs doing it at once are harmless.
  */
 export async function expireFeeHolds(now = meetingNow(), only?: { meetingId: Types.ObjectId }): Promise<number> {
+  const scope = only ? { meetingId: only.meetingId } : {};
   const due = await MeetingRegistrationModel.find({
     status: 'awaiting_payment',
     holdExpiresAt: { $lte: now },
-    ...(only && { meetingId: only.meetingId }),
+    ...scope,
   })
     .limit(500)
     .lean();
-  const meetings = new Map<string, string>();
   let expired = 0;
   for (const reg of due) {
     const lapsed = await MeetingRegistrationModel.updateOne(
       { _id: reg._id, ticket: reg.ticket, status: 'awaiting_payment', holdExpiresAt: { $lte: now } },
-      { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: now } },
+      { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: now, freeingPlaceAt: now } },
     );
-    if (lapsed.modifiedCount !== 1) continue;
-    expired += 1;
-    meetings.set(String(reg.meetingId), String(reg.organisationId));
-    const meeting = await MeetingModel.findByIdAndUpdate(reg.meetingId, { $pull: { queue: reg.ticket } }).lean();
-    if (meeting) {
-      await recordMeetingEvent({
-        meeting,
-        customerId: reg.customerId,
-        type: 'meeting.payment_expired',
-        key: eventKey(reg),
-        registrationId: reg._id,
-        properties: { feeFen: reg.feeFen },
-      });
-    }
-    await settleCancelledFee({ signUpDeadline: null, startsAt: now }, reg, now);
+    if (lapsed.modifiedCount === 1) expired += 1;
   }
-  if (!only) {
-    // Holds that lapsed in a run that crashed before settling: their meetings are settled again (idempotent).
-    const recent = await MeetingRegistrationModel.find(
-      { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: { $gt: new Date(now.getTime() - 10 * 60_000) } },
-      { meetingId: 1, organisationId: 1 },
-    )
-      .limit(500)
-      .lean();
-    for (const reg of recent) meetings.set(String(reg.meetingId), String(reg.organisationId));
-  }
-  for (const [meetingId, organisationId] of meetings) await settleQueue(organisationId, meetingId, now);
+  const freeing = await MeetingRegistrationModel.find({ freeingPlaceAt: { $gt: new Date(0) }, ...scope })
+    .limit(500)
+    .lean();
+  const byMeeting = new Map<string, RegistrationDoc[]>();
+  for (const reg of freeing)
+    byMeeting.set(String(reg.meetingId), [...(byMeeting.get(String(reg.meetingId)) ?? []), reg]);
+  for (const regs of byMeeting.values()) await freeLapsedPlaces(regs, now);
   return expired;
+}
+
+/** The steps after a hold of this meeting lapsed: free the places, record the lapses, close the orders, settle. */
+async function freeLapsedPlaces(regs: RegistrationDoc[], now: Date) {
+  const { meetingId, organisationId } = regs[0]!;
+  const meeting = await MeetingModel.findByIdAndUpdate(meetingId, {
+    $pull: { queue: { $in: regs.map((reg) => reg.ticket) } },
+  }).lean();
+  for (const reg of regs) {
+    if (meeting) {
+      await recordRegistrationEvent(meeting, reg, 'meeting.payment_expired', { properties: { feeFen: reg.feeFen } });
+    }
+    if (!reg.paidAt) await closeFeeOrder(reg.paymentId);
+  }
+  await settleQueue(String(organisationId), String(meetingId), now);
+  await MeetingRegistrationModel.updateMany(
+    { _id: { $in: regs.map((reg) => reg._id) }, status: 'cancelled' },
+    { $unset: { freeingPlaceAt: 1 } },
+  );
 }
 
 /**
@@ -584,10 +546,15 @@ registerMergeStep({
       const other = await findRegistration(reg.meetingId, intoCustomerId);
       const keepMoving = !other || rank(reg) > rank(other);
       if (other) {
+        // The dropped one is deleted last: a merge that crashed before then resumes with it still there, and every
+        // step before is idempotent (one refund per attempt, the ticket pulled, the queue settled).
         const drop = keepMoving ? other : reg;
-        await releaseDroppedFee(drop); // its hold's order closed, its fee refunded (the kept one's payment stays)
-        await MeetingRegistrationModel.deleteOne({ _id: drop._id });
+        const meeting = await MeetingModel.findById(drop.meetingId, { signUpDeadline: 1, startsAt: 1 }).lean();
+        // Its hold's order closed, its fee refunded (the kept one's payment stays).
+        if (meeting) await releaseDroppedFee(meeting, drop);
         await MeetingModel.updateOne({ _id: drop.meetingId }, { $pull: { queue: drop.ticket } });
+        await settleQueue(organisationId, String(drop.meetingId));
+        await MeetingRegistrationModel.deleteOne({ _id: drop._id });
       }
       // A concurrent sign-up of the survivor for the same meeting makes this throw (duplicate key); the merge
       // then resumes and the next run decides between the two.

@@ -38,7 +38,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-const REGISTRATION_STATUSES: readonly string[] = ['confirmed', 'waitlisted', 'cancelled'];
+const REGISTRATION_STATUSES: readonly string[] = ['confirmed', 'awaiting_payment', 'waitlisted', 'cancelled'];
 
 export function isRegistration(value: unknown): value is MyRegistration {
   return (

@@ -27,6 +27,8 @@ export interface MeetingDetailStore extends Store<MeetingDetailState> {
   load(): Promise<void>;
   signUp(): Promise<void>;
   cancel(): Promise<void>;
+  /** My held place's fee was paid here: show the meeting as the server now has it (and offer the reminder). */
+  paid(meeting: CustomerMeeting): void;
   clearNotice(): void;
 }
 
@@ -110,6 +112,11 @@ export function createMeetingDetail({ api, id, now = Date.now }: MeetingDetailOp
     load,
     signUp: () => act('sign-up'),
     cancel: () => act('cancel'),
+    paid(next) {
+      loads++; // a load sent before shows the place unpaid
+      state.set({ signedUpHere: true });
+      show(next);
+    },
     clearNotice() {
       state.set({ notice: null });
     },

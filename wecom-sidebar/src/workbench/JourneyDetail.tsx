@@ -14,12 +14,13 @@ import type { Journey, JourneyStatus } from '../journeys/types';
 import type { JourneyPickers } from '../journeys/usePickers';
 import { formatDateTime } from '../profile/format';
 import { OutcomeLine, type Outcome } from '../shell/Field';
+import { ItemTabs, type ItemTab } from '../shell/ItemTabs';
 import { useResource } from '../shell/useResource';
 import { JourneyAnalytics } from './JourneyAnalytics';
 import { JourneyBuilder } from './JourneyBuilder';
 import { JourneyVersions } from './JourneyVersions';
 
-const TABS: { id: JourneyTab; label: string; hint: string }[] = [
+const TABS: ItemTab<JourneyTab>[] = [
   { id: 'builder', label: '流程', hint: 'Builder' },
   { id: 'analytics', label: '数据', hint: 'Analytics' },
   { id: 'versions', label: '版本', hint: 'Versions' },
@@ -205,19 +206,13 @@ export function JourneyDetail({
         </dl>
         <OutcomeLine outcome={outcome} testId="journey-action-outcome" />
       </section>
-      <nav className="item-tabs" aria-label="旅程 Journey">
-        {TABS.map((item) => (
-          <a
-            key={item.id}
-            href={journeyHref(journey.id, item.id)}
-            className={`item-tabs__tab${item.id === tab ? ' item-tabs__tab--current' : ''}`}
-            aria-current={item.id === tab ? 'page' : undefined}
-            data-testid={`journey-tab-${item.id}`}
-          >
-            {item.label} <span className="tabs__hint">{item.hint}</span>
-          </a>
-        ))}
-      </nav>
+      <ItemTabs
+        label="旅程 Journey"
+        tabs={TABS}
+        current={tab}
+        href={(view) => journeyHref(journey.id, view)}
+        testIdPrefix="journey-tab-"
+      />
       {tab === 'analytics' ? (
         <JourneyAnalytics journey={journey} pickers={pickers} sidebarLinks={sidebarLinks} />
       ) : tab === 'versions' ? (

@@ -6,14 +6,7 @@
  */
 import { useState } from 'react';
 import { fieldIssue, otherIssues, type PlacedIssue } from '../journeys/issues';
-import {
-  ENTRY_KIND_HINTS,
-  ENTRY_KIND_LABELS,
-  ENTRY_KINDS,
-  REENTRY_LABELS,
-  STEP_TYPE_LABELS,
-  STEP_TYPES,
-} from '../journeys/labels';
+import { ENTRY_KIND_HINTS, ENTRY_KIND_LABELS, ENTRY_KINDS, REENTRY_LABELS } from '../journeys/labels';
 import {
   buildSettings,
   draftFromSettings,
@@ -25,7 +18,7 @@ import type { JourneyPickers } from '../journeys/usePickers';
 import type { JourneySettings, JourneyStepType } from '../journeys/types';
 import { Field, NumberField, NumberInput } from '../shell/Field';
 import { EventSelect, FilterRows } from './JourneyFilterRows';
-import type { StepOption } from './JourneyStepPanel';
+import { StepInsertRow, type StepOption } from './JourneyStepPanel';
 
 const SHOWN: SettingsField[] = [
   'entry.event',
@@ -103,7 +96,6 @@ export function JourneySettingsPanel({
 }) {
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(settings));
   const [errors, setErrors] = useState<SettingsErrors>({});
-  const [insertType, setInsertType] = useState<JourneyStepType>('wait');
 
   const set = <K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) => {
     const next = { ...draft, [field]: value };
@@ -527,29 +519,7 @@ export function JourneySettingsPanel({
       </div>
       {readOnly ? null : (
         <div className="jpanel__actions">
-          <div className="row" role="group" aria-label="在入口后添加步骤 Add a first step">
-            <select
-              className="input input--inline"
-              aria-label="步骤类型 Step type"
-              data-testid="step-insert-type"
-              value={insertType}
-              onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
-            >
-              {STEP_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {STEP_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="step-insert"
-              onClick={() => onInsert(insertType)}
-            >
-              + 在入口后添加
-            </button>
-          </div>
+          <StepInsertRow label="在入口后添加步骤 Add a first step" buttonLabel="+ 在入口后添加" onInsert={onInsert} />
         </div>
       )}
     </section>

@@ -35,6 +35,54 @@ export interface StepOption {
   label: string;
 }
 
+/**
+ * The "add a step" row of a panel: the new step's type (a wait, by default) and the button adding it; `children`
+ * stand between the two (the step panel's choice of a branch's outlet).
+ */
+export function StepInsertRow({
+  label,
+  buttonLabel,
+  disabled,
+  onInsert,
+  children,
+}: {
+  /** The group's accessible name. */
+  label: string;
+  buttonLabel: string;
+  disabled?: boolean;
+  onInsert(type: JourneyStepType): void;
+  children?: React.ReactNode;
+}) {
+  const [insertType, setInsertType] = useState<JourneyStepType>('wait');
+  return (
+    <div className="row" role="group" aria-label={label}>
+      <select
+        className="input input--inline"
+        aria-label="步骤类型 Step type"
+        data-testid="step-insert-type"
+        value={insertType}
+        onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
+      >
+        {STEP_TYPES.map((type) => (
+          <option key={type} value={type}>
+            {STEP_TYPE_LABELS[type]}
+          </option>
+        ))}
+      </select>
+      {children}
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="step-insert"
+        disabled={disabled}
+        onClick={() => onInsert(insertType)}
+      >
+        {buttonLabel}
+      </button>
+    </div>
+  );
+}
+
 function OutletSelect({
   value,
   options,
@@ -93,7 +141,6 @@ export function JourneyStepPanel({
 }) {
   const [draft, setDraft] = useState<StepDraft>(() => draftFromStep(step));
   const [errors, setErrors] = useState<StepErrors>({});
-  const [insertType, setInsertType] = useState<JourneyStepType>('wait');
   const [insertKind, setInsertKind] = useState<EdgeKind>(step.type === 'branch' ? 'yes' : 'next');
 
   const set = <K extends StepField>(field: K, value: StepDraft[K]) => {
@@ -493,20 +540,12 @@ export function JourneyStepPanel({
       </div>
       {readOnly ? null : (
         <div className="jpanel__actions">
-          <div className="row" role="group" aria-label="在后面添加步骤 Add a step after">
-            <select
-              className="input input--inline"
-              aria-label="步骤类型 Step type"
-              data-testid="step-insert-type"
-              value={insertType}
-              onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
-            >
-              {STEP_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {STEP_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
+          <StepInsertRow
+            label="在后面添加步骤 Add a step after"
+            buttonLabel="+ 在后面添加"
+            disabled={step.type === 'exit'}
+            onInsert={(type) => onInsert(step.type === 'branch' ? insertKind : 'next', type)}
+          >
             {step.type === 'branch' ? (
               <select
                 className="input input--inline"
@@ -519,16 +558,7 @@ export function JourneyStepPanel({
                 <option value="no">“否”之后</option>
               </select>
             ) : null}
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="step-insert"
-              disabled={step.type === 'exit'}
-              onClick={() => onInsert(step.type === 'branch' ? insertKind : 'next', insertType)}
-            >
-              + 在后面添加
-            </button>
-          </div>
+          </StepInsertRow>
           <button
             type="button"
             className="button button--small button--danger"

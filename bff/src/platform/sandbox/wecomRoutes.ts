@@ -57,6 +57,7 @@ import {
   markMemberResigned,
   failCustomerTransfer,
   startCustomerTransfer,
+  type TransferFailReason,
   type TransferKind,
   contactWayQrUrl,
   createContactWay,
@@ -587,6 +588,21 @@ export function sandboxUploadRouter(config: Pick<Config, 'wecom'>): Router {
 export function sandboxWecomControlRoutes(config: SandboxWecomConfig): RouteDefinition[] {
   const tag = 'sandbox';
   const { corpId } = config.wecom;
+  /** A control route failing the waiting takeover of a contact for `reason`. */
+  const failTransferRoute = (path: string, summary: string, reason: TransferFailReason) =>
+    defineRoute({
+      method: 'post',
+      path,
+      summary,
+      tag,
+      access: 'public',
+      body: SandboxRefuseTransferRequest,
+      handler: async ({ body: refusal }) => {
+        if (!(await failCustomerTransfer(config, refusal.externalUserId, reason))) {
+          throw notFound('Waiting takeover of this contact');
+        }
+      },
+    });
   return [
     defineRoute({
       method: 'post',
@@ -681,34 +697,16 @@ export function sandboxWecomControlRoutes(config: SandboxWecomConfig): RouteDefi
       response: z.array(SandboxCustomerTransfer),
       handler: ({ query: filter }) => listAllCustomerTransfers(corpId, filter.externalUserId),
     }),
-    defineRoute({
-      method: 'post',
-      path: '/sandbox/control/wecom/transfers/refuse',
-      summary:
-        'The customer refuses the waiting takeover of them (transfer_result then says 3; the transfer_fail callback follows)',
-      tag,
-      access: 'public',
-      body: SandboxRefuseTransferRequest,
-      handler: async ({ body: refusal }) => {
-        if (!(await failCustomerTransfer(config, refusal.externalUserId, 'customer_refused'))) {
-          throw notFound('Waiting takeover of this contact');
-        }
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/sandbox/control/wecom/transfers/limit-exceeded',
-      summary:
-        'The successor has reached their customer limit: the waiting takeover fails (transfer_result then says 4; the transfer_fail callback follows)',
-      tag,
-      access: 'public',
-      body: SandboxRefuseTransferRequest,
-      handler: async ({ body: refusal }) => {
-        if (!(await failCustomerTransfer(config, refusal.externalUserId, 'customer_limit_exceed'))) {
-          throw notFound('Waiting takeover of this contact');
-        }
-      },
-    }),
+    failTransferRoute(
+      '/sandbox/control/wecom/transfers/refuse',
+      'The customer refuses the waiting takeover of them (transfer_result then says 3; the transfer_fail callback follows)',
+      'customer_refused',
+    ),
+    failTransferRoute(
+      '/sandbox/control/wecom/transfers/limit-exceeded',
+      'The successor has reached their customer limit: the waiting takeover fails (transfer_result then says 4; the transfer_fail callback follows)',
+      'customer_limit_exceed',
+    ),
     defineRoute({
       method: 'post',
       path: '/sandbox/control/wecom/transfers/complete',

@@ -102,33 +102,54 @@ export async function addContactAndNotify(
       issuedAt: now,
     });
   }
+  const callbackId = await notifyContactChange(
+    config,
+    now,
+    {
+      ChangeType: 'add_external_contact',
+      UserID: input.userid,
+      ExternalUserID: externalUserId,
+      ...(input.state && { State: input.state }),
+      ...(welcomeCode && { WelcomeCode: welcomeCode }),
+    },
+    { state: input.state ?? null, welcomeCode },
+    input.copies ?? 1,
+  );
+  return { externalUserId, callbackId };
+}
+
+/**
+ * Queues WeCom's change_external_contact callback (`fields` after its envelope) to CareLoop: recorded as a delivery,
+ * then delivered `copies` times after the control call has been answered, as WeCom calls back on its own schedule.
+ */
+async function notifyContactChange(
+  config: SandboxWecomConfig,
+  now: Date,
+  fields: { ChangeType: string; UserID: string; ExternalUserID: string } & Record<string, string>,
+  record: { state?: string | null; welcomeCode?: string | null } = {},
+  copies = 1,
+): Promise<string> {
+  const { corpId } = config.wecom;
   const message = buildWecomXml({
     ToUserName: corpId,
     FromUserName: 'sys',
     CreateTime: Math.floor(now.getTime() / 1000),
     MsgType: 'event',
     Event: 'change_external_contact',
-    ChangeType: 'add_external_contact',
-    UserID: input.userid,
-    ExternalUserID: externalUserId,
-    ...(input.state && { State: input.state }),
-    ...(welcomeCode && { WelcomeCode: welcomeCode }),
+    ...fields,
   });
-  const copies = input.copies ?? 1;
   const delivery = await SandboxCallbackDeliveryModel.create({
     corpId,
-    changeType: 'add_external_contact',
-    userid: input.userid,
-    externalUserId,
-    state: input.state ?? null,
-    welcomeCode,
+    changeType: fields.ChangeType,
+    userid: fields.UserID,
+    externalUserId: fields.ExternalUserID,
+    ...record,
     message,
     copies,
   });
   const callbackId = String(delivery._id);
-  // After the control call has been answered, as WeCom calls back on its own schedule.
   setImmediate(() => void deliverCopies(config, callbackId, message, copies));
-  return { externalUserId, callbackId };
+  return callbackId;
 }
 
 /** Where the emulator reaches CareLoop's callback URL: this server, at the address the sandbox itself is reached. */
@@ -407,25 +428,12 @@ export async function failCustomerTransfer(
     { returnDocument: 'after' },
   ).lean();
   if (!failed) return false;
-  const message = buildWecomXml({
-    ToUserName: corpId,
-    FromUserName: 'sys',
-    CreateTime: Math.floor(Date.now() / 1000),
-    MsgType: 'event',
-    Event: 'change_external_contact',
+  await notifyContactChange(config, new Date(), {
     ChangeType: 'transfer_fail',
     FailReason: reason,
     UserID: failed.takeoverUserId,
     ExternalUserID: externalUserId,
   });
-  const delivery = await SandboxCallbackDeliveryModel.create({
-    corpId,
-    changeType: 'transfer_fail',
-    userid: failed.takeoverUserId,
-    externalUserId,
-    message,
-  });
-  setImmediate(() => void deliverCopies(config, String(delivery._id), message, 1));
   return true;
 }
 

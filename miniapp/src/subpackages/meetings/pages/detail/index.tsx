@@ -3,10 +3,12 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { useStore } from '../../../../booking/useStore';
+import { bookingApi } from '../../../../booking/client';
 import AppError from '../../../../components/AppError';
 import Gate from '../../../../components/Gate';
 import { meetingApi } from '../../../../meetings/client';
 import { createMeetingDetail, type MeetingDetailStore, type MeetingNotice } from '../../../../meetings/detail';
+import { canSignUpAgain, createMeetingFeePayment, feeDue } from '../../../../meetings/fee';
 import {
   audienceLabel,
   meetingDateTimeText,
@@ -21,6 +23,9 @@ import {
 import { surveyPage } from '../../../../meetings/routes';
 import { activeRegistration, showsCheckInCode, signUpAction, surveyPhase } from '../../../../meetings/status';
 import type { CustomerMeeting } from '../../../../meetings/types';
+import { platform } from '../../../../platform';
+import SandboxPaySheet from '../../../../platform/SandboxPaySheet';
+import PaymentPanel from '../../../../components/PaymentPanel';
 import { usePageView } from '../../../../tracking';
 import CheckInCode from '../../components/CheckInCode';
 import ReminderButton from '../../components/ReminderButton';
@@ -35,6 +40,7 @@ export default function MeetingDetailPage() {
   return (
     <View className="page meeting-detail">
       <Gate>{id ? <Detail id={id} /> : <AppError title="会议不存在" message="链接缺少会议编号" />}</Gate>
+      <SandboxPaySheet />
     </View>
   );
 }
@@ -123,6 +129,7 @@ function MeetingView({
       </View>
 
       <MyRegistrationCard meeting={meeting} now={now} />
+      {feeDue(meeting) && <FeePayment key={feeDue(meeting)!.paymentId} meeting={meeting} store={store} />}
       <SignUpBar meeting={meeting} store={store} now={now} />
       {signedUpHere && activeRegistration(meeting) && <ReminderButton templateId={meeting.reminderTemplateId} />}
 
@@ -245,6 +252,48 @@ function MyRegistrationCard({ meeting, now }: { meeting: CustomerMeeting; now: n
           会后问卷已提交，感谢你的反馈
         </Text>
       )}
+    </View>
+  );
+}
+
+/** My held place's fee: the pay button and the time left; once paid, the page shows the confirmed place. */
+function FeePayment({ meeting, store }: { meeting: CustomerMeeting; store: MeetingDetailStore }) {
+  const [flow] = useState(() =>
+    createMeetingFeePayment({
+      api: { meeting: meetingApi.meeting, jsapiParams: bookingApi.jsapiParams, payment: bookingApi.payment },
+      requestPayment: (params, order) => platform.requestPayment(params, order),
+      meeting,
+    }),
+  );
+  useEffect(() => {
+    const unsubscribe = flow.subscribe(() => {
+      const { status, subject } = flow.getState();
+      if (status === 'paid') store.paid(subject);
+    });
+    return () => {
+      unsubscribe();
+      flow.dispose();
+    };
+  }, [flow, store]);
+  const { subject } = useStore(flow);
+  const due = feeDue(meeting);
+  const again = canSignUpAgain(subject, Date.now());
+  return (
+    <View className="meeting-fee-pay" data-testid="meeting-fee-pay">
+      <PaymentPanel
+        flow={flow}
+        label="会议费"
+        amountFen={due?.feeFen ?? meeting.feeFen}
+        deadline={due?.holdExpiresAt ?? null}
+        action="去支付"
+        lapse="超时名额将自动释放"
+        buttonClassName="meeting-fee-pay__button"
+        expiredAction={
+          again
+            ? { label: '重新报名', onClick: () => void store.signUp() }
+            : { label: '刷新报名状态', onClick: () => void store.load() }
+        }
+      />
     </View>
   );
 }

@@ -6,6 +6,7 @@ import AppError from '../../../../components/AppError';
 import Gate from '../../../../components/Gate';
 import { errorMessage } from '../../../../lib/errors';
 import { meetingApi } from '../../../../meetings/client';
+import { awaitingPaymentFirst } from '../../../../meetings/fee';
 import { MEETING_LIST_PAGE, meetingPage } from '../../../../meetings/routes';
 import { showsCheckInCode } from '../../../../meetings/status';
 import type { CustomerMeetingSummary, Loadable } from '../../../../meetings/types';
@@ -36,7 +37,8 @@ function MyMeetings() {
     loading.current = true;
     setList((current) => (current.status === 'ready' ? current : { status: 'loading' }));
     try {
-      setList({ status: 'ready', value: await meetingApi.mine() });
+      // Places held until paid first: their time to pay runs.
+      setList({ status: 'ready', value: awaitingPaymentFirst(await meetingApi.mine()) });
     } catch (error) {
       setList((current) => (current.status === 'ready' ? current : { status: 'error', message: errorMessage(error) }));
     } finally {
