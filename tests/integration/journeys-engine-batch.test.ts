@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutionModel, EnrolmentModel } from '../../bff/src/journeys/model';
 import { setJourneyFaultHook } from '../../bff/src/journeys/runtime';
 import {
+  archiveJourneys,
   DAY,
   MINUTE,
   engine,
@@ -24,12 +25,7 @@ const trigger = { kind: 'triggered', event: 'appointment.no_show' };
 afterEach(async () => {
   setJourneyFaultHook(null);
   t.setNow(t.t0);
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 describe('claims from a window read before', () => {

@@ -11,6 +11,7 @@ import { resumeRecomputes } from '../../bff/src/tags/recompute';
 import { claimCoupon } from '../../bff/src/coupons/service';
 import { nextCronRun } from '../../bff/src/journeys/schedule';
 import {
+  archiveJourneys,
   DAY,
   couponTemplate,
   couponsOf,
@@ -31,12 +32,7 @@ const COUPON_TEMPLATE = SANDBOX.couponExpiringTemplateId;
 
 afterEach(async () => {
   t.setNow(t.t0);
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 async function fromTemplate(key: JourneyTemplateKey, parameters: Record<string, string> = {}) {

@@ -9,7 +9,7 @@ import { SANDBOX } from '@careloop/config';
 import { ExecutionModel } from '../../bff/src/journeys/model';
 import { setJourneySmsProvider } from '../../bff/src/journeys/runtime';
 import { aliyunSmsProvider, sendSmsParams, signRpc } from '../../bff/src/platform/sms/aliyun';
-import { engine, event, journeyTestContext, liveJourney, newPatient, smsTo } from './journeys-support';
+import { archiveJourneys, engine, event, journeyTestContext, liveJourney, newPatient, smsTo } from './journeys-support';
 
 const t = journeyTestContext('sms');
 const trigger = { kind: 'triggered', event: 'appointment.no_show' };
@@ -22,12 +22,7 @@ const smsJourney = (templateCode: string) => ({
 afterEach(async () => {
   setJourneySmsProvider(null);
   await t.bff.call('DELETE', '/sandbox/control/sms/faults');
-  const list = await t.bff.call('GET', '/api/staff/journeys', { token: t.manager.accessToken });
-  for (const journey of list.body.items) {
-    if (journey.status !== 'archived') {
-      await t.bff.call('POST', `/api/staff/journeys/${journey.id}/archive`, { token: t.manager.accessToken });
-    }
-  }
+  await archiveJourneys(t);
 });
 
 const sandboxClient = (overrides: Partial<Parameters<typeof aliyunSmsProvider>[0]> = {}) =>

@@ -15,7 +15,6 @@ import { customerNames, listIdentities } from '../identity/service';
 import { revealPhone } from '../identity/phone';
 import { spendSubscriptionCredit } from '../subscriptions/service';
 import { subscribeTemplateId } from '../subscriptions/templates';
-import { DEFAULT_SMS_SIGN_NAME } from '../platform/sms/provider';
 import { ContactLogModel, type ContactLogDoc } from './model';
 import { createTask } from './tasks';
 import { clip } from './schedule';
@@ -326,7 +325,7 @@ export async function prepareMessage(step: JourneyStep, context: StepContext): P
         const answer = await sms.send({
           phone,
           templateCode: step.templateCode,
-          signName: step.signName ?? DEFAULT_SMS_SIGN_NAME,
+          ...(step.signName ? { signName: step.signName } : {}),
           params,
           outId: context.key,
         });

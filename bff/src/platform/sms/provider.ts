@@ -15,7 +15,7 @@ export interface SmsMessage {
   /** The number in national form (e.g. 13800138000) or with +86. */
   phone: string;
   templateCode: string;
-  /** The approved signature (签名); empty: the configured SMS_SIGN_NAME. */
+  /** The approved signature (签名); absent or empty: the configured SMS_SIGN_NAME. */
   signName?: string;
   params: Record<string, string>;
   /** The caller's id of this message (traced in the provider's receipts); journeys use the execution key. */
@@ -29,12 +29,6 @@ export interface SmsProvider {
   readonly name: string;
   send(message: SmsMessage): Promise<SmsResult>;
 }
-
-/**
- * What a caller passes when it has no signature of its own: none, so the provider uses the configured one
- * (SMS_SIGN_NAME, default CareLoop).
- */
-export const DEFAULT_SMS_SIGN_NAME = '';
 
 const unconfigured: SmsProvider = {
   name: 'none',
