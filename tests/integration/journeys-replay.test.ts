@@ -102,6 +102,24 @@ describe('the replay of lost events', () => {
     expect(entered).toBe(1);
   });
 
+  it('an entry whose process died right after storing the enrolment gets its journey.entered once from the replay', async () => {
+    const journey = await liveJourney(t, { entry: noShowTrigger, reEntry: { policy: 'always' }, ...tagSteps });
+    const patient = await newPatient(t);
+    setJourneyFaultHook((context) => {
+      if (context.point === 'enrolled') throw new SimulatedCrash(context.point);
+    });
+    await event(t, patient.customerId, 'appointment.no_show');
+    setJourneyFaultHook(null);
+    expect(await enrolmentsOf(journey.id, patient.customerId)).toHaveLength(1);
+    const entered = () => EventModel.countDocuments({ customerId: patient.customerId, type: 'journey.entered' });
+    expect(await entered()).toBe(0);
+
+    await replay();
+    await replay('another');
+    expect(await enrolmentsOf(journey.id, patient.customerId)).toHaveLength(1);
+    expect(await entered()).toBe(1);
+  });
+
   it('an exit event lost to a subscriber crash still ends the enrolment when the replay runs', async () => {
     const journey = await liveJourney(t, {
       entry: noShowTrigger,

@@ -169,9 +169,11 @@ export async function enrolCustomer(input: {
       customerId: doc.customerId,
       entryKey: doc.entryKey,
     })
-      .select({ _id: 1, status: 1 })
-      .lean<Pick<EnrolmentDoc, '_id' | 'status'>>();
+      .select({ _id: 1, status: 1, customerId: 1, enteredAt: 1 })
+      .lean<Pick<EnrolmentDoc, '_id' | 'status' | 'customerId' | 'enteredAt'>>();
     if (same) {
+      // A crash after the enrolment was stored lost its `journey.entered`; the same entry again records it (once).
+      await recordEntered(journey, same);
       // This entry was enrolled already; under `never`, any earlier entry counts.
       const inside = same.status === 'active' || same.status === 'parked';
       return {

@@ -116,7 +116,7 @@ async function authenticate(method: 'GET' | 'POST', params: Record<string, strin
       `Specified signature is not matched with our calculation. server string to sign is:${stringToSign(method, params)}`,
     );
   }
-  if (!(await useSandboxSmsNonce(params.SignatureNonce!))) {
+  if (!(await useSandboxSmsNonce(params.SignatureNonce!, 2 * TIMESTAMP_TOLERANCE_MS))) {
     return gatewayError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
   }
   return null;

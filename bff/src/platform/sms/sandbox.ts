@@ -42,10 +42,17 @@ const SandboxSmsFaultModel = mongoose.model('SandboxSmsFault', sandboxSmsFaultSc
 export const MAINLAND_MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
 export const nationalNumber = (phone: string) => phone.replace(/^\+?86(?=1\d{10}$)/, '');
 
-/** Records one SignatureNonce; false when it was used before (Aliyun answers SignatureNonceUsed). */
-export async function useSandboxSmsNonce(nonce: string): Promise<boolean> {
+/**
+ * Records one SignatureNonce; false when it was used before (Aliyun answers SignatureNonceUsed). Nonces older than
+ * `keepMs` can no longer be replayed (their timestamp is refused first), so now and then they are deleted: the
+ * collection stays small without a TTL index, which mongo-java-server lacks.
+ */
+export async function useSandboxSmsNonce(nonce: string, keepMs: number): Promise<boolean> {
   try {
     await SandboxSmsNonceModel.create({ _id: nonce });
+    if (Math.random() < 0.01) {
+      await SandboxSmsNonceModel.deleteMany({ createdAt: { $lt: new Date(Date.now() - keepMs) } });
+    }
     return true;
   } catch (error) {
     if ((error as { code?: number }).code === 11000) return false;
