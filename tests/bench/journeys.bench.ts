@@ -129,10 +129,13 @@ async function main() {
     // The journey clock a month ahead of the real one: the BFF's own periodic engine job never finds this work due.
     const t0 = new Date(Date.now() + 30 * DAY);
     setJourneyClock(() => t0);
-    const staffCode = await call('POST', '/sandbox/control/wecom/oauth-code', { userid: 'lina' });
-    const manager = await call('POST', '/api/staff/auth/wecom', { code: staffCode.body.code });
-    const org = manager.body.staff.organisation.id as string;
-    const token = manager.body.accessToken as string;
+    // A fresh sign-in for each phase that calls the API: a 100k run outlasts an access token.
+    const signIn = async () => {
+      const staffCode = await call('POST', '/sandbox/control/wecom/oauth-code', { userid: 'lina' });
+      const manager = await call('POST', '/api/staff/auth/wecom', { code: staffCode.body.code });
+      return { org: manager.body.staff.organisation.id as string, token: manager.body.accessToken as string };
+    };
+    const { org, token } = await signIn();
 
     console.log(`seeding ${CUSTOMERS.toLocaleString('en')} customers…`);
     const vault = createPhoneVault(bff.config);
@@ -222,6 +225,7 @@ async function main() {
     const stepSeconds = firstSeconds + secondSeconds;
 
     // The engine's own work: the same customers through three wait steps (no side effects).
+    const fresh = (await signIn()).token;
     const waits = await call(
       'POST',
       '/api/staff/journeys',
@@ -240,11 +244,13 @@ async function main() {
           ],
         },
       },
-      token,
+      fresh,
     );
+    if (waits.status !== 201) throw new Error(`create the waits journey: ${JSON.stringify(waits.body)}`);
     const waitsAt = new Date(t0.getTime() + 2 * DAY);
     setJourneyClock(() => waitsAt);
-    await call('POST', `/api/staff/journeys/${waits.body.id}/enable`, undefined, token);
+    const waitsEnabled = await call('POST', `/api/staff/journeys/${waits.body.id}/enable`, undefined, fresh);
+    if (waitsEnabled.status !== 200) throw new Error(`enable the waits journey: ${JSON.stringify(waitsEnabled.body)}`);
     await runJourneyEngineOnce({ now: waitsAt, instanceId: 'bench-entry', limit: 0 });
     operations.clear();
     started = performance.now();
