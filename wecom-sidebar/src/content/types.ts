@@ -3,22 +3,14 @@
  * (type-only imports, so the page carries no schema code).
  */
 import type {
-  ContentAudience,
   ContentCategoryList as ContentCategoryListSchema,
-  ContentKind,
-  ContentResults,
   ContentReviewRequest as ContentReviewRequestSchema,
-  ContentSettings,
-  ContentStatus,
-  ContentVersion,
   ContentVersionList as ContentVersionListSchema,
   CreateContentRequest as CreateContentRequestSchema,
   ShareLeaderboard,
-  StaffContent,
   StaffContentPage as StaffContentPageSchema,
   StaffContentQuery as StaffContentQuerySchema,
   StaffContentSummary as StaffContentSummarySchema,
-  StaffShare,
   UpdateContentRequest as UpdateContentRequestSchema,
 } from '@careloop/shared';
 import type { z } from 'zod';
@@ -33,7 +25,7 @@ export type {
   ShareLeaderboard,
   StaffContent,
   StaffShare,
-};
+} from '@careloop/shared';
 export type StaffContentSummary = z.infer<typeof StaffContentSummarySchema>;
 export type StaffContentPage = z.infer<typeof StaffContentPageSchema>;
 export type ContentVersionList = z.infer<typeof ContentVersionListSchema>;

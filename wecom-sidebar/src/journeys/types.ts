@@ -6,36 +6,12 @@ import type {
   BranchCondition,
   CreateJourneyFromTemplateRequest as CreateJourneyFromTemplateRequestSchema,
   CreateJourneyRequest as CreateJourneyRequestSchema,
-  EventType,
-  FrequencyCap,
-  InDoubtExecution,
-  Journey,
-  JourneyAnalytics,
-  JourneyAudience,
-  JourneyCounts,
   JourneyDefinition,
-  JourneyEnrolment,
   JourneyEntry,
-  JourneyEventFilter,
-  JourneyStatus,
-  JourneyStep,
-  JourneyStepStats,
-  JourneyStepType,
-  JourneySummary,
-  JourneyTemplate,
-  JourneyTemplateKey,
-  JourneyTemplateParameter,
   JourneyValidation,
-  JourneyVersion,
-  KeyDateSource,
   MigrateJourneyRequest as MigrateJourneyRequestSchema,
   MigrateJourneyResponse as MigrateJourneyResponseSchema,
-  PropertyFilter,
-  QuietHours,
-  ReEntryPolicy,
-  StepCustomer,
   StepCustomerPage as StepCustomerPageSchema,
-  StepCustomerState,
   UpdateJourneyRequest as UpdateJourneyRequestSchema,
 } from '@careloop/shared';
 import type { z } from 'zod';
@@ -69,7 +45,7 @@ export type {
   ReEntryPolicy,
   StepCustomer,
   StepCustomerState,
-};
+} from '@careloop/shared';
 export type JourneyEntryKind = JourneyEntry['kind'];
 /** A condition of the tag rule language (branches, audiences). */
 export type TagRule = Extract<BranchCondition, { kind: 'rule' }>['rule'];

@@ -4,16 +4,9 @@
  */
 import type {
   CreateMeetingRequest as CreateMeetingRequestSchema,
-  MeetingAttendee,
   MeetingAttendeeList as MeetingAttendeeListSchema,
-  MeetingAudience,
-  MeetingCounts,
   MeetingDecisionRequest as MeetingDecisionRequestSchema,
   MeetingHistoryEntry as MeetingHistoryEntrySchema,
-  MeetingStatus,
-  MeetingSurveyResults,
-  StaffMeeting,
-  StaffMeetingCheckInResult,
   StaffMeetingList as StaffMeetingListSchema,
   SurveyQuestion,
   SurveyQuestionResult as SurveyQuestionResultSchema,
@@ -30,7 +23,7 @@ export type {
   StaffMeeting,
   StaffMeetingCheckInResult,
   SurveyQuestion,
-};
+} from '@careloop/shared';
 export type StaffMeetingSummary = z.infer<typeof StaffMeetingListSchema>['items'][number];
 export type MeetingAttendeeList = z.infer<typeof MeetingAttendeeListSchema>;
 export type MeetingHistoryEntry = z.infer<typeof MeetingHistoryEntrySchema>;

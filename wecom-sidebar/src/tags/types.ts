@@ -3,33 +3,12 @@
  * from the schemas in `@careloop/shared` (type-only imports, so the page carries no schema code).
  */
 import type {
-  AttributeField,
-  CountOp,
   CreateSegmentRequest as CreateSegmentRequestSchema,
   CreateTagGroupRequest as CreateTagGroupRequestSchema,
   CreateTagRequest as CreateTagRequestSchema,
-  CustomerNote,
-  CustomerTag,
-  EventSelector,
-  ExplanationEvent,
-  ExplanationNode,
-  FilterOp,
-  LeafCondition,
-  MaterialisedList,
-  PropertyFilter,
   RuleCondition,
-  RuleScalar,
-  Segment,
   SegmentCustomer,
-  SegmentPreview,
-  TagApplyBy,
-  TagDefinition,
-  TagExplanation,
-  TagGroup,
-  TagKind,
-  TagLibrary,
   TagRecompute,
-  TagSource,
   UpdateSegmentRequest as UpdateSegmentRequestSchema,
   UpdateTagGroupRequest as UpdateTagGroupRequestSchema,
   UpdateTagRequest as UpdateTagRequestSchema,
@@ -61,7 +40,7 @@ export type {
   TagLibrary,
   TagRecompute,
   TagSource,
-};
+} from '@careloop/shared';
 
 export type TagRecomputeStatus = TagRecompute['status'];
 /** What the page sends (defaults filled by the server may be left out). */

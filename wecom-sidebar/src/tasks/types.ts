@@ -6,20 +6,9 @@ import type {
   CompleteTaskRequest as CompleteTaskRequestSchema,
   CreateTaskRequest as CreateTaskRequestSchema,
   Handover,
-  HandoverContactState,
   HandoverRequest as HandoverRequestSchema,
-  JourneyEnrolment,
-  StaffMemberSummary,
-  Task,
-  TaskFigures,
-  TaskList,
   TaskListQuery as TaskListQuerySchema,
-  TaskOutcome,
-  TaskPriority,
   TaskStats,
-  TaskStatus,
-  TaskType,
-  TodayTasks,
 } from '@careloop/shared';
 import type { z } from 'zod';
 
@@ -37,7 +26,7 @@ export type {
   TaskStatus,
   TaskType,
   TodayTasks,
-};
+} from '@careloop/shared';
 /** The board's status filter: `overdue` is open and past due. */
 export type TaskListStatus = NonNullable<z.input<typeof TaskListQuerySchema>['status']>;
 /** The list's filters; `limit` and `cursor` are the pager's. */
