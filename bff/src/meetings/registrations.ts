@@ -544,6 +544,8 @@ registerMergeStep({
     const moving = await MeetingRegistrationModel.find({ organisationId, customerId: fromCustomerId }).lean();
     for (const reg of moving) {
       const other = await findRegistration(reg.meetingId, intoCustomerId);
+      // Another run of this merge moved it meanwhile: it is the survivor's now, nothing to decide.
+      if (other && sameId(other._id, reg._id)) continue;
       const keepMoving = !other || rank(reg) > rank(other);
       if (other) {
         // The dropped one is deleted last: a merge that crashed before then resumes with it still there, and every
@@ -554,7 +556,8 @@ registerMergeStep({
         if (meeting) await releaseDroppedFee(meeting, drop);
         await MeetingModel.updateOne({ _id: drop.meetingId }, { $pull: { queue: drop.ticket } });
         await settleQueue(organisationId, String(drop.meetingId));
-        await MeetingRegistrationModel.deleteOne({ _id: drop._id });
+        // Only while it is still the profile it was read as (a concurrent run may have moved it to the survivor).
+        await MeetingRegistrationModel.deleteOne({ _id: drop._id, customerId: drop.customerId });
       }
       // A concurrent sign-up of the survivor for the same meeting makes this throw (duplicate key); the merge
       // then resumes and the next run decides between the two.
