@@ -13,7 +13,7 @@ import { closePaymentOrder } from '../../bff/src/payments/service';
 import { feeUpkeep, releaseDroppedFee } from '../../bff/src/meetings/fees';
 import { MeetingModel, MeetingRegistrationModel } from '../../bff/src/meetings/model';
 import { expireFeeHolds } from '../../bff/src/meetings/registrations';
-import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { signInNewPatient, signInPatientsOldestFirst, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 let manager: { accessToken: string; staff: { organisation: { id: string } } };
@@ -407,7 +407,7 @@ describe('a OneID merge of two people with paid places', () => {
 
   it('refunds the dropped paid place once, keeps the survivor’s paid place, and gives the freed place to the next', async () => {
     const { id } = await publishedMeeting({ capacity: 2 });
-    const [first, second, waiter] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    const [first, second, waiter] = await signInPatientsOldestFirst(bff, 3);
     const kept = (await signUp(first!, id)).body.myRegistration;
     const dropped = (await signUp(second!, id)).body.myRegistration;
     await pay(first!, kept.paymentId);
@@ -430,7 +430,7 @@ describe('a OneID merge of two people with paid places', () => {
 
   it('closes the survivor’s held place and moves the merged profile’s paid place, with its payment, to the survivor', async () => {
     const { id } = await publishedMeeting();
-    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const [first, second] = await signInPatientsOldestFirst(bff, 2);
     const held = (await signUp(first!, id)).body.myRegistration;
     const paid = (await signUp(second!, id)).body.myRegistration;
     await pay(second!, paid.paymentId);
@@ -446,7 +446,7 @@ describe('a OneID merge of two people with paid places', () => {
 
   it('keeps the fee of a dropped place cancelled after the sign-up deadline (it was forfeited)', async () => {
     const { id, startsAt } = await publishedMeeting({ deadlineHours: 24 });
-    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const [first, second] = await signInPatientsOldestFirst(bff, 2);
     const forfeited = (await signUp(first!, id)).body.myRegistration;
     const kept = (await signUp(second!, id)).body.myRegistration;
     await pay(first!, forfeited.paymentId);
@@ -462,7 +462,7 @@ describe('a OneID merge of two people with paid places', () => {
 
   it('refunds the dropped place once when a merge that crashed after asking for the refund is resumed', async () => {
     const { id } = await publishedMeeting();
-    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+    const [first, second] = await signInPatientsOldestFirst(bff, 2);
     const kept = (await signUp(first!, id)).body.myRegistration;
     const dropped = (await signUp(second!, id)).body.myRegistration;
     await pay(first!, kept.paymentId);

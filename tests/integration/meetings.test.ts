@@ -8,7 +8,7 @@ import { MeetingModel, MeetingRegistrationModel } from '../../bff/src/meetings/m
 import { sendDueMeetingReminders } from '../../bff/src/meetings/reminders';
 import { mergeCustomers } from '../../bff/src/identity/merge';
 import { AuditEntryModel } from '../../bff/src/audit/model';
-import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { signInNewPatient, signInPatientsOldestFirst, signInStaff, startTestBff, type TestBff } from '../support/bff';
 
 let bff: TestBff;
 let manager: { accessToken: string; staff: { id: string; organisation: { id: string } } };
@@ -600,7 +600,7 @@ describe('records', () => {
 
   it('keeps one registration when two profiles that signed up are merged, and gives the freed place to the next in line', async () => {
     const meeting = await publishedMeeting({ capacity: 2 });
-    const [older, newer, waiting] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+    const [older, newer, waiting] = await signInPatientsOldestFirst(bff, 3);
     await signUp(older!.accessToken, meeting.id);
     await signUp(newer!.accessToken, meeting.id);
     await signUp(waiting!.accessToken, meeting.id);

@@ -68,6 +68,16 @@ export async function signInNewPatient(bff: TestBff, user: { unionid?: string } 
   return { openid: created.body.openid as string, ...login.body };
 }
 
+/**
+ * `count` new patients signed in one after another, so their profiles are oldest first: a OneID merge keeps the
+ * older profile, and profiles created at once have no reliable order.
+ */
+export async function signInPatientsOldestFirst(bff: TestBff, count: number) {
+  const patients: Awaited<ReturnType<typeof signInNewPatient>>[] = [];
+  for (let index = 0; index < count; index += 1) patients.push(await signInNewPatient(bff));
+  return patients;
+}
+
 /** Signs a demo staff member into the staff apps through a sandbox WeCom OAuth code. */
 export async function signInStaff(bff: TestBff, userid: string) {
   const code = await bff.call('POST', '/sandbox/control/wecom/oauth-code', { body: { userid } });
