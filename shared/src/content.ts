@@ -300,8 +300,6 @@ export const ShareToken = z.string().regex(/^[A-Za-z0-9]{10}$/, 'must be 10 lett
 export const HEARTBEAT_MAX_SECONDS = 30;
 /** A heartbeat more than this long after the previous one (page hidden, phone locked) credits nothing. */
 export const HEARTBEAT_GAP_SECONDS = 90;
-/** How long a reader's profile may exist before opening a staff member's share and still count as brought by them. */
-export const NEW_CUSTOMER_WINDOW_MINUTES = 30;
 
 export const OpenReadRequest = z.strictObject({
   /** The page's id for this open; a retried open with the same id answers the same read. */

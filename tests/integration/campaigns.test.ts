@@ -15,6 +15,7 @@ import { listTags } from '../../bff/src/tags/service';
 import { AuditEntryModel } from '../../bff/src/audit/model';
 import { createOrganisation, listClinics } from '../../bff/src/organisations/service';
 import { createChannel } from '../../bff/src/campaigns/channels';
+import { NEW_CUSTOMER_WINDOW_MS } from '../../bff/src/campaigns/attribution';
 import { insertCampaign, maintainCampaignCodes } from '../../bff/src/campaigns/service';
 import { campaignCounters, recountCampaignStats } from '../../bff/src/campaigns/stats';
 import {
@@ -352,7 +353,7 @@ describe('attribution', () => {
     // createdAt is immutable through mongoose: set it on the collection.
     await CustomerModel.collection.updateOne(
       { _id: new Types.ObjectId(old.customer.id) },
-      { $set: { createdAt: new Date(Date.now() - 11 * 60_000) } },
+      { $set: { createdAt: new Date(Date.now() - NEW_CUSTOMER_WINDOW_MS - 60_000) } },
     );
 
     await scan(fresh, first.key);

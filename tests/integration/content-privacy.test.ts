@@ -4,7 +4,6 @@
  * event naming them) while every per-content total and the sharing leaderboard stay as they were. And
  * `referral.converted`: recorded on a customer whose share brought a new customer, once per customer brought.
  */
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ContentReadModel,
@@ -13,6 +12,7 @@ import {
   ContentShareModel,
 } from '../../bff/src/content/model';
 import { openRead } from '../../bff/src/content/tracking';
+import { NEW_CUSTOMER_WINDOW_MS } from '../../bff/src/campaigns/attribution';
 import { EventModel } from '../../bff/src/events/model';
 import { privacyContributors } from '../../bff/src/privacy/contributors';
 import { publishContent, signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
@@ -282,7 +282,7 @@ describe('referral.converted', () => {
     });
   });
 
-  it('is not recorded for a customer whose profile existed more than 10 minutes before the read', async () => {
+  it('is not recorded for a customer whose profile existed longer than the new-customer window before the read', async () => {
     const contentId = await published();
     const sharer = await signInNewPatient(bff);
     const token = await customerShare(sharer, contentId);
@@ -294,7 +294,7 @@ describe('referral.converted', () => {
       contentId,
       requestId: requestId(),
       shareToken: token,
-      now: DateTime.now().plus({ minutes: 15 }).toJSDate(),
+      now: new Date(Date.now() + NEW_CUSTOMER_WINDOW_MS + 5 * 60_000),
     });
     expect(progress.attributed).toBe(true);
     expect(await conversions(sharer.customer.id)).toEqual([]);

@@ -4,8 +4,9 @@
  * latest, and "the campaign a customer came through at time T" is their latest touch at or before T.
  *
  * Per (campaign, customer) one reach row counts the customer once: its insert counts a unique scanner (for a scan)
- * and a new customer, defined as a customer whose profile was created no earlier than 10 minutes before their
- * first touch of this campaign and who had no earlier touch of any campaign (this campaign is their first touch).
+ * and a new customer, defined as a customer whose profile was created no earlier than NEW_CUSTOMER_WINDOW_MS before
+ * their first touch of this campaign and who had no earlier touch of any campaign (this campaign is their first
+ * touch).
  *
  * Importing this module plugs campaign touches into the merge (they follow the customer; earliest first touch and
  * latest last touch win, a person reached by both profiles counts once) and into data export and erasure.
@@ -31,8 +32,12 @@ import {
   type TouchVia,
 } from './model';
 
-/** A profile created at most this long before the campaign first touched it counts as a new customer. */
-export const NEW_CUSTOMER_WINDOW_MS = 10 * 60_000;
+/**
+ * The one definition of "a new customer brought by X" (a campaign's first touch, a staff member's or a customer's
+ * content share, and so `referral.converted`): a profile created at most this long before X first reached it.
+ * 30 minutes, because a first open, sign-in and phone link (merging into a profile made moments before) take minutes.
+ */
+export const NEW_CUSTOMER_WINDOW_MS = 30 * 60_000;
 
 const oid = (id: string) => new Types.ObjectId(id);
 

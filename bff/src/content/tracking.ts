@@ -4,9 +4,9 @@
  * and finishes go on the customer's timeline as content.opened / content.finished with the content's category.
  *
  * Shares carry a share token standing for (content, sharer). A reader who opens through one is attributed to that
- * sharer for that content (the first sharer wins); a reader new to the organisation (profile created shortly
- * before: NEW_CUSTOMER_WINDOW_MINUTES for a staff member's share, the campaigns' NEW_CUSTOMER_WINDOW_MS for a
- * customer's) is recorded as brought by the sharer (one referral per customer, the first wins). A customer who
+ * sharer for that content (the first sharer wins); a reader new to the organisation (profile created at most
+ * NEW_CUSTOMER_WINDOW_MS before, the one window campaigns count new customers by, for a staff member's share and a
+ * customer's alike) is recorded as brought by the sharer (one referral per customer, the first wins). A customer who
  * brought a new customer gets `referral.converted` on their profile, once per customer brought; a staff member's
  * referrals count on the sharing leaderboard instead.
  *
@@ -18,7 +18,6 @@ import {
   CONTENT_DETAIL_PAGE,
   HEARTBEAT_GAP_SECONDS,
   HEARTBEAT_MAX_SECONDS,
-  NEW_CUSTOMER_WINDOW_MINUTES,
   type CustomerReading,
   type CustomerShare,
   type ReadProgress,
@@ -27,12 +26,13 @@ import {
 import { AppError, notFound } from '../http/errors';
 import { ignoringDuplicateKeys, isDuplicateKey, upsertWithRetry } from '../db/retry';
 import { NEW_CUSTOMER_WINDOW_MS } from '../campaigns/attribution';
-import { clearEventProperties, recordEvent } from '../events/service';
+import { clearEventProperties, deleteEvent, recordEvent } from '../events/service';
 import { customerNames, getCustomer, isVerifiedHcp } from '../identity/service';
 import { resolveCustomerId } from '../identity/merge';
 import { registerMergeStep } from '../identity/mergeSteps';
 import { registerPrivacyContributor } from '../privacy/contributors';
 import { staffNamesById } from '../staff/service';
+import { rebuildCustomer } from '../tags/engine';
 import {
   ContentModel,
   ContentReadModel,
@@ -217,21 +217,10 @@ function progress(read: ContentReadDocument, credited: number): ReadProgress {
   };
 }
 
-/**
- * How long a profile may exist before opening a share and still count as brought by the sharer: a staff member's
- * share as the leaderboard always counted; a customer's as campaigns count a new customer.
- */
-const newCustomerWindowMs = (sharerKind: 'staff' | 'customer') =>
-  sharerKind === 'staff' ? NEW_CUSTOMER_WINDOW_MINUTES * 60_000 : NEW_CUSTOMER_WINDOW_MS;
-
-async function isNewCustomer(
-  organisationId: string,
-  customerId: string,
-  at: Date,
-  sharerKind: 'staff' | 'customer',
-): Promise<boolean> {
+/** Whether the customer's profile was created at most NEW_CUSTOMER_WINDOW_MS before `at` (whoever shared). */
+async function isNewCustomer(organisationId: string, customerId: string, at: Date): Promise<boolean> {
   const customer = await getCustomer(organisationId, customerId);
-  return new Date(customer.createdAt).getTime() >= at.getTime() - newCustomerWindowMs(sharerKind);
+  return new Date(customer.createdAt).getTime() >= at.getTime() - NEW_CUSTOMER_WINDOW_MS;
 }
 
 /** The sourceEventId of the `referral.converted` a read that brought a new customer records on the sharer. */
@@ -321,7 +310,7 @@ export async function openRead(input: {
   if (read.sharer) {
     // The first sharer who brought this reader to this content keeps the attribution.
     await ContentReaderModel.updateOne({ ...readerKey, sharer: null }, { $set: { sharer: read.sharer } });
-    if (await isNewCustomer(organisationId, customerId, read.openedAt, read.sharer.kind)) {
+    if (await isNewCustomer(organisationId, customerId, read.openedAt)) {
       await ignoringDuplicateKeys(
         ContentReferralModel.updateOne(
           { organisationId: organisation, customerId: oid(customerId) },
@@ -528,6 +517,26 @@ async function combineReaderRow(row: ContentReaderDocument, into: Types.ObjectId
   await ContentReaderModel.deleteOne({ _id: row._id });
 }
 
+/**
+ * Takes back the `referral.converted` a customer's referral recorded, when a merge drops that referral (unless the
+ * referral kept is the same one, copied), and rebuilds the sharer's tag facts, which counted it.
+ */
+async function retractConversion(
+  organisationId: string,
+  dropped: { referrerKind: string; referrerId: Types.ObjectId; readId?: Types.ObjectId | null },
+  kept?: { readId?: Types.ObjectId | null },
+): Promise<void> {
+  if (dropped.referrerKind !== 'customer' || !dropped.readId || kept?.readId?.equals(dropped.readId)) return;
+  const holder = await deleteEvent(organisationId, {
+    source: 'server',
+    sourceEventId: conversionEventId(dropped.readId),
+  });
+  await rebuildCustomer(
+    organisationId,
+    holder ?? (await resolveCustomerId(organisationId, String(dropped.referrerId))),
+  );
+}
+
 registerMergeStep({
   name: 'content',
   async move({ organisationId, fromCustomerId, intoCustomerId }) {
@@ -559,7 +568,8 @@ registerMergeStep({
     }).lean<ContentReaderDocument[]>();
     for (const row of rows) await combineReaderRow(row, into);
 
-    // One referral per person: the earlier one stays; and a survivor that existed well before it was not new.
+    // One referral per person: the earlier one stays; and a survivor that existed well before it was not new, nor
+    // brought by themselves. A referral that goes takes back its `referral.converted` first (a rerun decides alike).
     const fromReferral = await ContentReferralModel.findOne({ organisationId: organisation, customerId: from }).lean();
     if (fromReferral) {
       const intoReferral = await ContentReferralModel.findOne({
@@ -567,6 +577,7 @@ registerMergeStep({
         customerId: into,
       }).lean();
       if (!intoReferral || fromReferral.at < intoReferral.at) {
+        if (intoReferral) await retractConversion(organisationId, intoReferral, fromReferral);
         const { _id: _ignored, ...fields } = fromReferral;
         await ContentReferralModel.updateOne(
           { organisationId: organisation, customerId: into },
@@ -575,11 +586,18 @@ registerMergeStep({
         ).catch((error: unknown) => {
           if (!isDuplicateKey(error)) throw error;
         });
+      } else {
+        await retractConversion(organisationId, fromReferral, intoReferral);
       }
       await ContentReferralModel.deleteOne({ _id: fromReferral._id });
     }
     const referral = await ContentReferralModel.findOne({ organisationId: organisation, customerId: into }).lean();
-    if (referral && !(await isNewCustomer(organisationId, intoCustomerId, referral.at, referral.referrerKind))) {
+    if (
+      referral &&
+      ((referral.referrerKind === 'customer' && referral.referrerId.equals(into)) ||
+        !(await isNewCustomer(organisationId, intoCustomerId, referral.at)))
+    ) {
+      await retractConversion(organisationId, referral);
       await ContentReferralModel.deleteOne({ _id: referral._id });
     }
   },

@@ -3,7 +3,7 @@ import mongoose, { Schema, type Types } from 'mongoose';
 /**
  * One behaviour event of a customer: from the mini-program (`source: 'miniapp'`), or recorded by a domain of the
  * backend through `recordEvent`. Append-only, except that a merge moves events to the surviving customer and an
- * erasure clears `properties`.
+ * erasure clears `properties` and replaces `sourceEventId` with `erased:<_id>` (source ids name other records).
  *
  * `sourceEventId` is the event's id at its source; (organisationId, source, sourceEventId) is unique, which is
  * what makes a resend or a repeated `recordEvent` store the event once.

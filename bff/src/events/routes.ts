@@ -9,6 +9,7 @@ import { ALL_STAFF } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
+import { assertNotErased } from '../privacy/service';
 import { ingestClientEvents, listTimeline } from './service';
 
 export function eventRoutes() {
@@ -23,13 +24,16 @@ export function eventRoutes() {
       access: 'customer',
       body: IngestEventsRequest,
       response: IngestEventsResponse,
-      handler: ({ auth, body }) =>
-        ingestClientEvents({
+      handler: async ({ auth, body }) => {
+        // An access token outlives an erasure by minutes; nothing may be stored for the erased person meanwhile.
+        await assertNotErased(auth.organisationId, auth.id);
+        return ingestClientEvents({
           organisationId: auth.organisationId,
           sessionCustomerId: auth.signedInAs ?? auth.id,
           customerId: auth.id,
           events: body.events,
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'get',

@@ -495,8 +495,30 @@ export async function clearEventProperties(
   );
 }
 
+/**
+ * Removes one stored event (found by its source id): for a domain whose event a merge showed to count one thing twice
+ * (e.g. the same person brought twice under two profiles). Answers whose timeline it was on, or null when there was
+ * no such event (idempotent).
+ */
+export async function deleteEvent(
+  organisationId: string,
+  event: { source: EventSource; sourceEventId: string },
+): Promise<string | null> {
+  const deleted = await EventModel.findOneAndDelete(
+    { organisationId: oid(organisationId), source: event.source, sourceEventId: event.sourceEventId },
+    { projection: { customerId: 1 } },
+  ).lean<Pick<EventDocument, 'customerId'>>();
+  return deleted ? String(deleted.customerId) : null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Repair readers (a subscriber's own repair pass replays what it may have lost; backfills of stored events)
+
+/**
+ * An erased customer's events (their source ids were erased, see the end of this file) are passed to no
+ * subscriber again: nothing is derived anew for a person who asked to be erased.
+ */
+const NOT_ERASED = { $not: /^erased:/ };
 
 /** A stored event with its id and the time it was stored. */
 export type ReceivedEvent = StoredEvent & { id: string; receivedAt: Date };
@@ -517,7 +539,7 @@ export async function eventsReceivedBetween(
   after: { receivedAt: Date; id: string } | null,
   limit: number,
 ): Promise<ReceivedEvent[]> {
-  const filter: Record<string, unknown> = { receivedAt: { $gte: from, $lt: to } };
+  const filter: Record<string, unknown> = { receivedAt: { $gte: from, $lt: to }, sourceEventId: NOT_ERASED };
   if (after) {
     filter.$or = [
       { receivedAt: { $gt: after.receivedAt } },
@@ -537,7 +559,7 @@ export async function eventsOfTypeAfter(
   type: string,
   options: { since?: Date | null; after?: { occurredAt: Date; id: string } | null; limit: number },
 ): Promise<ReceivedEvent[]> {
-  const filter: Record<string, unknown> = { organisationId: oid(organisationId), type };
+  const filter: Record<string, unknown> = { organisationId: oid(organisationId), type, sourceEventId: NOT_ERASED };
   if (options.since) filter.occurredAt = { $gte: options.since };
   if (options.after) {
     filter.$or = [
@@ -554,6 +576,31 @@ export async function eventsOfTypeAfter(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Merge and privacy
+
+/** An erased customer's event keeps this source id: derived from nothing but the event's own id, so still unique. */
+const erasedSourceEventId = (eventId: Types.ObjectId) => `erased:${eventId.toHexString()}`;
+
+/**
+ * Gives each of the customer's events whose source id is not erased yet its erased source id (one conditional
+ * update per event, so a rerun after a crash finishes the rest and a second run changes nothing).
+ */
+async function eraseSourceEventIds(filter: { organisationId: Types.ObjectId; customerId: Types.ObjectId }) {
+  const docs = await EventModel.find(filter, { _id: 1, sourceEventId: 1 }).lean<
+    Pick<EventDocument, '_id' | 'sourceEventId'>[]
+  >();
+  const pending = docs.filter((doc) => doc.sourceEventId !== erasedSourceEventId(doc._id));
+  for (let start = 0; start < pending.length; start += 1000) {
+    await EventModel.bulkWrite(
+      pending.slice(start, start + 1000).map((doc) => ({
+        updateOne: {
+          filter: { _id: doc._id, sourceEventId: doc.sourceEventId },
+          update: { $set: { sourceEventId: erasedSourceEventId(doc._id) } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+}
 
 registerMergeStep({
   name: 'events',
@@ -579,11 +626,12 @@ registerPrivacyContributor({
       properties: doc.properties ?? {},
     }));
   },
-  // Keeps type and time, so that aggregate counts (channel, content, funnel) stay right.
+  // Keeps type and time, so that aggregate counts (channel, content, funnel) stay right; the properties go, and
+  // so do the source ids, many of which name a record that outlives the erasure anonymised (a content read, a
+  // payment, a campaign, a tag …) and would lead back to it.
   async erase({ organisationId, customerId }) {
-    await EventModel.updateMany(
-      { organisationId: oid(organisationId), customerId: oid(customerId) },
-      { $set: { properties: {} } },
-    );
+    const filter = { organisationId: oid(organisationId), customerId: oid(customerId) };
+    await EventModel.updateMany(filter, { $set: { properties: {} } });
+    await eraseSourceEventIds(filter);
   },
 });
