@@ -350,6 +350,14 @@ export const StaffMeetingList = z.object({ items: z.array(StaffMeetingSummary) }
 export const RegistrationStatus = z.enum(['confirmed', 'awaiting_payment', 'waitlisted', 'cancelled']);
 export type RegistrationStatus = z.infer<typeof RegistrationStatus>;
 
+/**
+ * Why a registration is `cancelled`: `by_customer` (the person cancelled), `unpaid` (a held place's fee was not paid
+ * by `holdExpiresAt`), `meeting_cancelled` (the meeting was cancelled while the place was held), `full` (every place
+ * and the waitlist were taken when signing up), `incomplete` (a sign-up interrupted before it got a place).
+ */
+export const RegistrationCancelReason = z.enum(['by_customer', 'unpaid', 'meeting_cancelled', 'full', 'incomplete']);
+export type RegistrationCancelReason = z.infer<typeof RegistrationCancelReason>;
+
 export const MyRegistration = z
   .object({
     id: ObjectId,
@@ -365,7 +373,7 @@ export const MyRegistration = z
     feeFen: z.number().int(),
     /** The fee's payment order (as an appointment's deposit): paid through POST /api/mp/payments/:id/jsapi. */
     paymentId: ObjectId.nullable(),
-    /** Until when an `awaiting_payment` place is held. */
+    /** Until when an `awaiting_payment` place is held; for a lapsed hold (`cancelReason` `unpaid`), the time missed. */
     holdExpiresAt: z.iso.datetime().nullable(),
     paidAt: z.iso.datetime().nullable(),
     /** The fee being or been given back (fen); null: none. */
@@ -373,6 +381,9 @@ export const MyRegistration = z
     refundedAt: z.iso.datetime().nullable(),
     /** Whether cancelling now would give the fee back (paid, before the sign-up deadline). */
     refundableOnCancel: z.boolean(),
+    /** Why and when it was cancelled: only while `cancelled` (null when the reason is not known). */
+    cancelReason: RegistrationCancelReason.nullable(),
+    cancelledAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'MyRegistration' });
 export type MyRegistration = z.infer<typeof MyRegistration>;

@@ -423,6 +423,7 @@ export async function describeRegistration(
   now = meetingNow(),
 ) {
   const status = shownStatus(meeting, reg);
+  const cancelReason = reg.status === 'cancelled' ? (reg.cancelReason ?? null) : null;
   const surveyAnswered = Boolean(
     await MeetingSurveyAnswerModel.exists({ meetingId: reg.meetingId, customerId: reg.customerId }),
   );
@@ -437,11 +438,17 @@ export async function describeRegistration(
     surveyAnswered,
     feeFen: reg.feeFen ?? 0,
     paymentId: reg.paymentId ? String(reg.paymentId) : null,
-    holdExpiresAt: status === 'awaiting_payment' ? (reg.holdExpiresAt?.toISOString() ?? null) : null,
+    // Held: until when; lapsed: the time the fee was not paid by.
+    holdExpiresAt:
+      status === 'awaiting_payment' || (status === 'cancelled' && cancelReason === 'unpaid')
+        ? (reg.holdExpiresAt?.toISOString() ?? null)
+        : null,
     paidAt: reg.paidAt?.toISOString() ?? null,
     refundFen: reg.refundFen ?? null,
     refundedAt: reg.refundedAt?.toISOString() ?? null,
     refundableOnCancel: refundableOnCancel(meeting, reg, now),
+    cancelReason: status === 'cancelled' ? cancelReason : null,
+    cancelledAt: status === 'cancelled' ? (reg.cancelledAt?.toISOString() ?? null) : null,
   };
 }
 

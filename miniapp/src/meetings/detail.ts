@@ -8,7 +8,8 @@ import { meetingProblem, type MeetingProblem } from './errors';
 import { activeRegistration } from './status';
 import type { CustomerMeeting, Loadable } from './types';
 
-export type MeetingNotice = 'confirmed' | 'awaiting_payment' | 'waitlisted' | 'cancelled' | 'promoted' | 'paid';
+export type MeetingNotice =
+  'confirmed' | 'awaiting_payment' | 'waitlisted' | 'cancelled' | 'lapsed' | 'promoted' | 'paid';
 
 export interface MeetingDetailState {
   meeting: Loadable<CustomerMeeting>;
@@ -47,7 +48,8 @@ export function registrationNotice(before: CustomerMeeting | null, after: Custom
     return 'promoted';
   if (was?.status === 'awaiting_payment' && is?.status === 'confirmed') return 'paid';
   if (!was && is) return is.status;
-  if (was && !is) return 'cancelled';
+  // A held place not paid in time was released: not a cancel of mine.
+  if (was && !is) return after.myRegistration?.cancelReason === 'unpaid' ? 'lapsed' : 'cancelled';
   return null;
 }
 

@@ -1,7 +1,6 @@
 /**
  * How a meeting reads on screen. Its times are shown in the meeting's own zone (`timeZone`, the organisation's):
- * the agenda's times are local to it, and an attendee travels to the venue's clock. Money does not appear: the
- * backend's meetings are free.
+ * the agenda's times are local to it, and an attendee travels to the venue's clock. Fees are in yuan (feeText).
  */
 import { formatFen } from '../booking/format';
 import type { CustomerMeeting, CustomerMeetingSummary, MeetingAudience, MyRegistration } from './types';
@@ -141,9 +140,10 @@ export function placesText(meeting: Pick<CustomerMeeting, 'placesLeft' | 'waitli
   return meeting.waitlistOpen ? '名额已满，可加入候补' : '名额已满';
 }
 
-/** The badge of my registration: 已报名, 已签到, 候补第 3 位, 已取消. */
+/** The badge of my registration: 已报名, 已签到, 候补第 3 位, 付款超时, 已取消. */
 export function registrationLabel(
-  registration: Pick<MyRegistration, 'status' | 'waitlistPosition' | 'checkedInAt'>,
+  registration: Pick<MyRegistration, 'status' | 'waitlistPosition' | 'checkedInAt'> &
+    Partial<Pick<MyRegistration, 'cancelReason'>>,
 ): string {
   switch (registration.status) {
     case 'confirmed':
@@ -153,7 +153,37 @@ export function registrationLabel(
     case 'waitlisted':
       return registration.waitlistPosition ? `候补第 ${registration.waitlistPosition} 位` : '候补中';
     default:
-      return '已取消';
+      return registration.cancelReason === 'unpaid' ? '付款超时' : '已取消';
+  }
+}
+
+/**
+ * Why my registration is cancelled, in words, with when: a hold not paid in time ("未在时限内支付，名额已释放"), my
+ * own cancel, the meeting's, a sign-up that found no place or did not finish. Null unless cancelled.
+ */
+export function cancelledText(
+  registration: Pick<MyRegistration, 'status' | 'cancelReason' | 'cancelledAt' | 'holdExpiresAt'>,
+  timeZone: string,
+): string | null {
+  if (registration.status !== 'cancelled') return null;
+  const at = (iso: string | null) => (iso ? shortDateTimeText(iso, timeZone) : '');
+  switch (registration.cancelReason) {
+    case 'unpaid': {
+      const deadline = at(registration.holdExpiresAt ?? registration.cancelledAt);
+      return deadline ? `未在时限内支付，名额已释放（付款截止 ${deadline}）` : '未在时限内支付，名额已释放';
+    }
+    case 'by_customer': {
+      const when = at(registration.cancelledAt);
+      return when ? `你已于 ${when} 取消报名` : '你已取消报名';
+    }
+    case 'meeting_cancelled':
+      return '会议已取消，你的报名随之取消';
+    case 'full':
+      return '报名时名额和候补都已满，未能报上';
+    case 'incomplete':
+      return '上次报名未能完成';
+    default:
+      return '报名已取消';
   }
 }
 
@@ -170,7 +200,7 @@ export function feeStatusText(
   if (registration.refundedAt) return `已退款 ${formatFen(registration.refundFen ?? registration.feeFen)}，原路退回`;
   if (registration.refundFen) return `退款中 ${formatFen(registration.refundFen)}，将原路退回`;
   if (registration.paidAt) return `已支付 ${formatFen(registration.feeFen)}`;
-  return registration.status === 'cancelled' ? '未在时限内付款，名额已释放' : null;
+  return null; // unpaid: a held place says so itself, a lapsed one in cancelledText
 }
 
 /** A meeting's own state when it is not simply open: 已结束, 已取消, 进行中. */

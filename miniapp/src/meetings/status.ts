@@ -44,9 +44,11 @@ export function signUpAction(meeting: CustomerMeeting, now: number): SignUpActio
     return { kind: 'cancel', label: registration.status === 'waitlisted' ? '退出候补' : '取消报名' };
   }
   if (meeting.signUpOpen && Date.parse(meeting.signUpDeadline) > now) {
+    // Cancelled before (by me, or a held place not paid in time): signing up again is a new attempt.
+    const again = meeting.myRegistration?.status === 'cancelled';
     return meeting.waitlistOpen
       ? { kind: 'sign-up', label: '加入候补', waitlist: true }
-      : { kind: 'sign-up', label: '立即报名', waitlist: false };
+      : { kind: 'sign-up', label: again ? '重新报名' : '立即报名', waitlist: false };
   }
   return { kind: 'closed', ...signUpClosedReason(meeting, now) };
 }
@@ -75,6 +77,14 @@ export function surveyPhase(meeting: Pick<CustomerMeeting, 'myRegistration' | 's
   if (now < Date.parse(meeting.survey.opensAt)) return 'not-yet';
   if (now >= Date.parse(meeting.survey.closesAt)) return 'closed';
   return 'open';
+}
+
+/**
+ * The meeting reminder is sent to confirmed places only: it is offered once the place is confirmed (paid, for a paid
+ * meeting), not while it is held awaiting payment or waitlisted, nor once checked in.
+ */
+export function offersReminder(registration: MyRegistration | null | undefined): boolean {
+  return registration?.status === 'confirmed' && !registration.checkedInAt;
 }
 
 /** Only a confirmed place that is not checked in yet shows its code for staff to scan. */

@@ -29,6 +29,8 @@ export function registration(overrides: Partial<MyRegistration> = {}): MyRegistr
     refundFen: null,
     refundedAt: null,
     refundableOnCancel: false,
+    cancelReason: null,
+    cancelledAt: null,
     ...overrides,
   };
 }

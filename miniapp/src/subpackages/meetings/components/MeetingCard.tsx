@@ -2,11 +2,13 @@ import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
 import {
   audienceLabel,
+  cancelledText,
   feeText,
   meetingPhaseLabel,
   meetingTimeText,
   placeText,
   registrationLabel,
+  shortDateTimeText,
 } from '../../../meetings/format';
 import type { CustomerMeetingSummary } from '../../../meetings/types';
 
@@ -24,6 +26,7 @@ export default function MeetingCard({
 }) {
   const phase = meetingPhaseLabel(meeting, now);
   const registration = meeting.myRegistration;
+  const note = registration ? registrationNote(registration, meeting.timeZone, now) : null;
   return (
     <View className="meeting-card" data-testid="meeting-card" data-meeting-id={meeting.id}>
       <View className="meeting-card__main" onClick={onOpen}>
@@ -47,6 +50,14 @@ export default function MeetingCard({
         <Text className="meeting-card__line" data-testid="meeting-card-fee">
           {feeText(meeting.feeFen)}
         </Text>
+        {note && (
+          <Text
+            className={`meeting-card__note meeting-card__note--${registration!.status}`}
+            data-testid="meeting-card-note"
+          >
+            {note}
+          </Text>
+        )}
         {!registration && !phase && (
           <Text className="meeting-card__places">
             {meeting.placesLeft > 0 ? `剩余 ${meeting.placesLeft} 个名额` : '名额已满，可尝试候补'}
@@ -56,4 +67,17 @@ export default function MeetingCard({
       {children}
     </View>
   );
+}
+
+/** A line on my registration when there is something to do or to know: the time to pay by, why it was cancelled. */
+function registrationNote(
+  registration: NonNullable<CustomerMeetingSummary['myRegistration']>,
+  timeZone: string,
+  now: number,
+): string | null {
+  if (registration.status === 'cancelled') return cancelledText(registration, timeZone);
+  if (registration.status !== 'awaiting_payment' || !registration.holdExpiresAt) return null;
+  return Date.parse(registration.holdExpiresAt) > now
+    ? `请在 ${shortDateTimeText(registration.holdExpiresAt, timeZone)} 前支付 ${feeText(registration.feeFen)}，逾期名额将自动释放`
+    : '付款时限已过，名额即将释放';
 }

@@ -11,6 +11,7 @@ import { createMeetingDetail, type MeetingDetailStore, type MeetingNotice } from
 import { canSignUpAgain, createMeetingFeePayment, feeDue } from '../../../../meetings/fee';
 import {
   audienceLabel,
+  cancelledText,
   meetingDateTimeText,
   meetingPhaseLabel,
   meetingTimeText,
@@ -21,7 +22,13 @@ import {
   shortDateTimeText,
 } from '../../../../meetings/format';
 import { surveyPage } from '../../../../meetings/routes';
-import { activeRegistration, showsCheckInCode, signUpAction, surveyPhase } from '../../../../meetings/status';
+import {
+  activeRegistration,
+  offersReminder,
+  showsCheckInCode,
+  signUpAction,
+  surveyPhase,
+} from '../../../../meetings/status';
 import type { CustomerMeeting } from '../../../../meetings/types';
 import { platform } from '../../../../platform';
 import SandboxPaySheet from '../../../../platform/SandboxPaySheet';
@@ -88,6 +95,7 @@ const NOTICES: Record<MeetingNotice, string> = {
   awaiting_payment: '名额已为你保留，请在时限内付款',
   waitlisted: '已加入候补名单',
   cancelled: '已取消报名',
+  lapsed: '未在时限内支付，名额已释放',
   promoted: '候补成功，你已获得参会名额',
   paid: '付款成功，报名已确认',
 };
@@ -129,9 +137,13 @@ function MeetingView({
       </View>
 
       <MyRegistrationCard meeting={meeting} now={now} />
+      <CancelledRegistrationCard meeting={meeting} />
       {feeDue(meeting) && <FeePayment key={feeDue(meeting)!.paymentId} meeting={meeting} store={store} />}
       <SignUpBar meeting={meeting} store={store} now={now} />
-      {signedUpHere && activeRegistration(meeting) && <ReminderButton templateId={meeting.reminderTemplateId} />}
+      {/* The reminder goes to confirmed places: not offered while the place awaits payment or the waitlist. */}
+      {signedUpHere && offersReminder(meeting.myRegistration) && (
+        <ReminderButton templateId={meeting.reminderTemplateId} />
+      )}
 
       {meeting.description && (
         <View className="meeting-section">
@@ -176,7 +188,7 @@ function MeetingView({
         className="meeting-notice"
         visible={notice !== null}
         content={notice ? NOTICES[notice] : ''}
-        icon={notice === 'cancelled' ? undefined : 'success'}
+        icon={notice === 'cancelled' || notice === 'lapsed' ? undefined : 'success'}
         onClose={() => store.clearNotice()}
       />
     </View>
@@ -250,6 +262,40 @@ function MyRegistrationCard({ meeting, now }: { meeting: CustomerMeeting; now: n
       {survey === 'answered' && (
         <Text className="meeting-hint" data-testid="survey-answered">
           会后问卷已提交，感谢你的反馈
+        </Text>
+      )}
+    </View>
+  );
+}
+
+/** My cancelled registration: why (a hold not paid in time, my own cancel, the meeting's) and when. */
+function CancelledRegistrationCard({ meeting }: { meeting: CustomerMeeting }) {
+  const registration = meeting.myRegistration;
+  const text = registration ? cancelledText(registration, meeting.timeZone) : null;
+  if (!registration || !text) return null;
+  const fee = feeStatusText(registration);
+  return (
+    <View className="meeting-section meeting-mine meeting-mine--cancelled" data-testid="my-registration">
+      <View className="meeting-mine__head">
+        <Text className="meeting-section__title">我的报名</Text>
+        <Text
+          className={`meeting-badge meeting-badge--${registration.status}`}
+          data-testid="registration-status"
+          data-status={registration.status}
+        >
+          {registrationLabel(registration)}
+        </Text>
+      </View>
+      <Text
+        className="meeting-cancelled-note"
+        data-testid="registration-cancelled"
+        data-reason={registration.cancelReason ?? ''}
+      >
+        {text}
+      </Text>
+      {fee && (
+        <Text className="meeting-hint" data-testid="fee-status">
+          {fee}
         </Text>
       )}
     </View>

@@ -6,6 +6,7 @@ import AppError from '../../../../components/AppError';
 import Gate from '../../../../components/Gate';
 import { errorMessage } from '../../../../lib/errors';
 import { meetingApi } from '../../../../meetings/client';
+import { meetingProblem, type MeetingProblem } from '../../../../meetings/errors';
 import { awaitingPaymentFirst } from '../../../../meetings/fee';
 import { MEETING_LIST_PAGE, meetingPage } from '../../../../meetings/routes';
 import { showsCheckInCode } from '../../../../meetings/status';
@@ -30,6 +31,7 @@ export default function MyMeetingsPage() {
 function MyMeetings() {
   const [list, setList] = useState<Loadable<CustomerMeetingSummary[]>>({ status: 'idle' });
   const [shown, setShown] = useState<string | null>(null);
+  const [again, setAgain] = useState<{ id: string; problem: MeetingProblem | null } | null>(null);
   const loading = useRef(false);
 
   const load = useCallback(async () => {
@@ -45,6 +47,21 @@ function MyMeetings() {
       loading.current = false;
     }
   }, []);
+
+  /** Signs up again (a held place lapsed, or I cancelled): then the meeting's page shows the new place (and fee). */
+  const signUpAgain = async (meeting: CustomerMeetingSummary) => {
+    if (again && !again.problem) return; // one at a time
+    setAgain({ id: meeting.id, problem: null });
+    try {
+      await meetingApi.signUp(meeting.id);
+      setAgain(null);
+      void Taro.navigateTo({ url: meetingPage(meeting.id) });
+    } catch (error) {
+      const problem = meetingProblem(error, { action: 'sign-up', timeZone: meeting.timeZone });
+      setAgain({ id: meeting.id, problem });
+      void load();
+    }
+  };
 
   useEffect(() => {
     void load();
@@ -81,6 +98,9 @@ function MyMeetings() {
           // The survey, once open, is offered on the meeting's page (it knows whether there is one).
           const upcoming = Date.parse(meeting.endsAt) > now && meeting.status === 'published';
           const code = upcoming && showsCheckInCode(registration) ? registration.checkInCode : null;
+          const signUpAgainOffered =
+            upcoming && Date.parse(meeting.startsAt) > now && registration?.status === 'cancelled';
+          const mine = again?.id === meeting.id ? again : null;
           return (
             <MeetingCard
               key={meeting.id}
@@ -101,6 +121,24 @@ function MyMeetings() {
                 </View>
               )}
               {code && shown === meeting.id && <CheckInCode code={code} />}
+              {signUpAgainOffered && (
+                <View className="meeting-card__actions">
+                  <Button
+                    size="small"
+                    type="primary"
+                    data-testid="mine-sign-up-again"
+                    loading={mine !== null && !mine.problem}
+                    onClick={() => void signUpAgain(meeting)}
+                  >
+                    重新报名
+                  </Button>
+                </View>
+              )}
+              {mine?.problem && (
+                <Text className="meeting-error" data-testid="mine-sign-up-error" data-code={mine.problem.code}>
+                  {mine.problem.title}：{mine.problem.message}
+                </Text>
+              )}
             </MeetingCard>
           );
         })
