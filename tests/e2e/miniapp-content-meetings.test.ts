@@ -12,72 +12,27 @@
  * checked in; once the meeting is over (its times moved into the past on the stored meeting) they answer the
  * survey, required questions first refused. The staff attendee list shows them checked in and surveyed.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { MeetingModel } from '../../bff/src/meetings/model';
-import { FRONTENDS } from '../../tools/frontends';
-import { launchBrowser, phonePage, screenshot } from '../support/browser';
-import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { screenshot } from '../support/browser';
+import { publishContent, publishMeeting } from '../support/bff';
+import { miniappE2eContext, openHomeOnNewPhone, openMiniappPage, storedAccessToken } from '../support/miniappE2e';
 
-let bff: TestBff;
-let browser: Browser;
-let manager: { accessToken: string; staff: { id: string } };
-let rep: { accessToken: string; staff: { id: string } };
-
-beforeAll(async () => {
-  bff = await startTestBff('e2e-miniapp-content-meetings', { miniappH5: FRONTENDS[0].output });
-  browser = await launchBrowser();
-  manager = await signInStaff(bff, 'lina');
-  rep = await signInStaff(bff, 'zhangwei');
-});
-afterAll(async () => {
-  await browser?.close();
-  await bff?.close();
-});
+const e2e = miniappE2eContext('e2e-miniapp-content-meetings');
 
 const MINUTE = 60_000;
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * MINUTE).toISOString();
 
 /** Written by the rep, approved by the manager, published by the rep. */
-async function publishContent(body: Record<string, unknown>): Promise<string> {
-  const created = await bff.call('POST', '/api/staff/content', { token: rep.accessToken, body });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.id as string;
-  expect((await bff.call('POST', `/api/staff/content/${id}/submit`, { token: rep.accessToken })).status).toBe(200);
-  const reviewed = await bff.call('POST', `/api/staff/content/${id}/review`, {
-    token: manager.accessToken,
-    body: { decision: 'approve', comment: '内容准确' },
-  });
-  expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(200);
-  const published = await bff.call('POST', `/api/staff/content/${id}/publish`, { token: rep.accessToken });
-  expect(published.body.status).toBe('published');
-  return id;
-}
-
-/** A new phone (a new emulated WeChat user) on the Home tab, the privacy policy accepted. */
-async function openHome(): Promise<Page> {
-  const page = await phonePage(browser);
-  await page.goto(`${bff.url}/m/#/pages/home/index`);
-  const accept = page.locator('.consent-popup .consent-accept');
-  await accept.waitFor({ state: 'visible', timeout: 20_000 });
-  await accept.click();
-  await accept.waitFor({ state: 'detached', timeout: 10_000 });
-  return page;
-}
+const publishByRep = (body: Record<string, unknown>) => publishContent(e2e.bff, e2e.rep, e2e.manager, body);
 
 /** The signed-in customer, as the mini-program's stored session names them. */
 async function currentCustomer(page: Page) {
-  const stored = await page.evaluate(() => localStorage.getItem('careloop.session'));
-  const parsed = JSON.parse(stored!) as { data?: { accessToken?: string }; accessToken?: string };
-  const accessToken = (parsed.data?.accessToken ?? parsed.accessToken)!;
-  const me = await bff.call('GET', '/api/mp/me', { token: accessToken });
+  const accessToken = await storedAccessToken(page);
+  const me = await e2e.bff.call('GET', '/api/mp/me', { token: accessToken });
   expect(me.status).toBe(200);
   return { id: me.body.id as string, accessToken };
-}
-
-async function open(page: Page, hashPath: string) {
-  await page.goto(`${bff.url}/m/#/${hashPath}`);
-  await page.reload();
 }
 
 const LONG_BODY =
@@ -92,7 +47,7 @@ const LONG_BODY =
 
 describe('content in the mini-program', () => {
   it('shows a patient the public feed without the HCP article, and tracks their reading to the end', async () => {
-    const articleId = await publishContent({
+    const articleId = await publishByRep({
       kind: 'article',
       title: '牙线使用全攻略',
       summary: '牙刷刷不到的地方，交给牙线。',
@@ -100,7 +55,7 @@ describe('content in the mini-program', () => {
       audience: 'public',
       body: LONG_BODY,
     });
-    await publishContent({
+    await publishByRep({
       kind: 'article',
       title: '【仅医生】种植体周围炎用药共识 2025',
       summary: '处方相关学术内容。',
@@ -109,7 +64,7 @@ describe('content in the mini-program', () => {
       body: '<p>仅供医疗专业人士学术交流。</p>',
     });
 
-    const page = await openHome();
+    const page = await openHomeOnNewPhone(e2e);
     const cards = page.locator('[data-testid="content-card"]');
     await expect.poll(() => cards.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const titles = await page.getByTestId('content-card-title').allTextContents();
@@ -136,8 +91,8 @@ describe('content in the mini-program', () => {
     await screenshot(page, 'miniapp-content-article');
 
     const reading = async () => {
-      const answer = await bff.call('GET', `/api/staff/customers/${customerId}/content-reading`, {
-        token: manager.accessToken,
+      const answer = await e2e.bff.call('GET', `/api/staff/customers/${customerId}/content-reading`, {
+        token: e2e.manager.accessToken,
       });
       expect(answer.status).toBe(200);
       return answer.body.reads[0] as { content: { id: string }; dwellSeconds: number; finishedAt: string | null };
@@ -160,7 +115,9 @@ describe('content in the mini-program', () => {
     await expect.poll(async () => (await reading()).finishedAt, { timeout: 10_000 }).not.toBeNull();
     await screenshot(page, 'miniapp-content-article-end');
 
-    const results = await bff.call('GET', `/api/staff/content/${articleId}/results`, { token: manager.accessToken });
+    const results = await e2e.bff.call('GET', `/api/staff/content/${articleId}/results`, {
+      token: e2e.manager.accessToken,
+    });
     expect(results.status).toBe(200);
     expect(results.body).toMatchObject({ opens: 1, uniqueReaders: 1, finishes: 1, finishRate: 1 });
     expect(results.body.averageDwellSeconds).toBeGreaterThanOrEqual(9);
@@ -168,7 +125,7 @@ describe('content in the mini-program', () => {
   });
 
   it('shows a lock, not the title, to a patient who opens an HCP article’s link', async () => {
-    const hcpId = await publishContent({
+    const hcpId = await publishByRep({
       kind: 'article',
       title: '【仅医生】抗菌药物在种植治疗中的合理使用',
       summary: '处方相关。',
@@ -176,8 +133,8 @@ describe('content in the mini-program', () => {
       audience: 'hcp',
       body: '<p>仅供医疗专业人士。</p>',
     });
-    const page = await openHome();
-    await open(page, `subpackages/content/pages/detail/index?id=${hcpId}`);
+    const page = await openHomeOnNewPhone(e2e);
+    await openMiniappPage(e2e, page, `subpackages/content/pages/detail/index?id=${hcpId}`);
     const locked = page.getByTestId('content-locked');
     await locked.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await locked.textContent()).toContain('仅限认证医生阅读');
@@ -195,46 +152,34 @@ const SURVEY = [
 
 /** A rep's meeting for verified HCPs, approved by the manager (not its creator) and published by the rep. */
 async function publishedHcpMeeting(startsInMinutes: number) {
-  const created = await bff.call('POST', '/api/staff/meetings', {
-    token: rep.accessToken,
-    body: {
-      title: '数字化种植学术沙龙',
-      description: '面向口腔种植医生的学术交流，仅限认证医疗专业人士。',
-      audience: 'hcp',
-      startsAt: inMinutes(startsInMinutes),
-      endsAt: inMinutes(startsInMinutes + 90),
-      venue: { name: '静安旗舰店 三楼会议室', address: '上海市静安区南京西路 1266 号' },
-      agenda: [
-        { time: '14:00', topic: '签到与开场' },
-        { time: '14:30', topic: '数字化导板的临床应用', speaker: '吴建国' },
-      ],
-      speakers: [{ name: '吴建国', title: '主任医师', hospital: '上海市第九人民医院' }],
-      survey: SURVEY,
-      capacity: 20,
-    },
+  const published = await publishMeeting(e2e.bff, e2e.rep, e2e.manager, {
+    title: '数字化种植学术沙龙',
+    description: '面向口腔种植医生的学术交流，仅限认证医疗专业人士。',
+    audience: 'hcp',
+    startsAt: inMinutes(startsInMinutes),
+    endsAt: inMinutes(startsInMinutes + 90),
+    venue: { name: '静安旗舰店 三楼会议室', address: '上海市静安区南京西路 1266 号' },
+    agenda: [
+      { time: '14:00', topic: '签到与开场' },
+      { time: '14:30', topic: '数字化导板的临床应用', speaker: '吴建国' },
+    ],
+    speakers: [{ name: '吴建国', title: '主任医师', hospital: '上海市第九人民医院' }],
+    survey: SURVEY,
+    capacity: 20,
   });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.id as string;
-  expect((await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken })).status).toBe(200);
-  const approved = await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
-    token: manager.accessToken,
-    body: { decision: 'approved', reason: '讲者资质与议程已核对', version: created.body.version },
-  });
-  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
-  expect(published.body.status).toBe('published');
-  return { id, key: created.body.key as string };
+  expect(published.status).toBe('published');
+  return { id: published.id as string, key: published.key as string };
 }
 
 /** An admin records the signed-in customer as a verified HCP. */
 async function verifyAsHcp(customerId: string) {
-  const updated = await bff.call('PATCH', `/api/staff/customers/${customerId}`, {
-    token: manager.accessToken,
+  const updated = await e2e.bff.call('PATCH', `/api/staff/customers/${customerId}`, {
+    token: e2e.manager.accessToken,
     body: { hcp: { hospital: '上海市第九人民医院', department: '口腔种植科', title: '主治医师' } },
   });
   expect(updated.status, JSON.stringify(updated.body)).toBe(200);
-  const verified = await bff.call('POST', `/api/staff/customers/${customerId}/hcp-verification`, {
-    token: manager.accessToken,
+  const verified = await e2e.bff.call('POST', `/api/staff/customers/${customerId}/hcp-verification`, {
+    token: e2e.manager.accessToken,
     body: { decision: 'verified', evidence: '执业医师证书' },
   });
   expect(verified.status, JSON.stringify(verified.body)).toBe(200);
@@ -243,7 +188,7 @@ async function verifyAsHcp(customerId: string) {
 describe('meetings in the mini-program', () => {
   it('a verified HCP signs up, checks in with the venue code and answers the survey after the end', async () => {
     const meeting = await publishedHcpMeeting(30);
-    const page = await openHome();
+    const page = await openHomeOnNewPhone(e2e);
     const customer = await currentCustomer(page);
     await verifyAsHcp(customer.id);
 
@@ -264,7 +209,7 @@ describe('meetings in the mini-program', () => {
     await signUp.click();
     const status = page.getByTestId('registration-status');
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('已报名');
-    const mine = await bff.call('GET', `/api/mp/meetings/${meeting.id}`, { token: customer.accessToken });
+    const mine = await e2e.bff.call('GET', `/api/mp/meetings/${meeting.id}`, { token: customer.accessToken });
     const code = mine.body.myRegistration.checkInCode as string;
     expect(await page.getByTestId('checkin-qr').getAttribute('data-code')).toBe(code);
     // The reminder is asked for from a tap (the sandbox allows it).
@@ -274,7 +219,7 @@ describe('meetings in the mini-program', () => {
     await screenshot(page, 'miniapp-hcp-meeting-signed-up');
 
     // My meetings, from the Me tab: the meeting with my place, and my code for staff to scan at the desk.
-    await open(page, 'pages/me/index');
+    await openMiniappPage(e2e, page, 'pages/me/index');
     await page.getByTestId('me-meetings').click();
     const mineCard = page.locator(`.meetings-mine [data-testid="meeting-card"][data-meeting-id="${meeting.id}"]`);
     await mineCard.waitFor({ state: 'visible', timeout: 15_000 });
@@ -285,7 +230,7 @@ describe('meetings in the mini-program', () => {
     await screenshot(page, 'miniapp-hcp-my-meetings');
 
     // The venue code opens the check-in page with scene = the meeting key; 30 minutes before the start it is open.
-    await open(page, `subpackages/meetings/pages/checkin/index?scene=${meeting.key}`);
+    await openMiniappPage(e2e, page, `subpackages/meetings/pages/checkin/index?scene=${meeting.key}`);
     const title = page.getByTestId('checkin-title');
     await expect.poll(() => title.textContent(), { timeout: 15_000 }).toBe('签到成功');
     await screenshot(page, 'miniapp-hcp-meeting-checked-in');
@@ -298,7 +243,7 @@ describe('meetings in the mini-program', () => {
       { _id: meeting.id },
       { $set: { startsAt: new Date(Date.now() - 120 * MINUTE), endsAt: new Date(Date.now() - MINUTE) } },
     );
-    await open(page, `subpackages/meetings/pages/detail/index?id=${meeting.id}`);
+    await openMiniappPage(e2e, page, `subpackages/meetings/pages/detail/index?id=${meeting.id}`);
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('已签到');
     await page.getByTestId('open-survey').click();
     const submit = page.getByTestId('survey-submit');
@@ -324,7 +269,9 @@ describe('meetings in the mini-program', () => {
     expect(await done.textContent()).toContain('希望多一些病例讨论');
     await screenshot(page, 'miniapp-hcp-survey-done');
 
-    const attendees = await bff.call('GET', `/api/staff/meetings/${meeting.id}/attendees`, { token: rep.accessToken });
+    const attendees = await e2e.bff.call('GET', `/api/staff/meetings/${meeting.id}/attendees`, {
+      token: e2e.rep.accessToken,
+    });
     expect(attendees.status).toBe(200);
     const row = (attendees.body.items as Array<Record<string, unknown> & { customer: { id: string } }>).find(
       (item) => item.customer.id === customer.id,
@@ -338,13 +285,15 @@ describe('meetings in the mini-program', () => {
 
   it('tells an attendee who scans the venue code too early when check-in opens', async () => {
     const meeting = await publishedHcpMeeting(3 * 60);
-    const page = await openHome();
+    const page = await openHomeOnNewPhone(e2e);
     const customer = await currentCustomer(page);
     await verifyAsHcp(customer.id);
-    const signedUp = await bff.call('POST', `/api/mp/meetings/${meeting.id}/sign-up`, { token: customer.accessToken });
+    const signedUp = await e2e.bff.call('POST', `/api/mp/meetings/${meeting.id}/sign-up`, {
+      token: customer.accessToken,
+    });
     expect(signedUp.status, JSON.stringify(signedUp.body)).toBe(200);
 
-    await open(page, `subpackages/meetings/pages/checkin/index?scene=${meeting.key}`);
+    await openMiniappPage(e2e, page, `subpackages/meetings/pages/checkin/index?scene=${meeting.key}`);
     const result = page.getByTestId('checkin-result');
     await expect.poll(() => result.getAttribute('data-code'), { timeout: 15_000 }).toBe('MEETING_CHECK_IN_CLOSED');
     expect(await page.getByTestId('checkin-title').textContent()).toBe('签到尚未开始');
@@ -352,7 +301,9 @@ describe('meetings in the mini-program', () => {
       /^签到将于 \d{1,2}月\d{1,2}日 \d\d:\d\d 开始/,
     );
     await screenshot(page, 'miniapp-hcp-checkin-too-early');
-    const attendees = await bff.call('GET', `/api/staff/meetings/${meeting.id}/attendees`, { token: rep.accessToken });
+    const attendees = await e2e.bff.call('GET', `/api/staff/meetings/${meeting.id}/attendees`, {
+      token: e2e.rep.accessToken,
+    });
     expect(attendees.body.counts.checkedIn).toBe(0);
     await page.context().close();
   });

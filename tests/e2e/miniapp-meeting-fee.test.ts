@@ -5,75 +5,13 @@
  * the emulated sheet confirms the place (已报名, the check-in code shown) once WeChat Pay's notification has been
  * applied, and the reminder is offered. My meetings shows it as signed up, paid.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FRONTENDS } from '../../tools/frontends';
-import { launchBrowser, phonePage, screenshot } from '../support/browser';
-import { signInStaff, startTestBff, type TestBff } from '../support/bff';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from '../support/browser';
+import { miniappE2eContext, openHomeOnNewPhone, openMiniappPage, storedAccessToken } from '../support/miniappE2e';
+import { publishPaidMeeting } from '../support/paidMeetings';
 
-let bff: TestBff;
-let browser: Browser;
-let manager: { accessToken: string };
-let rep: { accessToken: string };
-
-beforeAll(async () => {
-  bff = await startTestBff('e2e-miniapp-meeting-fee', { miniappH5: FRONTENDS[0].output });
-  browser = await launchBrowser();
-  manager = await signInStaff(bff, 'lina');
-  rep = await signInStaff(bff, 'zhangwei');
-});
-afterAll(async () => {
-  await browser?.close();
-  await bff?.close();
-});
-
-const HOUR = 3_600_000;
-const FEE = 19_900;
-
-/** A rep's public meeting with a fee, approved by the manager and published by the rep. */
-async function publishedPaidMeeting() {
-  const start = Date.now() + 48 * HOUR;
-  const created = await bff.call('POST', '/api/staff/meetings', {
-    token: rep.accessToken,
-    body: {
-      title: '种植牙科普沙龙（付费）',
-      description: '面向患者的种植牙科普讲座，含一次口腔检查。',
-      audience: 'public',
-      startsAt: new Date(start).toISOString(),
-      endsAt: new Date(start + 2 * HOUR).toISOString(),
-      venue: { name: '静安旗舰店 三楼会议室', address: '上海市静安区南京西路 1266 号' },
-      capacity: 10,
-      feeFen: FEE,
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.id as string;
-  expect((await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken })).status).toBe(200);
-  const approved = await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
-    token: manager.accessToken,
-    body: { decision: 'approved', version: created.body.version },
-  });
-  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
-  expect(published.body).toMatchObject({ status: 'published', feeFen: FEE });
-  return id;
-}
-
-/** A new phone (a new emulated WeChat user), the privacy policy accepted on Home. */
-async function newPatient(): Promise<Page> {
-  const page = await phonePage(browser);
-  await page.goto(`${bff.url}/m/#/pages/home/index`);
-  const accept = page.locator('.consent-popup .consent-accept');
-  await accept.waitFor({ state: 'visible', timeout: 20_000 });
-  await accept.click();
-  await accept.waitFor({ state: 'detached', timeout: 10_000 });
-  return page;
-}
-
-async function open(page: Page, hashPath: string) {
-  await page.goto(`${bff.url}/m/#/${hashPath}`);
-  await page.reload();
-}
+const e2e = miniappE2eContext('e2e-miniapp-meeting-fee');
 
 /** Opens the emulated WeChat Pay sheet from the pay button and checks it asks for the fee. */
 async function openSheet(page: Page) {
@@ -85,9 +23,15 @@ async function openSheet(page: Page) {
 
 describe('a paid meeting in the mini-program', () => {
   it('a patient signs up, closes the pay sheet once, then pays and has the place confirmed', async () => {
-    const meetingId = await publishedPaidMeeting();
-    const page = await newPatient();
-    await open(page, `subpackages/meetings/pages/detail/index?id=${meetingId}`);
+    // A rep's public meeting with a ¥199 fee, approved by the manager and published by the rep.
+    const { id: meetingId } = await publishPaidMeeting(e2e.bff, e2e, {
+      title: '种植牙科普沙龙（付费）',
+      description: '面向患者的种植牙科普讲座，含一次口腔检查。',
+      venue: { name: '静安旗舰店 三楼会议室', address: '上海市静安区南京西路 1266 号' },
+      capacity: 10,
+    });
+    const page = await openHomeOnNewPhone(e2e);
+    await openMiniappPage(e2e, page, `subpackages/meetings/pages/detail/index?id=${meetingId}`);
 
     const signUp = page.getByTestId('signup-button');
     await expect.poll(() => signUp.textContent(), { timeout: 15_000 }).toBe('立即报名');
@@ -130,14 +74,10 @@ describe('a paid meeting in the mini-program', () => {
     await screenshot(page, 'miniapp-meeting-fee-paid');
 
     // The server agrees, and My meetings shows the place as signed up.
-    const session = JSON.parse((await page.evaluate(() => localStorage.getItem('careloop.session')))!) as {
-      data?: { accessToken?: string };
-      accessToken?: string;
-    };
-    const token = (session.data?.accessToken ?? session.accessToken)!;
-    const mine = await bff.call('GET', `/api/mp/meetings/${meetingId}`, { token });
+    const token = await storedAccessToken(page);
+    const mine = await e2e.bff.call('GET', `/api/mp/meetings/${meetingId}`, { token });
     expect(mine.body.myRegistration).toMatchObject({ status: 'confirmed', paidAt: expect.any(String) });
-    await open(page, 'subpackages/meetings/pages/mine/index');
+    await openMiniappPage(e2e, page, 'subpackages/meetings/pages/mine/index');
     const card = page.locator(`[data-testid="meeting-card"][data-meeting-id="${meetingId}"]`);
     await card.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await card.getByTestId('meeting-card-registration').textContent()).toBe('已报名');

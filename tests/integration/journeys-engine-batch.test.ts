@@ -7,31 +7,49 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutionModel, EnrolmentModel } from '../../bff/src/journeys/model';
 import { setJourneyFaultHook } from '../../bff/src/journeys/runtime';
 import {
-  archiveJourneys,
   DAY,
   MINUTE,
   engine,
   enrolmentsOf,
   event,
+  failAt,
   journeyTestContext,
   liveJourney,
   newPatient,
+  NO_SHOW_ENTRY,
+  noShowJourneyWithPatient,
+  resetJourneyEngine,
   tagsOf,
 } from './journeys-support';
 
 const t = journeyTestContext('journeys_engine_batch');
-const trigger = { kind: 'triggered', event: 'appointment.no_show' };
 
-afterEach(async () => {
-  setJourneyFaultHook(null);
-  t.setNow(t.t0);
-  await archiveJourneys(t);
-});
+afterEach(() => resetJourneyEngine(t));
+
+/** A patient in a one-step journey (add `tag`) whose first attempt failed: the execution waits to be retried. */
+async function tagStepFailedOnce(tag: string) {
+  const entered = await noShowJourneyWithPatient(t, [{ id: 'tag', type: 'add_tag', tag }]);
+  failAt('before_effect', 'downstream unavailable');
+  await engine(t.t0);
+  return entered;
+}
+
+/**
+ * While the retry runs, just before its effect, the execution is cancelled (as an exit racing with it would); then
+ * the step fails with `error`, if given.
+ */
+function cancelWhileRetrying(journeyId: string, error?: string) {
+  setJourneyFaultHook(async (context) => {
+    if (context.point !== 'before_effect') return;
+    await ExecutionModel.updateOne({ journeyId, status: 'retrying' }, { $set: { status: 'cancelled' } });
+    if (error) throw new Error(error);
+  });
+}
 
 describe('claims from a window read before', () => {
   it('a row moved on by someone else after the window was read is not claimed', async () => {
     const journey = await liveJourney(t, {
-      entry: trigger,
+      entry: NO_SHOW_ENTRY,
       start: 'tag',
       steps: [{ id: 'tag', type: 'add_tag', tag: '窗口' }],
     });
@@ -61,24 +79,9 @@ describe('claims from a window read before', () => {
 
 describe('final updates of executions', () => {
   it('a step whose execution was cancelled while it ran still records its result, and the customer goes on', async () => {
-    const journey = await liveJourney(t, {
-      entry: trigger,
-      start: 'tag',
-      steps: [{ id: 'tag', type: 'add_tag', tag: '取消后完成' }],
-    });
-    const patient = await newPatient(t);
-    await event(t, patient.customerId, 'appointment.no_show');
-    // First attempt fails (the execution waits to be retried) …
-    setJourneyFaultHook((context) => {
-      if (context.point === 'before_effect') throw new Error('downstream unavailable');
-    });
-    await engine(t.t0);
+    const { journey, patient } = await tagStepFailedOnce('取消后完成');
     expect(await ExecutionModel.findOne({ journeyId: journey.id }).lean()).toMatchObject({ status: 'retrying' });
-    // … and while the retry runs, the execution is cancelled (as an exit racing with it would).
-    setJourneyFaultHook(async (context) => {
-      if (context.point !== 'before_effect') return;
-      await ExecutionModel.updateOne({ journeyId: journey.id, status: 'retrying' }, { $set: { status: 'cancelled' } });
-    });
+    cancelWhileRetrying(journey.id);
     await engine(new Date(t.t0.getTime() + 2 * MINUTE));
 
     expect(await tagsOf(t, patient.customerId)).toEqual(['取消后完成']);
@@ -91,23 +94,9 @@ describe('final updates of executions', () => {
   });
 
   it('a retry counts one attempt per failure, whatever status the run saw', async () => {
-    const journey = await liveJourney(t, {
-      entry: trigger,
-      start: 'tag',
-      steps: [{ id: 'tag', type: 'add_tag', tag: '重试计数' }],
-    });
-    const patient = await newPatient(t);
-    await event(t, patient.customerId, 'appointment.no_show');
-    setJourneyFaultHook((context) => {
-      if (context.point === 'before_effect') throw new Error('downstream unavailable');
-    });
-    await engine(t.t0);
+    const { journey } = await tagStepFailedOnce('重试计数');
     // The second failure comes after the execution was cancelled meanwhile: still one more attempt, not two.
-    setJourneyFaultHook(async (context) => {
-      if (context.point !== 'before_effect') return;
-      await ExecutionModel.updateOne({ journeyId: journey.id, status: 'retrying' }, { $set: { status: 'cancelled' } });
-      throw new Error('downstream still unavailable');
-    });
+    cancelWhileRetrying(journey.id, 'downstream still unavailable');
     await engine(new Date(t.t0.getTime() + 2 * MINUTE));
 
     expect(await ExecutionModel.findOne({ journeyId: journey.id }).lean()).toMatchObject({

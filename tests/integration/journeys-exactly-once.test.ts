@@ -11,26 +11,25 @@ import { findTagByName } from '../../bff/src/tags/library';
 import { addTag, removeTag } from '../../bff/src/tags/service';
 import { EnrolmentModel, ExecutionModel } from '../../bff/src/journeys/model';
 import { JOURNEY_LEASE_MS, JOURNEY_MAX_ATTEMPTS, executionKey } from '../../bff/src/journeys/engine';
-import {
-  SimulatedCrash,
-  setJourneyFaultHook,
-  setJourneySmsProvider,
-  type FaultPoint,
-} from '../../bff/src/journeys/runtime';
+import { SimulatedCrash, setJourneySmsProvider, type FaultPoint } from '../../bff/src/journeys/runtime';
 import { useTaskService } from '../../bff/src/journeys/tasks';
 import { createTask } from '../../bff/src/tasks/service';
 import { SandboxSmsModel } from '../../bff/src/platform/sms/sandbox';
 import {
   MINUTE,
-  archiveJourneys,
+  NO_SHOW_ENTRY,
   couponTemplate,
   couponsOf,
+  crashOnceAt,
   engine,
   enrolmentsOf,
   event,
+  failAt,
   journeyTestContext,
   liveJourney,
   newPatient,
+  noShowJourneyWithPatient,
+  resetJourneyEngine,
   smsTo,
   subscribeMessages,
   tagsOf,
@@ -41,26 +40,18 @@ const t = journeyTestContext('journeys_exactly_once');
 const afterLease = (from: Date) => new Date(from.getTime() + JOURNEY_LEASE_MS + MINUTE);
 const TEMPLATE = SANDBOX.careNoticeTemplateId;
 
-afterEach(async () => {
-  setJourneyFaultHook(null);
-  setJourneySmsProvider(null);
-  useTaskService(null);
-  t.setNow(t.t0);
-  await archiveJourneys(t);
-});
+afterEach(() => resetJourneyEngine(t));
 
-/** Crashes the engine the first time it reaches `point` (for the given step type, where it matters). */
-function crashOnceAt(point: FaultPoint, stepType?: string) {
-  let crashed = false;
-  setJourneyFaultHook((context) => {
-    if (crashed || context.point !== point) return;
-    if (stepType && context.stepType && context.stepType !== stepType) return;
-    crashed = true;
-    throw new SimulatedCrash(point);
-  });
+/**
+ * The engine crashes at `point` (for the given step type) during its first run; two restarts, each once the leases
+ * the crashed run took have run out, finish what it left.
+ */
+async function crashAndRestart(point: FaultPoint, stepType: string) {
+  crashOnceAt(point, stepType);
+  await expect(engine(t.t0)).rejects.toBeInstanceOf(SimulatedCrash);
+  await engine(afterLease(t.t0));
+  await engine(afterLease(afterLease(t.t0)));
 }
-
-const trigger = { kind: 'triggered', event: 'appointment.no_show' };
 
 describe('a crash before or after each side effect, then a restart', () => {
   const internal = [
@@ -75,20 +66,11 @@ describe('a crash before or after each side effect, then a restart', () => {
     for (const point of points) {
       it(`${type}: a crash at ${point} still gives exactly one effect`, async () => {
         const template = type === 'issue_coupon' ? await couponTemplate(t, `崩溃券${point}`) : null;
-        const journey = await liveJourney(t, {
-          entry: trigger,
-          start: 'act',
-          steps: [
-            { id: 'act', ...(step ?? { type: 'issue_coupon', couponTemplateId: template!.id }), next: 'after' },
-            { id: 'after', type: 'add_tag', tag: '之后' },
-          ],
-        });
-        const patient = await newPatient(t);
-        await event(t, patient.customerId, 'appointment.no_show');
-        crashOnceAt(point, type);
-        await expect(engine(t.t0)).rejects.toBeInstanceOf(SimulatedCrash);
-        await engine(afterLease(t.t0));
-        await engine(afterLease(afterLease(t.t0)));
+        const { journey, patient } = await noShowJourneyWithPatient(t, [
+          { id: 'act', ...(step ?? { type: 'issue_coupon', couponTemplateId: template!.id }), next: 'after' },
+          { id: 'after', type: 'add_tag', tag: '之后' },
+        ]);
+        await crashAndRestart(point, type);
 
         if (type === 'add_tag') expect(await tagsOf(t, patient.customerId)).toEqual(['崩溃标签', '之后']);
         if (type === 'issue_coupon') expect(await couponsOf(t, patient.customerId)).toHaveLength(1);
@@ -124,13 +106,11 @@ describe('a crash before or after each side effect, then a restart', () => {
   for (const { type, step } of external) {
     for (const point of ['claimed', 'before_effect', 'before_commit', 'after_executions'] as FaultPoint[]) {
       it(`${type}: a crash at ${point} sends the message once`, async () => {
-        const journey = await liveJourney(t, { entry: trigger, start: 'msg', steps: [{ id: 'msg', ...step }] });
-        const patient = await newPatient(t, { phone: true, credits: [TEMPLATE, TEMPLATE] });
-        await event(t, patient.customerId, 'appointment.no_show');
-        crashOnceAt(point, type);
-        await expect(engine(t.t0)).rejects.toBeInstanceOf(SimulatedCrash);
-        await engine(afterLease(t.t0));
-        await engine(afterLease(afterLease(t.t0)));
+        const { journey, patient } = await noShowJourneyWithPatient(t, [{ id: 'msg', ...step }], {
+          phone: true,
+          credits: [TEMPLATE, TEMPLATE],
+        });
+        await crashAndRestart(point, type);
         expect(await sentCount(type, patient)).toBe(1);
         expect((await enrolmentsOf(journey.id))[0]).toMatchObject({ status: 'completed' });
       });
@@ -138,20 +118,15 @@ describe('a crash before or after each side effect, then a restart', () => {
 
     for (const point of ['before_send', 'after_send'] as FaultPoint[]) {
       it(`${type}: a crash at ${point} leaves the message in doubt, never sent twice, until a manager reviews it`, async () => {
-        const journey = await liveJourney(t, {
-          entry: trigger,
-          start: 'msg',
-          steps: [
+        const { journey, patient } = await noShowJourneyWithPatient(
+          t,
+          [
             { id: 'msg', ...step, next: 'after' },
             { id: 'after', type: 'add_tag', tag: '审核后' },
           ],
-        });
-        const patient = await newPatient(t, { phone: true, credits: [TEMPLATE, TEMPLATE] });
-        await event(t, patient.customerId, 'appointment.no_show');
-        crashOnceAt(point, type);
-        await expect(engine(t.t0)).rejects.toBeInstanceOf(SimulatedCrash);
-        await engine(afterLease(t.t0));
-        await engine(afterLease(afterLease(t.t0)));
+          { phone: true, credits: [TEMPLATE, TEMPLATE] },
+        );
+        await crashAndRestart(point, type);
         expect(await sentCount(type, patient)).toBe(point === 'after_send' ? 1 : 0);
         expect((await enrolmentsOf(journey.id))[0]).toMatchObject({ status: 'active', state: 'in_doubt' });
 
@@ -185,7 +160,7 @@ describe('several engine instances on one database', () => {
   it('three instances running at once: one tag, coupon, SMS and task per customer', async () => {
     const template = await couponTemplate(t, '并发券');
     const journey = await liveJourney(t, {
-      entry: trigger,
+      entry: NO_SHOW_ENTRY,
       start: 'tag',
       steps: [
         { id: 'tag', type: 'add_tag', tag: '并发', next: 'coupon' },
@@ -212,11 +187,11 @@ describe('several engine instances on one database', () => {
     expect(await EnrolmentModel.countDocuments({ journeyId: journey.id, status: 'completed' })).toBe(patients.length);
     const owners = new Set((await ExecutionModel.find({ journeyId: journey.id }).lean()).map((e) => e.owner));
     expect(owners.size).toBeGreaterThan(1);
-  });
+  }, 60_000); // three engines on two cores: slow when the machine is busy, not wrong
 
   it('even when leases run out mid-step, no message goes out twice and no effect happens twice', async () => {
     const journey = await liveJourney(t, {
-      entry: trigger,
+      entry: NO_SHOW_ENTRY,
       start: 'sms',
       steps: [
         { id: 'sms', type: 'send_sms', templateCode: 'SMS_LEASE', next: 'task' },
@@ -258,7 +233,7 @@ describe('several engine instances on one database', () => {
     expect(done + doubtful).toBe(patients.length);
     expect(messages.length).toBeGreaterThanOrEqual(done);
     expect(messages.length).toBeLessThanOrEqual(done + doubtful);
-  });
+  }, 60_000);
 });
 
 describe('a downstream call that times out after taking effect is retried with the same key', () => {
@@ -271,16 +246,8 @@ describe('a downstream call that times out after taking effect is retried with t
           : type === 'issue_coupon'
             ? { type, couponTemplateId: template.id }
             : { type, title: '超时任务' };
-      const journey = await liveJourney(t, { entry: trigger, start: 'act', steps: [{ id: 'act', ...step }] });
-      const patient = await newPatient(t);
-      await event(t, patient.customerId, 'appointment.no_show');
-      let timeouts = 0;
-      setJourneyFaultHook((context) => {
-        if (context.point === 'after_effect' && timeouts === 0) {
-          timeouts += 1;
-          throw new Error('ETIMEDOUT: the downstream call timed out');
-        }
-      });
+      const { journey, patient } = await noShowJourneyWithPatient(t, [{ id: 'act', ...step }]);
+      failAt('after_effect', 'ETIMEDOUT: the downstream call timed out', 1);
       const first = await engine(t.t0);
       expect(first.retried).toBe(1);
       const execution = await ExecutionModel.findOne({ journeyId: journey.id }).lean();
@@ -301,13 +268,7 @@ describe('a downstream call that times out after taking effect is retried with t
   }
 
   it('the tasks service answers a repeated key with the first task', async () => {
-    await liveJourney(t, {
-      entry: trigger,
-      start: 'act',
-      steps: [{ id: 'act', type: 'create_task', title: '重复调用' }],
-    });
-    const patient = await newPatient(t);
-    await event(t, patient.customerId, 'appointment.no_show');
+    const { patient } = await noShowJourneyWithPatient(t, [{ id: 'act', type: 'create_task', title: '重复调用' }]);
     let calls = 0;
     useTaskService(async (input) => {
       calls += 1;
@@ -325,7 +286,7 @@ describe('a downstream call that times out after taking effect is retried with t
 describe('failures', () => {
   it('a duplicate key in a batch is a step done before: the other rows of the batch go on', async () => {
     const journey = await liveJourney(t, {
-      entry: trigger,
+      entry: NO_SHOW_ENTRY,
       start: 'tag',
       steps: [{ id: 'tag', type: 'add_tag', tag: '批次' }],
     });
@@ -355,13 +316,9 @@ describe('failures', () => {
   });
 
   it('a failing action retries with backoff, then parks the enrolment with the error visible; a retry resumes it', async () => {
-    const journey = await liveJourney(t, {
-      entry: trigger,
-      start: 'act',
-      steps: [{ id: 'act', type: 'create_task', title: '总失败' }],
-    });
-    const patient = await newPatient(t);
-    await event(t, patient.customerId, 'appointment.no_show');
+    const { journey, patient } = await noShowJourneyWithPatient(t, [
+      { id: 'act', type: 'create_task', title: '总失败' },
+    ]);
     useTaskService(async () => {
       throw new Error('tasks service unavailable');
     });
@@ -394,7 +351,7 @@ describe('failures', () => {
 
   it('a provider that refuses the message is retried, never re-sent forever; one that times out leaves it in doubt', async () => {
     await liveJourney(t, {
-      entry: trigger,
+      entry: NO_SHOW_ENTRY,
       start: 'sms',
       steps: [{ id: 'sms', type: 'send_sms', templateCode: 'SMS_X' }],
     });

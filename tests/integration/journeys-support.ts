@@ -8,7 +8,14 @@ import { afterAll, beforeAll } from 'vitest';
 import { CreateCouponTemplateRequest } from '@careloop/shared';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
 import { runJourneyEngineOnce, type EngineRunOptions } from '../../bff/src/journeys/engine';
-import { setJourneyClock } from '../../bff/src/journeys/runtime';
+import {
+  SimulatedCrash,
+  setJourneyClock,
+  setJourneyFaultHook,
+  setJourneySmsProvider,
+  type FaultPoint,
+} from '../../bff/src/journeys/runtime';
+import { useTaskService } from '../../bff/src/journeys/tasks';
 import { addSubscriptionCredits } from '../../bff/src/subscriptions/service';
 import { listCustomerTasks } from '../../bff/src/tasks/service';
 import { createCouponTemplate, listCustomerCoupons } from '../../bff/src/coupons/service';
@@ -193,6 +200,57 @@ export async function archiveJourneys(context: JourneyTestContext) {
       });
     }
   }
+}
+
+/** The entry of most journeys in these tests: the customer missed an appointment. */
+export const NO_SHOW_ENTRY = { kind: 'triggered', event: 'appointment.no_show' } as const;
+
+/**
+ * A live journey of `steps` (starting at the first) entered on a no-show, and a new patient (`patientOptions` as for
+ * newPatient) who has just missed an appointment, so is enrolled and due at t0.
+ */
+export async function noShowJourneyWithPatient(
+  context: JourneyTestContext,
+  steps: [{ id: string; [field: string]: unknown }, ...unknown[]],
+  patientOptions?: Parameters<typeof newPatient>[1],
+) {
+  const journey = await liveJourney(context, { entry: NO_SHOW_ENTRY, start: steps[0].id, steps });
+  const patient = await newPatient(context, patientOptions);
+  await event(context, patient.customerId, 'appointment.no_show');
+  return { journey, patient };
+}
+
+/** Crashes the engine the first time it reaches `point` (for the given step type, where it matters). */
+export function crashOnceAt(point: FaultPoint, stepType?: string) {
+  let crashed = false;
+  setJourneyFaultHook((context) => {
+    if (crashed || context.point !== point) return;
+    if (stepType && context.stepType && context.stepType !== stepType) return;
+    crashed = true;
+    throw new SimulatedCrash(point);
+  });
+}
+
+/** The step's downstream call fails with `message` the first `times` times the engine reaches `point` (or every time). */
+export function failAt(point: FaultPoint, message: string, times = Infinity) {
+  let failures = 0;
+  setJourneyFaultHook((context) => {
+    if (context.point !== point || failures >= times) return;
+    failures += 1;
+    throw new Error(message);
+  });
+}
+
+/**
+ * Between tests: no fault hook, the usual SMS provider and task service again, the clock back at t0, and every
+ * journey archived (so that one test's journeys never see the next's events).
+ */
+export async function resetJourneyEngine(context: JourneyTestContext) {
+  setJourneyFaultHook(null);
+  setJourneySmsProvider(null);
+  useTaskService(null);
+  context.setNow(context.t0);
+  await archiveJourneys(context);
 }
 
 /** Keeps the BFF's own periodic job `jobId` from running for a day, for tests that run it themselves. */

@@ -14,6 +14,16 @@ import { feeUpkeep, releaseDroppedFee } from '../../bff/src/meetings/fees';
 import { MeetingModel, MeetingRegistrationModel } from '../../bff/src/meetings/model';
 import { expireFeeHolds } from '../../bff/src/meetings/registrations';
 import { signInNewPatient, signInPatientsOldestFirst, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { waitFor } from '../support/concurrency';
+import {
+  MEETING_FEE_FEN as FEE,
+  myRegistration,
+  outTradeNo,
+  payMeetingFee,
+  publishPaidMeeting,
+  signUpForMeeting,
+  type PaidMeetingOptions,
+} from '../support/paidMeetings';
 
 let bff: TestBff;
 let manager: { accessToken: string; staff: { organisation: { id: string } } };
@@ -29,49 +39,26 @@ afterEach(() => setMeetingClock(null));
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const FEE = 19_900;
 
 /** Each test's meeting only (the job itself runs over every meeting). */
 const only = (meetingId: string) => ({ meetingId: new Types.ObjectId(meetingId) });
 
 type Patient = Awaited<ReturnType<typeof signInNewPatient>>;
 
-async function publishedMeeting(
-  options: { capacity?: number; waitlistLimit?: number; feeFen?: number; deadlineHours?: number } = {},
-) {
-  const start = Date.now() + 48 * HOUR;
-  const created = await bff.call('POST', '/api/staff/meetings', {
-    token: rep.accessToken,
-    body: {
-      title: '付费学术沙龙',
-      audience: 'public',
-      startsAt: new Date(start).toISOString(),
-      endsAt: new Date(start + 2 * HOUR).toISOString(),
-      venue: { name: '会议室', address: '' },
-      capacity: options.capacity ?? 5,
-      waitlistLimit: options.waitlistLimit ?? 10,
-      feeFen: options.feeFen ?? FEE,
-      ...(options.deadlineHours && { signUpDeadline: new Date(start - options.deadlineHours * HOUR).toISOString() }),
-    },
-  });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken });
-  await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
-    token: manager.accessToken,
-    body: { decision: 'approved', version: 1 },
-  });
-  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
-  expect(published.body).toMatchObject({ status: 'published', feeFen: options.feeFen ?? FEE });
-  return { id, startsAt: start };
-}
-
-const signUp = (patient: Patient, meetingId: string) =>
-  bff.call('POST', `/api/mp/meetings/${meetingId}/sign-up`, { token: patient.accessToken });
+const publishedMeeting = (options?: PaidMeetingOptions) => publishPaidMeeting(bff, { rep, manager }, options);
+const signUp = (patient: Patient, meetingId: string) => signUpForMeeting(bff, patient, meetingId);
+/** Signs up and returns the registration the sign-up made (held, waitlisted, or confirmed when free). */
+const register = async (patient: Patient, meetingId: string) => (await signUp(patient, meetingId)).body.myRegistration;
 const cancel = (patient: Patient, meetingId: string) =>
   bff.call('POST', `/api/mp/meetings/${meetingId}/cancel`, { token: patient.accessToken });
-async function mine(patient: Patient, meetingId: string) {
-  return (await bff.call('GET', `/api/mp/meetings/${meetingId}`, { token: patient.accessToken })).body.myRegistration;
+const mine = (patient: Patient, meetingId: string) => myRegistration(bff, patient, meetingId);
+const pay = (patient: Patient, paymentId: string, options?: { notify?: boolean }) =>
+  payMeetingFee(bff, patient, paymentId, options);
+/** Signs up and pays the fee at once; returns the registration as the sign-up held it. */
+async function registerAndPay(patient: Patient, meetingId: string) {
+  const held = await register(patient, meetingId);
+  await pay(patient, held.paymentId);
+  return held;
 }
 async function counts(meetingId: string) {
   return (await bff.call('GET', `/api/staff/meetings/${meetingId}`, { token: rep.accessToken })).body.counts;
@@ -82,30 +69,39 @@ async function attendees(meetingId: string) {
 async function paymentOf(patient: Patient, paymentId: string) {
   return (await bff.call('GET', `/api/mp/payments/${paymentId}`, { token: patient.accessToken })).body;
 }
-async function outTradeNo(paymentId: string) {
-  return (await PaymentOrderModel.findById(paymentId).lean())!.outTradeNo;
-}
-/** Pays the fee as the mini-program does: requestPayment parameters, then WeChat Pay takes it and notifies. */
-async function pay(patient: Patient, paymentId: string, options: { notify?: boolean } = {}) {
-  const jsapi = await bff.call('POST', `/api/mp/payments/${paymentId}/jsapi`, { token: patient.accessToken });
-  expect(jsapi.status).toBe(200);
-  const paid = await bff.call('POST', `/sandbox/control/pay/orders/${await outTradeNo(paymentId)}/pay`, {
-    body: options.notify === false ? { notify: false } : {},
-  });
-  expect(paid.status).toBe(200);
-  if (options.notify !== false) expect(paid.body.notification.answer.status).toBe(200);
-  return paid.body;
-}
+/** The payment as the patient sees it, once refunded (or as it is when the refund does not come). */
+const refundedPayment = (patient: Patient, paymentId: string) =>
+  waitFor(
+    () => paymentOf(patient, paymentId),
+    (payment) => payment.status === 'refunded',
+  );
+/** The patient's registration once its refund is done (or as it is when the refund does not come). */
+const refundedRegistration = (patient: Patient, meetingId: string) =>
+  waitFor(
+    () => mine(patient, meetingId),
+    (reg) => Boolean(reg.refundedAt),
+  );
 const countEvents = (patient: Patient, type: string) =>
   EventModel.countDocuments({ customerId: new Types.ObjectId(patient.customer.id), type });
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** A one-place meeting's place held for one person, a second person on the waitlist. */
+async function heldPlaceAndWaiter(meetingId: string) {
+  const [holder, waiter] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
+  const held = await register(holder!, meetingId);
+  const waiting = await register(waiter!, meetingId);
+  expect(waiting.status).toBe('waitlisted');
+  return { holder: holder!, waiter: waiter!, held, waiting };
+}
+
+/** Three people with places on a meeting of three: a and b paid, c's place is held unpaid. */
+async function twoPaidOneHeld(meetingId: string) {
+  const [a, b, c] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
+  const regA = await register(a!, meetingId);
+  const regB = await register(b!, meetingId);
+  const regC = await register(c!, meetingId);
+  await pay(a!, regA.paymentId);
+  await pay(b!, regB.paymentId);
+  return { a: a!, b: b!, c: c!, regA, regB, regC };
 }
 
 describe('signing up for a paid meeting', () => {
@@ -143,8 +139,7 @@ describe('signing up for a paid meeting', () => {
   it('confirms once when the payment notification arrives many times at once', async () => {
     const { id } = await publishedMeeting();
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
-    await pay(patient, held.paymentId);
+    const held = await registerAndPay(patient, id);
     const tradeNo = await outTradeNo(held.paymentId);
     const replays = await Promise.all(
       Array.from({ length: 5 }, () => bff.call('POST', `/sandbox/control/pay/orders/${tradeNo}/notify-again`)),
@@ -158,7 +153,7 @@ describe('signing up for a paid meeting', () => {
   it('shows what each person paid and the payment state in the attendee list and the CSV', async () => {
     const { id } = await publishedMeeting({ capacity: 2 });
     const [payer, holder, waiter] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
-    await pay(payer!, (await signUp(payer!, id)).body.myRegistration.paymentId);
+    await registerAndPay(payer!, id);
     await signUp(holder!, id);
     await signUp(waiter!, id);
     const list = await attendees(id);
@@ -184,44 +179,34 @@ describe('signing up for a paid meeting', () => {
 describe('lapsed holds', () => {
   it('lapses an unpaid hold, closes its order, and only then gives the place to the next in line for 24 hours', async () => {
     const { id } = await publishedMeeting({ capacity: 1 });
-    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
-    const held = (await signUp(first!, id)).body.myRegistration;
-    expect((await signUp(second!, id)).body.myRegistration).toMatchObject({
-      status: 'waitlisted',
-      waitlistPosition: 1,
-    });
+    const { holder, waiter, held, waiting } = await heldPlaceAndWaiter(id);
+    expect(waiting.waitlistPosition).toBe(1);
     // Not yet due: the held place is not free, nobody moves up.
     expect(await expireFeeHolds(new Date(Date.now() + 14 * MINUTE), only(id))).toBe(0);
-    expect(await mine(second!, id)).toMatchObject({ status: 'waitlisted' });
+    expect(await mine(waiter, id)).toMatchObject({ status: 'waitlisted' });
 
     const later = new Date(Date.now() + 16 * MINUTE);
     expect(await expireFeeHolds(later, only(id))).toBe(1);
-    expect(await mine(first!, id)).toMatchObject({ status: 'cancelled', paymentId: held.paymentId });
-    expect(await paymentOf(first!, held.paymentId)).toMatchObject({ status: 'closed' });
-    expect(await countEvents(first!, 'meeting.payment_expired')).toBe(1);
-    const promoted = await mine(second!, id);
+    expect(await mine(holder, id)).toMatchObject({ status: 'cancelled', paymentId: held.paymentId });
+    expect(await paymentOf(holder, held.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await countEvents(holder, 'meeting.payment_expired')).toBe(1);
+    const promoted = await mine(waiter, id);
     expect(promoted).toMatchObject({ status: 'awaiting_payment', paymentId: expect.any(String) });
     expect(Date.parse(promoted.holdExpiresAt) - later.getTime()).toBe(24 * HOUR);
-    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
-    expect(await paymentOf(second!, promoted.paymentId)).toMatchObject({ status: 'created', amountFen: FEE });
+    expect(await countEvents(waiter, 'meeting.promoted')).toBe(1);
+    expect(await paymentOf(waiter, promoted.paymentId)).toMatchObject({ status: 'created', amountFen: FEE });
     expect(await expireFeeHolds(later, only(id))).toBe(0); // once
   });
 
   it('refunds in full a payment WeChat Pay took for a hold that lapsed meanwhile', async () => {
     const { id } = await publishedMeeting({ capacity: 1 });
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
+    const held = await register(patient, id);
     await pay(patient, held.paymentId, { notify: false }); // paid at the last moment; the notification is late
     expect(await expireFeeHolds(new Date(Date.now() + 16 * MINUTE), only(id))).toBe(1);
-    const refunded = await waitFor(
-      () => paymentOf(patient, held.paymentId),
-      (payment) => payment.status === 'refunded',
-    );
+    const refunded = await refundedPayment(patient, held.paymentId);
     expect(refunded).toMatchObject({ status: 'refunded', refundedFen: FEE });
-    const registration = await waitFor(
-      () => mine(patient, id),
-      (reg) => Boolean(reg.refundedAt),
-    );
+    const registration = await refundedRegistration(patient, id);
     expect(registration).toMatchObject({ status: 'cancelled', refundFen: FEE, refundedAt: expect.any(String) });
     expect(await countEvents(patient, 'meeting.signed_up')).toBe(0);
     expect(await counts(id)).toMatchObject({ signedUp: 0, awaitingPayment: 0 });
@@ -230,15 +215,12 @@ describe('lapsed holds', () => {
   it('refunds in full a payment that arrives after the person cancelled the held place', async () => {
     const { id } = await publishedMeeting();
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
+    const held = await register(patient, id);
     await pay(patient, held.paymentId, { notify: false });
     expect((await cancel(patient, id)).body.myRegistration.status).toBe('cancelled');
     const tradeNo = await outTradeNo(held.paymentId);
     await bff.call('POST', `/sandbox/control/pay/orders/${tradeNo}/notify-again`);
-    const refunded = await waitFor(
-      () => paymentOf(patient, held.paymentId),
-      (payment) => payment.status === 'refunded',
-    );
+    const refunded = await refundedPayment(patient, held.paymentId);
     expect(refunded.refundedFen).toBe(FEE);
     expect((await mine(patient, id)).status).toBe('cancelled');
   });
@@ -248,20 +230,13 @@ describe('cancelling', () => {
   it('refunds the fee in full when a paid place is cancelled before the sign-up deadline, once', async () => {
     const { id } = await publishedMeeting();
     const [payer, waiter] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
-    const held = (await signUp(payer!, id)).body.myRegistration;
-    await pay(payer!, held.paymentId);
+    const held = await registerAndPay(payer!, id);
     const [cancelled, again] = await Promise.all([cancel(payer!, id), cancel(payer!, id)]);
     expect([cancelled.status, again.status]).toEqual([200, 200]);
-    const refunded = await waitFor(
-      () => paymentOf(payer!, held.paymentId),
-      (payment) => payment.status === 'refunded',
-    );
+    const refunded = await refundedPayment(payer!, held.paymentId);
     expect(refunded.refunds).toHaveLength(1);
     expect(refunded.refundedFen).toBe(FEE);
-    const registration = await waitFor(
-      () => mine(payer!, id),
-      (reg) => Boolean(reg.refundedAt),
-    );
+    const registration = await refundedRegistration(payer!, id);
     expect(registration).toMatchObject({ status: 'cancelled', refundFen: FEE });
     void waiter;
   });
@@ -269,8 +244,7 @@ describe('cancelling', () => {
   it('keeps the fee when a paid place is cancelled after the sign-up deadline', async () => {
     const { id, startsAt } = await publishedMeeting({ deadlineHours: 24 });
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
-    await pay(patient, held.paymentId);
+    const held = await registerAndPay(patient, id);
     setMeetingClock(() => new Date(startsAt - 12 * HOUR)); // after the deadline, before the start
     expect((await mine(patient, id)).refundableOnCancel).toBe(false);
     const cancelled = await cancel(patient, id);
@@ -280,28 +254,20 @@ describe('cancelling', () => {
 
   it('refunds everyone who paid and closes every held place when staff cancel the meeting', async () => {
     const { id } = await publishedMeeting({ capacity: 3 });
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
-    const regA = (await signUp(a!, id)).body.myRegistration;
-    const regB = (await signUp(b!, id)).body.myRegistration;
-    const regC = (await signUp(c!, id)).body.myRegistration;
-    await pay(a!, regA.paymentId);
-    await pay(b!, regB.paymentId);
+    const { a, b, c, regA, regB, regC } = await twoPaidOneHeld(id);
     const cancelled = await bff.call('POST', `/api/staff/meetings/${id}/cancel`, {
       token: rep.accessToken,
       body: { reason: '讲者临时无法出席' },
     });
     expect(cancelled.body.status).toBe('cancelled');
     for (const [patient, reg] of [
-      [a!, regA],
-      [b!, regB],
+      [a, regA],
+      [b, regB],
     ] as const) {
-      const payment = await waitFor(
-        () => paymentOf(patient, reg.paymentId),
-        (view) => view.status === 'refunded',
-      );
+      const payment = await refundedPayment(patient, reg.paymentId);
       expect(payment.refundedFen).toBe(FEE);
     }
-    expect(await paymentOf(c!, regC.paymentId)).toMatchObject({ status: 'closed' });
+    expect(await paymentOf(c, regC.paymentId)).toMatchObject({ status: 'closed' });
     expect(await MeetingRegistrationModel.findById(regC.id).lean()).toMatchObject({
       status: 'cancelled',
       cancelReason: 'meeting_cancelled',
@@ -383,7 +349,7 @@ describe('the fee in the workflow', () => {
   it('keeps a free meeting free: a sign-up is confirmed at once with no payment', async () => {
     const { id } = await publishedMeeting({ feeFen: 0 });
     const patient = await signInNewPatient(bff);
-    const reg = (await signUp(patient, id)).body.myRegistration;
+    const reg = await register(patient, id);
     expect(reg).toMatchObject({ status: 'confirmed', feeFen: 0, paymentId: null, holdExpiresAt: null });
     expect(await counts(id)).toMatchObject({ signedUp: 1, awaitingPayment: 0 });
   });
@@ -394,9 +360,20 @@ async function order(paymentId: string) {
   const doc = (await PaymentOrderModel.findById(paymentId).lean())!;
   return { status: doc.status, refunds: doc.refunds.length, refundedFen: doc.refundedFen ?? 0 };
 }
+/** The order once refunded (or as it is when the refund does not come). */
+const refundedOrder = (paymentId: string) =>
+  waitFor(
+    () => order(paymentId),
+    (view) => view.status === 'refunded',
+  );
 const registration = (registrationId: string) => MeetingRegistrationModel.findById(registrationId).lean();
 /** The fees job as it runs a few minutes from now (its crash recovery looks only at records unchanged for a minute). */
 const upkeepLater = () => feeUpkeep(new Date(Date.now() + 3 * MINUTE));
+/** Two runs of the fees job at once (as on several instances), then one more: each must leave the others' work alone. */
+async function upkeepRacingThenAgain() {
+  await Promise.all([upkeepLater(), upkeepLater()]);
+  await upkeepLater();
+}
 
 describe('a OneID merge of two people with paid places', () => {
   const merge = (from: Patient, into: Patient) =>
@@ -408,17 +385,12 @@ describe('a OneID merge of two people with paid places', () => {
   it('refunds the dropped paid place once, keeps the survivor’s paid place, and gives the freed place to the next', async () => {
     const { id } = await publishedMeeting({ capacity: 2 });
     const [first, second, waiter] = await signInPatientsOldestFirst(bff, 3);
-    const kept = (await signUp(first!, id)).body.myRegistration;
-    const dropped = (await signUp(second!, id)).body.myRegistration;
-    await pay(first!, kept.paymentId);
-    await pay(second!, dropped.paymentId);
-    expect((await signUp(waiter!, id)).body.myRegistration.status).toBe('waitlisted');
+    const kept = await registerAndPay(first!, id);
+    const dropped = await registerAndPay(second!, id);
+    expect((await register(waiter!, id)).status).toBe('waitlisted');
 
     expect(await merge(second!, first!)).toBe(first!.customer.id);
-    const refunded = await waitFor(
-      () => order(dropped.paymentId),
-      (view) => view.status === 'refunded',
-    );
+    const refunded = await refundedOrder(dropped.paymentId);
     expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
     expect(await registration(dropped.id)).toBeNull();
     expect(await mine(first!, id)).toMatchObject({ id: kept.id, status: 'confirmed', paymentId: kept.paymentId });
@@ -431,9 +403,8 @@ describe('a OneID merge of two people with paid places', () => {
   it('closes the survivor’s held place and moves the merged profile’s paid place, with its payment, to the survivor', async () => {
     const { id } = await publishedMeeting();
     const [first, second] = await signInPatientsOldestFirst(bff, 2);
-    const held = (await signUp(first!, id)).body.myRegistration;
-    const paid = (await signUp(second!, id)).body.myRegistration;
-    await pay(second!, paid.paymentId);
+    const held = await register(first!, id);
+    const paid = await registerAndPay(second!, id);
 
     await merge(second!, first!);
     expect(await order(held.paymentId)).toMatchObject({ status: 'closed' });
@@ -447,10 +418,8 @@ describe('a OneID merge of two people with paid places', () => {
   it('keeps the fee of a dropped place cancelled after the sign-up deadline (it was forfeited)', async () => {
     const { id, startsAt } = await publishedMeeting({ deadlineHours: 24 });
     const [first, second] = await signInPatientsOldestFirst(bff, 2);
-    const forfeited = (await signUp(first!, id)).body.myRegistration;
-    const kept = (await signUp(second!, id)).body.myRegistration;
-    await pay(first!, forfeited.paymentId);
-    await pay(second!, kept.paymentId);
+    const forfeited = await registerAndPay(first!, id);
+    const kept = await registerAndPay(second!, id);
     setMeetingClock(() => new Date(startsAt - 12 * HOUR)); // after the deadline
     expect((await cancel(first!, id)).body.myRegistration).toMatchObject({ status: 'cancelled', refundFen: 0 });
 
@@ -463,20 +432,15 @@ describe('a OneID merge of two people with paid places', () => {
   it('refunds the dropped place once when a merge that crashed after asking for the refund is resumed', async () => {
     const { id } = await publishedMeeting();
     const [first, second] = await signInPatientsOldestFirst(bff, 2);
-    const kept = (await signUp(first!, id)).body.myRegistration;
-    const dropped = (await signUp(second!, id)).body.myRegistration;
-    await pay(first!, kept.paymentId);
-    await pay(second!, dropped.paymentId);
+    const kept = await registerAndPay(first!, id);
+    const dropped = await registerAndPay(second!, id);
     // The first run asked WeChat Pay for the refund and died before noting it or deleting the registration.
     const meeting = (await MeetingModel.findById(id).lean())!;
     await releaseDroppedFee(meeting, (await registration(dropped.id))!);
     await MeetingRegistrationModel.updateOne({ _id: dropped.id }, { $set: { refundRequestedAt: null } });
 
     await merge(second!, first!);
-    const refunded = await waitFor(
-      () => order(dropped.paymentId),
-      (view) => view.status === 'refunded',
-    );
+    const refunded = await refundedOrder(dropped.paymentId);
     expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
     expect(await order(kept.paymentId)).toMatchObject({ status: 'paid', refunds: 0 });
   });
@@ -486,7 +450,7 @@ describe('the fees job after a crash', () => {
   it('makes the missing order of a hold once, even when two runs race, and the person can pay it', async () => {
     const { id } = await publishedMeeting();
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
+    const held = await register(patient, id);
     // The crash: the place was held, its order never made (the one made here is closed and unlinked).
     await closePaymentOrder(held.paymentId);
     await MeetingRegistrationModel.updateOne({ _id: held.id }, { $set: { paymentId: null } });
@@ -506,20 +470,15 @@ describe('the fees job after a crash', () => {
   it('decides and asks the refund of a paid place cancelled just before a crash, once', async () => {
     const { id } = await publishedMeeting();
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
-    await pay(patient, held.paymentId);
+    const held = await registerAndPay(patient, id);
     // The crash: cancelled (and the place freed), no refund decided.
     await MeetingRegistrationModel.updateOne(
       { _id: held.id },
       { $set: { status: 'cancelled', cancelReason: 'by_customer', cancelledAt: new Date() } },
     );
 
-    await Promise.all([upkeepLater(), upkeepLater()]);
-    await upkeepLater();
-    const refunded = await waitFor(
-      () => order(held.paymentId),
-      (view) => view.status === 'refunded',
-    );
+    await upkeepRacingThenAgain();
+    const refunded = await refundedOrder(held.paymentId);
     expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
     expect(await registration(held.id)).toMatchObject({ refundFen: FEE, refundRequestedAt: expect.any(Date) });
   });
@@ -527,39 +486,25 @@ describe('the fees job after a crash', () => {
   it('asks a decided refund a crash left unasked, once', async () => {
     const { id } = await publishedMeeting();
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
-    await pay(patient, held.paymentId);
+    const held = await registerAndPay(patient, id);
     await MeetingRegistrationModel.updateOne(
       { _id: held.id },
       { $set: { status: 'cancelled', cancelReason: 'by_customer', cancelledAt: new Date(), refundFen: FEE } },
     );
 
-    await Promise.all([upkeepLater(), upkeepLater()]);
-    await upkeepLater();
-    const refunded = await waitFor(
-      () => order(held.paymentId),
-      (view) => view.status === 'refunded',
-    );
+    await upkeepRacingThenAgain();
+    const refunded = await refundedOrder(held.paymentId);
     expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
   });
 
   it('refunds every payer and closes every hold of a meeting whose cancellation crashed before settling, once', async () => {
     const { id } = await publishedMeeting({ capacity: 3 });
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signInNewPatient(bff)));
-    const regA = (await signUp(a!, id)).body.myRegistration;
-    const regB = (await signUp(b!, id)).body.myRegistration;
-    const regC = (await signUp(c!, id)).body.myRegistration;
-    await pay(a!, regA.paymentId);
-    await pay(b!, regB.paymentId);
+    const { regA, regB, regC } = await twoPaidOneHeld(id);
     await MeetingModel.updateOne({ _id: id }, { $set: { status: 'cancelled' } }); // cancelled, nothing settled
 
-    await Promise.all([upkeepLater(), upkeepLater()]);
-    await upkeepLater();
+    await upkeepRacingThenAgain();
     for (const reg of [regA, regB]) {
-      const refunded = await waitFor(
-        () => order(reg.paymentId),
-        (view) => view.status === 'refunded',
-      );
+      const refunded = await refundedOrder(reg.paymentId);
       expect(refunded).toMatchObject({ refunds: 1, refundedFen: FEE });
     }
     expect(await order(regC.paymentId)).toMatchObject({ status: 'closed' });
@@ -574,9 +519,7 @@ describe('a lapse interrupted by a crash', () => {
     ['after the ticket left the queue, before the queue moved', true],
   ])('frees the place and promotes the next in line once, however long ago it crashed (%s)', async (_, pulled) => {
     const { id } = await publishedMeeting({ capacity: 1 });
-    const [first, second] = await Promise.all([signInNewPatient(bff), signInNewPatient(bff)]);
-    const held = (await signUp(first!, id)).body.myRegistration;
-    expect((await signUp(second!, id)).body.myRegistration.status).toBe('waitlisted');
+    const { holder, waiter, held } = await heldPlaceAndWaiter(id);
     const lapsedAt = new Date(Date.now() + 16 * MINUTE);
     // The lapse's own update (as expireFeeHolds makes it), then the crash.
     await MeetingRegistrationModel.updateOne(
@@ -589,31 +532,31 @@ describe('a lapse interrupted by a crash', () => {
     const muchLater = new Date(lapsedAt.getTime() + 3 * HOUR);
     const runs = await Promise.all([expireFeeHolds(muchLater, only(id)), expireFeeHolds(muchLater, only(id))]);
     expect(runs).toEqual([0, 0]); // nothing newly lapsed; the half-done one finished
-    const promoted = await mine(second!, id);
+    const promoted = await mine(waiter, id);
     expect(promoted).toMatchObject({ status: 'awaiting_payment', paymentId: expect.any(String) });
-    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
-    expect(await countEvents(first!, 'meeting.payment_expired')).toBe(1);
+    expect(await countEvents(waiter, 'meeting.promoted')).toBe(1);
+    expect(await countEvents(holder, 'meeting.payment_expired')).toBe(1);
     expect(await order(held.paymentId)).toMatchObject({ status: 'closed' });
     expect((await registration(held.id))!.freeingPlaceAt).toBeUndefined();
     const queue = (await MeetingModel.findById(id).lean())!.queue.map(String);
     expect(queue).toEqual([String((await registration(promoted.id))!.ticket)]);
 
     await expireFeeHolds(new Date(muchLater.getTime() + MINUTE), only(id));
-    expect(await countEvents(second!, 'meeting.promoted')).toBe(1);
-    expect(await mine(second!, id)).toMatchObject({ status: 'awaiting_payment', paymentId: promoted.paymentId });
+    expect(await countEvents(waiter, 'meeting.promoted')).toBe(1);
+    expect(await mine(waiter, id)).toMatchObject({ status: 'awaiting_payment', paymentId: promoted.paymentId });
   });
 
   it('lets the person whose lapsed hold was left half-done sign up again, without their old ticket', async () => {
     const { id } = await publishedMeeting({ capacity: 1 });
     const patient = await signInNewPatient(bff);
-    const held = (await signUp(patient, id)).body.myRegistration;
+    const held = await register(patient, id);
     const oldTicket = (await registration(held.id))!.ticket;
     await MeetingRegistrationModel.updateOne(
       { _id: held.id },
       { $set: { status: 'cancelled', cancelReason: 'unpaid', cancelledAt: new Date(), freeingPlaceAt: new Date() } },
     );
 
-    const again = (await signUp(patient, id)).body.myRegistration;
+    const again = await register(patient, id);
     expect(again).toMatchObject({ id: held.id, status: 'awaiting_payment', paymentId: expect.any(String) });
     expect(again.paymentId).not.toBe(held.paymentId);
     const queue = (await MeetingModel.findById(id).lean())!.queue.map(String);

@@ -5,77 +5,34 @@ import { createDepositPayment, payButtonText, readDeposit } from '../../../minia
 import type { Appointment, PaymentView } from '../../../miniapp/src/booking/types';
 import type { Platform } from '../../../miniapp/src/platform/types';
 import { appointment, payment } from './booking-fixtures';
+import {
+  JSAPI_PARAMS as jsapi,
+  paymentSheet as sheet,
+  pollingOnSleepClock,
+  steppedPaymentServer,
+} from './payment-fakes';
 
 const NOW = Date.parse('2025-11-26T02:00:00Z'); // the fixture's hold runs to 02:15
-const jsapi = {
-  timeStamp: '1764122400',
-  nonceStr: 'n',
-  package: 'prepay_id=wx1',
-  signType: 'RSA' as const,
-  paySign: 's',
-};
 
 /**
  * The server as the deposit sees it: what GET /payments/:id and GET /appointments/:id answer, step by step
  * (each check takes the next answer; the last one repeats).
  */
 function server(states: Array<{ payment: Partial<PaymentView>; appointment: Partial<Appointment> }>) {
-  let step = 0;
-  const calls = { jsapi: 0, checks: 0 };
-  let jsapiError: unknown = null;
-  const current = () => states[Math.min(step, states.length - 1)]!;
+  const fake = steppedPaymentServer(states, (state) => payment(state.payment));
   const api: Pick<BookingApi, 'jsapiParams' | 'payment' | 'appointment'> = {
-    async jsapiParams() {
-      calls.jsapi += 1;
-      if (jsapiError) throw jsapiError;
-      return jsapi;
-    },
-    async payment() {
-      return payment(current().payment);
-    },
-    async appointment() {
-      const answer = appointment(current().appointment);
-      calls.checks += 1;
-      step += 1;
-      return answer;
-    },
+    jsapiParams: fake.jsapiParams,
+    payment: fake.payment,
+    appointment: fake.check((state) => appointment(state.appointment)),
   };
-  return {
-    api,
-    calls,
-    failJsapi(error: unknown) {
-      jsapiError = error;
-    },
-  };
-}
-
-function sheet(...answers: Array<'ok' | 'cancel' | string>) {
-  const opened: Array<Parameters<Platform['requestPayment']>> = [];
-  const requestPayment: Platform['requestPayment'] = async (params, order) => {
-    opened.push([params, order]);
-    const answer = answers.shift() ?? 'ok';
-    if (answer === 'ok') return { errMsg: 'requestPayment:ok' };
-    throw { errMsg: answer === 'cancel' ? 'requestPayment:fail cancel' : `requestPayment:fail ${answer}` };
-  };
-  return { requestPayment, opened };
+  return { api, calls: fake.calls, failJsapi: fake.failJsapi };
 }
 
 function deposit(
   api: Pick<BookingApi, 'jsapiParams' | 'payment' | 'appointment'>,
   requestPayment: Platform['requestPayment'],
 ) {
-  let now = NOW;
-  return createDepositPayment({
-    api,
-    requestPayment,
-    appointment: appointment(),
-    pollIntervalMs: 1_000,
-    pollTimeoutMs: 5_000,
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  });
+  return createDepositPayment({ api, requestPayment, appointment: appointment(), ...pollingOnSleepClock(NOW) });
 }
 
 const unpaid = { payment: { status: 'created' as const }, appointment: { status: 'held' as const } };

@@ -15,12 +15,17 @@ import type { CustomerMeeting, MyRegistration } from '../../../miniapp/src/meeti
 import type { Platform } from '../../../miniapp/src/platform/types';
 import { payment as bookingPayment } from './booking-fixtures';
 import { HOUR, meeting, registration, STARTS, summary } from './meeting-fixtures';
+import {
+  JSAPI_PARAMS as jsapi,
+  paymentSheet as sheet,
+  pollingOnSleepClock,
+  steppedPaymentServer,
+} from './payment-fakes';
 
 const PAYMENT_ID = '65a1b2c3d4e5f60718293b77';
 const FEE = 19_900;
 const NOW = STARTS - 48 * HOUR;
 const HOLD = new Date(NOW + 15 * 60_000).toISOString();
-const jsapi = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA' as const, paySign: 's' };
 
 const payment = (overrides: Partial<PaymentView> = {}) =>
   bookingPayment({
@@ -45,59 +50,20 @@ const lapsed = { status: 'cancelled' as const, checkInCode: null };
 
 /** GET /payments/:id and GET /meetings/:id, step by step (each check takes the next answer; the last repeats). */
 function server(states: Array<{ payment: Partial<PaymentView>; registration: Partial<MyRegistration> | null }>) {
-  let step = 0;
-  const calls = { jsapi: 0, checks: 0 };
-  let jsapiError: unknown = null;
-  const current = () => states[Math.min(step, states.length - 1)]!;
+  const fake = steppedPaymentServer(states, (state) => payment(state.payment), PAYMENT_ID);
   return {
-    calls,
-    failJsapi(error: unknown) {
-      jsapiError = error;
-    },
+    calls: fake.calls,
+    failJsapi: fake.failJsapi,
     api: {
-      async jsapiParams(id: string) {
-        expect(id).toBe(PAYMENT_ID);
-        calls.jsapi += 1;
-        if (jsapiError) throw jsapiError;
-        return jsapi;
-      },
-      async payment() {
-        return payment(current().payment);
-      },
-      async meeting() {
-        const answer = paidMeeting(current().registration);
-        calls.checks += 1;
-        step += 1;
-        return answer;
-      },
+      jsapiParams: fake.jsapiParams,
+      payment: fake.payment,
+      meeting: fake.check((state) => paidMeeting(state.registration)),
     },
   };
-}
-
-function sheet(...answers: string[]) {
-  const opened: Array<Parameters<Platform['requestPayment']>> = [];
-  const requestPayment: Platform['requestPayment'] = async (params, order) => {
-    opened.push([params, order]);
-    const answer = answers.shift() ?? 'ok';
-    if (answer === 'ok') return { errMsg: 'requestPayment:ok' };
-    throw { errMsg: answer === 'cancel' ? 'requestPayment:fail cancel' : `requestPayment:fail ${answer}` };
-  };
-  return { requestPayment, opened };
 }
 
 function feePayment(api: ReturnType<typeof server>['api'], requestPayment: Platform['requestPayment']) {
-  let now = NOW;
-  return createMeetingFeePayment({
-    api,
-    requestPayment,
-    meeting: paidMeeting(held),
-    pollIntervalMs: 1_000,
-    pollTimeoutMs: 5_000,
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  });
+  return createMeetingFeePayment({ api, requestPayment, meeting: paidMeeting(held), ...pollingOnSleepClock(NOW) });
 }
 
 describe('paying a meeting fee', () => {
