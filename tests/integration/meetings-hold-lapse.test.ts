@@ -9,6 +9,7 @@ import { Types } from 'mongoose';
 import { setMeetingClock } from '../../bff/src/meetings/clock';
 import { expireFeeHolds } from '../../bff/src/meetings/registrations';
 import { signInNewPatient, signInStaff, startTestBff, type TestBff } from '../support/bff';
+import { myRegistration, publishPaidMeeting, signUpForMeeting } from '../support/paidMeetings';
 
 let bff: TestBff;
 let manager: { accessToken: string };
@@ -22,51 +23,21 @@ beforeAll(async () => {
 afterAll(() => bff?.close());
 afterEach(() => setMeetingClock(null));
 
-const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const FEE = 19_900;
 
 type Patient = Awaited<ReturnType<typeof signInNewPatient>>;
 
-async function publishedPaidMeeting() {
-  const start = Date.now() + 48 * HOUR;
-  const created = await bff.call('POST', '/api/staff/meetings', {
-    token: rep.accessToken,
-    body: {
-      title: '付费科普沙龙',
-      audience: 'public',
-      startsAt: new Date(start).toISOString(),
-      endsAt: new Date(start + 2 * HOUR).toISOString(),
-      venue: { name: '会议室', address: '' },
-      capacity: 5,
-      feeFen: FEE,
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.id as string;
-  await bff.call('POST', `/api/staff/meetings/${id}/submit`, { token: rep.accessToken });
-  await bff.call('POST', `/api/staff/meetings/${id}/decision`, {
-    token: manager.accessToken,
-    body: { decision: 'approved', version: created.body.version },
-  });
-  const published = await bff.call('POST', `/api/staff/meetings/${id}/publish`, { token: rep.accessToken });
-  expect(published.body).toMatchObject({ status: 'published', feeFen: FEE });
-  return id;
-}
+const publishedPaidMeeting = async () => (await publishPaidMeeting(bff, { rep, manager })).id;
 
 async function heldPlace(patient: Patient, meetingId: string) {
-  const signed = await bff.call('POST', `/api/mp/meetings/${meetingId}/sign-up`, { token: patient.accessToken });
+  const signed = await signUpForMeeting(bff, patient, meetingId);
   expect(signed.status, JSON.stringify(signed.body)).toBe(200);
   const held = signed.body.myRegistration;
   expect(held).toMatchObject({ status: 'awaiting_payment', cancelReason: null, cancelledAt: null });
   return held as { id: string; paymentId: string; holdExpiresAt: string };
 }
 
-async function mine(patient: Patient, meetingId: string) {
-  const found = await bff.call('GET', `/api/mp/meetings/${meetingId}`, { token: patient.accessToken });
-  expect(found.status).toBe(200);
-  return found.body.myRegistration;
-}
+const mine = (patient: Patient, meetingId: string) => myRegistration(bff, patient, meetingId);
 
 describe('a cancelled registration says why and when', () => {
   it('says a hold lapsed unpaid, with the time it had to be paid by, on the meeting read after the deadline', async () => {
