@@ -111,7 +111,7 @@ export function campaignBarsOption(campaigns: readonly CampaignResults[]): Resul
       data: names,
       axisLabel: { interval: 0, rotate: many ? 30 : 0, width: many ? 90 : 140, overflow: 'truncate' },
     },
-    yAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'value', name: '数量', nameTextStyle: { align: 'left' }, minInterval: 1 },
     series: CHART_METRICS.map((metric) => ({
       name: METRIC_LABELS[metric],
       type: 'bar',
@@ -147,7 +147,7 @@ export function dailyLinesOption(days: readonly CampaignDay[]): ResultsChartOpti
     legend: { top: 0, data: metrics.map((metric) => METRIC_LABELS[metric]) },
     grid: { left: 8, right: 16, top: 36, bottom: filled.length > 31 ? 40 : 8, containLabel: true },
     xAxis: { type: 'category', boundaryGap: false, data: filled.map((day) => day.date.slice(5)) },
-    yAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'value', name: '数量', nameTextStyle: { align: 'left' }, minInterval: 1 },
     dataZoom: filled.length > 31 ? [{ type: 'slider', start: 100 - (31 / filled.length) * 100, end: 100 }] : [],
     series: metrics.map((metric) => ({
       name: METRIC_LABELS[metric],

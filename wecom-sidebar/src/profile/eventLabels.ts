@@ -4,6 +4,7 @@
  * page carries no schema code; `satisfies Record<EventType, …>` makes a new catalogue type a compile error here.
  */
 import type { EventType, TimelineEvent } from '@careloop/shared';
+import { exitReasonText } from '../tasks/journeys';
 import { OUTCOME_LABELS, TASK_TYPE_LABELS } from '../tasks/labels';
 import { formatFen } from './format';
 
@@ -93,6 +94,24 @@ const VIA: Record<string, string> = {
   staff_confirmed: '员工确认',
 };
 
+/** How a journey message went out (`channel` of journey.message_sent). */
+const MESSAGE_CHANNELS: Record<string, string> = { subscribe_message: '订阅消息', sms: '短信' };
+
+/** Why a task moved to someone else (`reason` of task.reassigned). */
+const REASSIGN_REASONS: Record<string, string> = { manager: '主管转交', handover: '离职交接' };
+
+/** How someone was checked in to a meeting (`via` of meeting.checked_in). */
+const CHECK_IN_VIA: Record<string, string> = { self: '扫码签到', staff: '工作人员签到' };
+
+/** Which touch a campaign was credited for (`touch` of campaign.attributed). */
+const ATTRIBUTION_TOUCH: Record<string, string> = { first: '首次来源', last: '最近来源' };
+
+/** Why a customer left a journey, the event that ended it by its label (`event:appointment.booked` → 「预约」). */
+function journeyExitReason(reason: string): string {
+  if (reason.startsWith('event:')) return `因「${eventLabel(reason.slice('event:'.length))}」退出`;
+  return exitReasonText(reason);
+}
+
 /** Who a staff id (or WeCom userid) is, as far as the page knows; null when it does not. */
 export type NameOf = (id: string) => string | null;
 
@@ -110,6 +129,9 @@ export interface EventDescription {
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** The meeting or journey an event is about: `「title」` when the server recorded it. */
+const quoted = (value: unknown): string => (str(value) ? `「${str(value)}」` : '');
 
 /** The content an event is about: `「title」` when the server recorded it, else the id. */
 function contentOf(p: Record<string, unknown>): string {
@@ -201,14 +223,52 @@ function detailOf(
     case 'note.added':
       return str(p.text) ? `「${str(p.text)}」` : '';
     case 'meeting.signed_up':
-    case 'meeting.checked_in':
     case 'meeting.invited':
-    case 'meeting.waitlisted':
     case 'meeting.promoted':
     case 'meeting.cancelled_signup':
-    case 'meeting.payment_expired':
     case 'meeting.survey_answered':
-      return str(p.title) ? `「${str(p.title)}」` : '';
+      return quoted(p.title);
+    case 'meeting.checked_in': {
+      const via = str(p.via);
+      return [quoted(p.title), via ? (CHECK_IN_VIA[via] ?? via) : ''].filter(Boolean).join(' · ');
+    }
+    case 'meeting.waitlisted': {
+      const position = num(p.position);
+      return [quoted(p.title), position === null ? '' : `候补第 ${position} 位`].filter(Boolean).join(' · ');
+    }
+    case 'meeting.payment_expired': {
+      const fen = num(p.feeFen);
+      return [quoted(p.title), fen === null ? '' : `报名费 ${formatFen(fen)}，名额已释放`].filter(Boolean).join(' · ');
+    }
+    case 'journey.entered':
+      return quoted(p.name);
+    case 'journey.exited': {
+      const reason = str(p.reason);
+      return [quoted(p.name), reason ? journeyExitReason(reason) : ''].filter(Boolean).join(' · ');
+    }
+    case 'journey.message_sent': {
+      const channel = str(p.channel);
+      return channel ? `经${MESSAGE_CHANNELS[channel] ?? channel}` : '';
+    }
+    case 'task.reassigned': {
+      const from = str(p.fromStaffId);
+      const to = str(p.toStaffId);
+      const reason = str(p.reason);
+      const who = (id: string) => nameOf(id) ?? '其他员工';
+      return [
+        to ? `${from ? `${who(from)} → ` : '转给 '}${who(to)}` : '',
+        reason ? (REASSIGN_REASONS[reason] ?? reason) : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
+    case 'task.cancelled':
+    case 'coupon.revoked':
+      return str(p.reason) ? `原因：${str(p.reason)}` : '';
+    case 'campaign.attributed': {
+      const touch = str(p.touch);
+      return touch ? (ATTRIBUTION_TOUCH[touch] ?? touch) : '';
+    }
     case 'task.completed':
     case 'task.created': {
       const type = str(p.taskType);
