@@ -38,6 +38,7 @@ export const KIND_LABELS: Record<ContentKind, string> = {
   article: '图文',
   video: '视频',
 };
+export const CONTENT_KINDS = Object.keys(KIND_LABELS) as ContentKind[];
 
 /** Categories staff usually pick (tag rules match on the key); any other key may be typed. */
 export const CATEGORY_LABELS: Record<string, string> = {

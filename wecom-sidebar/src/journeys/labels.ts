@@ -1,9 +1,16 @@
 /**
- * Names of journey statuses, entry kinds, steps, step states, re-entry policies and filter operators as managers
- * read them. Step type names are the ones the sidebar's 旅程 section uses (tasks/labels.ts).
+ * Names of journey statuses, entry kinds, key-date sources, steps, step states, re-entry policies and filter operators
+ * as managers read them. Step type names are the ones the sidebar's 旅程 section uses (tasks/labels.ts).
  */
 import { STEP_TYPE_LABELS, type Tone } from '../tasks/labels';
-import type { JourneyEntryKind, JourneyStatus, JourneyStepType, PropertyFilter, StepCustomerState } from './types';
+import type {
+  JourneyEntryKind,
+  JourneyStatus,
+  JourneyStepType,
+  KeyDateSource,
+  PropertyFilter,
+  StepCustomerState,
+} from './types';
 
 export { STEP_TYPE_LABELS };
 export type { Tone };
@@ -80,6 +87,15 @@ export const REENTRY_LABELS = {
   after_days: '间隔若干天后可再次进入',
   always: '每次都可进入',
 } as const;
+export const REENTRY_POLICIES = Object.keys(REENTRY_LABELS) as (keyof typeof REENTRY_LABELS)[];
+
+/** Where a key-date journey's date comes from. */
+export const KEY_DATE_KIND_LABELS: Record<KeyDateSource['kind'], string> = {
+  birthday: '生日（每年）',
+  event: '某事件的日期（如治疗日）',
+  coupon_expiry: '优惠券到期日',
+};
+export const KEY_DATE_KINDS = Object.keys(KEY_DATE_KIND_LABELS) as KeyDateSource['kind'][];
 
 export const FILTER_OP_LABELS: Record<PropertyFilter['op'], string> = {
   eq: '等于',

@@ -1,7 +1,7 @@
 /**
- * The form parts every editor uses: one labelled field (label, the input, its error), a number field (its draft kept as
- * the text typed, parsed on save), a group of checkboxes, and the outcome line under a form. The inputs themselves stay
- * plain elements with the `input` class.
+ * The form parts every editor uses: one labelled field (label, the input, its error), a text field, a number field (its
+ * draft kept as the text typed, parsed on save), a select (its value typed), a group of checkboxes, and the outcome line
+ * under a form. The inputs themselves stay plain elements with the `input` class.
  */
 import type { ReactNode } from 'react';
 
@@ -15,6 +15,15 @@ export function FieldError({ message }: { message?: string | undefined }) {
   ) : null;
 }
 
+/** What a labelled input (`TextField`, `NumberField`, `SelectField`) shows around it: see `Field`. */
+export interface FieldFrame {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** Spans both columns of a `form-grid`. */
+  wide?: boolean | undefined;
+}
+
 /** A label over one input; `group` for several inputs (checkboxes, radios), which a <label> must not wrap. */
 export function Field({
   label,
@@ -24,12 +33,7 @@ export function Field({
   group,
   testId,
   children,
-}: {
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  /** Spans both columns of a `form-grid`. */
-  wide?: boolean;
+}: FieldFrame & {
   group?: boolean;
   testId?: string;
   children: ReactNode;
@@ -53,6 +57,44 @@ export function Field({
     <label className={className} data-testid={testId}>
       {body}
     </label>
+  );
+}
+
+export interface TextInputProps {
+  value: string;
+  onChange(next: string): void;
+  /** On the input itself: the selector tests use. */
+  testId: string;
+  /** A date, a time or a local date and time picked natively (the value stays the input's text); else plain text. */
+  type?: 'date' | 'time' | 'datetime-local';
+  /** Also for date types: `min` as the input takes it (e.g. today's `YYYY-MM-DD`). */
+  min?: string;
+  maxLength?: number;
+  placeholder?: string;
+  disabled?: boolean;
+}
+
+/** A labelled one-line text (or date/time) input: `<Field>` around an `input`, its value the text as typed. */
+export function TextField({
+  label,
+  hint,
+  error,
+  wide,
+  value,
+  onChange,
+  testId,
+  ...input
+}: TextInputProps & FieldFrame) {
+  return (
+    <Field label={label} hint={hint} error={error} wide={wide}>
+      <input
+        className="input"
+        data-testid={testId}
+        {...input}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </Field>
   );
 }
 
@@ -127,21 +169,101 @@ export function NumberInput({
 }
 
 /** A labelled number input: `<Field>` around a `NumberInput`. */
-export function NumberField({
+export function NumberField({ label, hint, error, wide, ...input }: NumberInputProps & FieldFrame) {
+  return (
+    <Field label={label} hint={hint} error={error} wide={wide}>
+      <NumberInput {...input} />
+    </Field>
+  );
+}
+
+/** A record offered by a select: its id is the value, its label (or name) the text. */
+export type SelectRecord<V extends string> = { id: V; label: string } | { id: V; name: string };
+
+/** The choices of a select: values with their texts (a label map or a function), or records. */
+type SelectChoices<V extends string> =
+  | { options: readonly V[]; labels: Readonly<Record<V, string>> | ((option: V) => string) }
+  | { options: readonly SelectRecord<V>[]; labels?: undefined };
+
+export type SelectInputProps<T extends string> = SelectChoices<Exclude<T, ''>> & {
+  value: T;
+  onChange(next: T): void;
+  /** On the select itself: the selector tests use. */
+  testId: string;
+  /** A first option with the value '' (全部, 未分组, 请选择…, 加载中…); only where the value may be ''. */
+  empty?: '' extends T ? string | undefined : never;
+  /**
+   * The text of an option for a value that is none of the options (a step since deleted, a record not loaded yet), so
+   * the select shows it rather than silently showing the first option; without it such a value is not shown.
+   */
+  missing?: (value: T) => string;
+  disabled?: boolean;
+  /** The accessible name of a select outside a Field. */
+  ariaLabel?: string;
+  /** `input--inline`: sized to its text, for a select in a row of filters or rule parts. */
+  inline?: boolean;
+  /** Extra classes on the select. */
+  className?: string;
+  /** For a `<label htmlFor>` outside it. */
+  id?: string;
+};
+
+/** One select with the `input` class: typed value, the test id on the select, an optional empty first option. */
+export function SelectInput<T extends string>({
+  value,
+  onChange,
+  options,
+  labels,
+  testId,
+  empty,
+  missing,
+  disabled,
+  ariaLabel,
+  inline,
+  className,
+  id,
+}: SelectInputProps<T>) {
+  const choices = (options as readonly (string | SelectRecord<string>)[]).map((option) =>
+    typeof option !== 'string'
+      ? { id: option.id, label: 'label' in option ? option.label : option.name }
+      : {
+          id: option,
+          label: typeof labels === 'function' ? labels(option as Exclude<T, ''>) : labels![option as Exclude<T, ''>],
+        },
+  );
+  const shown = (empty !== undefined && value === '') || choices.some((choice) => choice.id === value);
+  return (
+    <select
+      id={id}
+      className={['input', inline ? 'input--inline' : null, className].filter(Boolean).join(' ')}
+      aria-label={ariaLabel}
+      data-testid={testId}
+      value={value}
+      disabled={disabled}
+      onChange={(event) => onChange(event.target.value as T)}
+    >
+      {empty !== undefined ? <option value="">{empty}</option> : null}
+      {shown || !missing ? null : <option value={value}>{missing(value)}</option>}
+      {choices.map((choice) => (
+        <option key={choice.id} value={choice.id}>
+          {choice.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A labelled select: `<Field>` around a `SelectInput`. */
+export function SelectField<T extends string>({
   label,
   hint,
   error,
   wide,
   ...input
-}: NumberInputProps & {
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  wide?: boolean;
-}) {
+}: SelectInputProps<T> & FieldFrame) {
   return (
     <Field label={label} hint={hint} error={error} wide={wide}>
-      <NumberInput {...input} />
+      <SelectInput<T> {...(input as SelectInputProps<T>)} />
     </Field>
   );
 }

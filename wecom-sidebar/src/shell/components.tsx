@@ -61,3 +61,22 @@ export function SessionNotice({ session }: { session: StaffSession }) {
       );
   }
 }
+
+/** A record's status as a coloured chip (`status--done`, `--pending` …); `data-status` holds the value itself. */
+export function StatusChip({
+  status,
+  tone,
+  label,
+  testId,
+}: {
+  status: string;
+  tone: string;
+  label: string;
+  testId: string;
+}) {
+  return (
+    <span className={`status status--${tone}`} data-testid={testId} data-status={status}>
+      {label}
+    </span>
+  );
+}

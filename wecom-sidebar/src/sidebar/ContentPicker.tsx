@@ -18,6 +18,7 @@ import {
   type ChatMessage,
 } from '../content/share';
 import type { StaffContentSummary } from '../content/types';
+import { SelectInput } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useResource } from '../shell/useResource';
 import { isInsideWecom, wecomSendApi } from '../wecom/jssdk';
@@ -28,6 +29,7 @@ type Sent =
   | { state: 'error'; contentId: string; text: string };
 
 const CARD_LABELS: Record<CardKind, string> = { miniprogram: '小程序卡片', news: '图文链接' };
+const CARD_KINDS = Object.keys(CARD_LABELS) as CardKind[];
 
 type Send = (message: ChatMessage) => Promise<void>;
 
@@ -154,16 +156,15 @@ export function ContentPicker({
               value={query}
               onChange={(event) => setQuery(event.target.value)}
             />
-            <select
-              className="input content-picker__kind"
-              aria-label="卡片样式 Card"
-              data-testid="content-picker-card"
+            <SelectInput
+              className="content-picker__kind"
+              ariaLabel="卡片样式 Card"
+              testId="content-picker-card"
+              options={CARD_KINDS}
+              labels={CARD_LABELS}
               value={cardKind}
-              onChange={(event) => setCardKind(event.target.value as CardKind)}
-            >
-              <option value="miniprogram">{CARD_LABELS.miniprogram}</option>
-              <option value="news">{CARD_LABELS.news}</option>
-            </select>
+              onChange={(kind) => setCardKind(kind)}
+            />
           </div>
           {list.state.status === 'failed' ? (
             <p className="field-error" role="alert">

@@ -22,6 +22,7 @@ import {
 import { explainCouponError } from '../coupons/errors';
 import type { Coupon } from '../coupons/types';
 import { useRedeemClinics, type RedeemClinics } from '../coupons/useRedeemClinics';
+import { SelectInput } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useNow } from '../shell/useNow';
 import { useResource } from '../shell/useResource';
@@ -58,22 +59,16 @@ function ClinicSelect({
 }) {
   const { options } = redeemClinics(coupon, context.clinics ?? [], context.ownClinicIds);
   return (
-    <select
-      className="input coupon__clinic"
-      aria-label="核销门店 Clinic"
-      data-testid={testId}
+    <SelectInput
+      className="coupon__clinic"
+      ariaLabel="核销门店 Clinic"
+      testId={testId}
+      empty={context.clinics === null ? '加载中… Loading' : !options.length ? '没有适用门店' : undefined}
+      options={options}
       value={value}
       disabled={!options.length}
-      onChange={(event) => onChange(event.target.value)}
-    >
-      {context.clinics === null ? <option value="">加载中… Loading</option> : null}
-      {context.clinics !== null && !options.length ? <option value="">没有适用门店</option> : null}
-      {options.map((clinic) => (
-        <option key={clinic.id} value={clinic.id}>
-          {clinic.name}
-        </option>
-      ))}
-    </select>
+      onChange={onChange}
+    />
   );
 }
 

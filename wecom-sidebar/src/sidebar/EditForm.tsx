@@ -5,6 +5,10 @@ import { KIND_LABELS } from '../labels';
 import { buildCustomerUpdate, draftFromCustomer, type EditDraft, type EditField } from '../profile/editForm';
 import { dayKey } from '../profile/format';
 import { GENDER_LABELS, type Gender } from '../profile/profileView';
+import { SelectInput } from '../shell/Field';
+
+const CUSTOMER_KINDS = Object.keys(KIND_LABELS) as CustomerKind[];
+const GENDERS = Object.keys(GENDER_LABELS) as Gender[];
 
 function Field({
   id,
@@ -88,35 +92,25 @@ export function EditForm({
       </Field>
       <div className="field-row">
         <Field id="edit-kind" label="类型 Kind">
-          <select
+          <SelectInput
             id="edit-kind"
-            className="input"
-            data-testid="edit-kind"
+            testId="edit-kind"
+            options={CUSTOMER_KINDS}
+            labels={KIND_LABELS}
             value={draft.kind}
-            onChange={(event) => set('kind', event.target.value as CustomerKind)}
-          >
-            {(Object.keys(KIND_LABELS) as CustomerKind[]).map((kind) => (
-              <option key={kind} value={kind}>
-                {KIND_LABELS[kind]}
-              </option>
-            ))}
-          </select>
+            onChange={(kind) => set('kind', kind)}
+          />
         </Field>
         <Field id="edit-gender" label="性别 Gender">
-          <select
+          <SelectInput
             id="edit-gender"
-            className="input"
-            data-testid="edit-gender"
+            testId="edit-gender"
+            empty="未填写"
+            options={GENDERS}
+            labels={GENDER_LABELS}
             value={draft.gender}
-            onChange={(event) => set('gender', event.target.value as Gender | '')}
-          >
-            <option value="">未填写</option>
-            {(Object.keys(GENDER_LABELS) as Gender[]).map((gender) => (
-              <option key={gender} value={gender}>
-                {GENDER_LABELS[gender]}
-              </option>
-            ))}
-          </select>
+            onChange={(gender) => set('gender', gender)}
+          />
         </Field>
       </div>
       <Field id="edit-birthday" label="生日 Birthday" error={errors.birthday}>

@@ -6,7 +6,7 @@
  */
 import type { StaffProfile } from '@careloop/shared';
 import { useCallback, useMemo, useState } from 'react';
-import { FieldError } from '../shell/Field';
+import { FieldError, SelectField } from '../shell/Field';
 import { useNow } from '../shell/useNow';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -22,7 +22,7 @@ import {
   type TaskField,
 } from '../tasks/taskForm';
 import { nameOr, replaceTask, splitTasks } from '../tasks/taskView';
-import type { Task, TaskPriority, TaskType } from '../tasks/types';
+import type { Task } from '../tasks/types';
 import { TaskItem } from './TaskItem';
 import { useCompleteTask } from './useCompleteTask';
 
@@ -35,7 +35,7 @@ function NewTaskForm({
   onCreated(task: Task): void;
   onClose(): void;
 }) {
-  const { draft, errors, set, setErrors } = useDraft<TaskDraft, TaskField>(() => emptyTaskDraft(new Date()));
+  const { draft, errors, set, bind, setErrors } = useDraft<TaskDraft, TaskField>(() => emptyTaskDraft(new Date()));
   // One key per form: a retried or double-clicked submit answers the same task.
   const [key] = useState(() => newIdempotencyKey());
   const [saving, setSaving] = useState(false);
@@ -64,37 +64,20 @@ function NewTaskForm({
     <form className="task-form" data-testid="task-form" onSubmit={(event) => void submit(event)} noValidate>
       <fieldset className="task-form__fields" disabled={saving}>
         <div className="task-form__grid">
-          <label className="field">
-            <span className="field__label">类型 Type</span>
-            <select
-              className="input"
-              data-testid="task-form-type"
-              value={draft.type}
-              onChange={(event) => set('type', event.target.value as TaskType)}
-            >
-              {TASK_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {TASK_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-            <FieldError message={errors.type} />
-          </label>
-          <label className="field">
-            <span className="field__label">优先级 Priority</span>
-            <select
-              className="input"
-              data-testid="task-form-priority"
-              value={draft.priority}
-              onChange={(event) => set('priority', event.target.value as TaskPriority)}
-            >
-              {TASK_PRIORITIES.map((priority) => (
-                <option key={priority} value={priority}>
-                  {PRIORITY_LABELS[priority]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label="类型 Type"
+            testId="task-form-type"
+            options={TASK_TYPES}
+            labels={TASK_TYPE_LABELS}
+            {...bind('type')}
+          />
+          <SelectField
+            label="优先级 Priority"
+            testId="task-form-priority"
+            options={TASK_PRIORITIES}
+            labels={PRIORITY_LABELS}
+            {...bind('priority')}
+          />
         </div>
         <label className="field">
           <span className="field__label">标题 Title</span>

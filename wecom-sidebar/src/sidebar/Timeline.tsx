@@ -3,7 +3,9 @@ import { useMemo, useState } from 'react';
 import { describeEvent, type AppointmentOf, type NameOf } from '../profile/eventLabels';
 import { formatDateTime, formatTime } from '../profile/format';
 import { groupOfType, isTimelineFilterId, TIMELINE_FILTERS, type TimelineFilterId } from '../profile/timelineFilter';
+import { SelectInput } from '../shell/Field';
 import { groupByDay } from '../profile/timelineView';
+import { withStaffNames } from '../profile/profileView';
 import { useTimeline } from './useTimeline';
 
 export function Timeline({
@@ -20,6 +22,7 @@ export function Timeline({
   const [filter, setFilter] = useState<TimelineFilterId>('all');
   const { snapshot, sentinelRef, loadMore } = useTimeline(customerId, filter, version);
   const days = useMemo(() => groupByDay(snapshot.items), [snapshot.items]);
+  const namesOf = useMemo(() => withStaffNames(nameOf, snapshot.staffNames), [nameOf, snapshot.staffNames]);
   const { status } = snapshot;
 
   return (
@@ -28,28 +31,23 @@ export function Timeline({
         <h2 className="card__title">
           时间线 <span className="muted small">Timeline</span>
         </h2>
-        <select
-          className="input timeline__filter"
-          data-testid="timeline-filter"
-          aria-label="事件类型 Event type"
+        <SelectInput<string>
+          className="timeline__filter"
+          testId="timeline-filter"
+          ariaLabel="事件类型 Event type"
+          options={TIMELINE_FILTERS}
           value={filter}
-          onChange={(event) => {
-            if (isTimelineFilterId(event.target.value)) setFilter(event.target.value);
+          onChange={(id) => {
+            if (isTimelineFilterId(id)) setFilter(id);
           }}
-        >
-          {TIMELINE_FILTERS.map((option) => (
-            <option key={option.id} value={option.id}>
-              {option.label}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       {days.map((day) => (
         <div key={day.key} className="timeline__day">
           <h3 className="timeline__date">{day.heading}</h3>
           <ol className="timeline__list">
             {day.items.map((item) => {
-              const description = describeEvent(item, nameOf, appointmentOf);
+              const description = describeEvent(item, namesOf, appointmentOf);
               return (
                 <li
                   key={item.id}

@@ -25,6 +25,7 @@ export const TAG_APPLY_BY_LABELS: Record<TagApplyBy, string> = {
   all_staff: '所有员工',
   managers: '仅店长/管理员',
 };
+export const TAG_APPLY_BY_OPTIONS = Object.keys(TAG_APPLY_BY_LABELS) as TagApplyBy[];
 
 export const RECOMPUTE_STATUS_LABELS: Record<TagRecomputeStatus, string> = {
   pending: '排队中',

@@ -19,7 +19,17 @@ import { explainCouponError } from '../coupons/errors';
 import type { CouponTemplate } from '../coupons/types';
 import { formatDateTime, formatFen } from '../profile/format';
 import { canManageCampaigns } from '../profile/roles';
-import { Field, FieldError, NumberField, NumberInput, OutcomeLine, type Outcome } from '../shell/Field';
+import {
+  Field,
+  FieldError,
+  NumberField,
+  NumberInput,
+  OutcomeLine,
+  SelectField,
+  TextField,
+  type Outcome,
+} from '../shell/Field';
+import { StatusChip } from '../shell/components';
 import { fenToYuanInput } from '../shell/forms';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
@@ -28,15 +38,14 @@ import { CampaignCodes } from './CampaignCodes';
 
 const explain = (reason: unknown) => explainCouponError(reason, 'manage');
 
-function StatusChip({ status }: { status: Campaign['status'] }) {
+function CampaignStatusChip({ status }: { status: Campaign['status'] }) {
   return (
-    <span
-      className={`status status--${CAMPAIGN_STATUS_TONES[status]}`}
-      data-testid="campaign-status"
-      data-status={status}
-    >
-      {CAMPAIGN_STATUS_LABELS[status]}
-    </span>
+    <StatusChip
+      status={status}
+      tone={CAMPAIGN_STATUS_TONES[status]}
+      label={CAMPAIGN_STATUS_LABELS[status]}
+      testId="campaign-status"
+    />
   );
 }
 
@@ -55,7 +64,9 @@ function CampaignForm({
   templates: readonly CouponTemplate[] | null;
   onCreated(campaign: Campaign): void;
 }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<CampaignDraft, CampaignField>(() => emptyCampaignDraft());
+  const { draft, errors, set, bind, setErrors, reset } = useDraft<CampaignDraft, CampaignField>(() =>
+    emptyCampaignDraft(),
+  );
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const usableChannels = (channels ?? []).filter((channel) => !channel.archived);
@@ -98,107 +109,75 @@ function CampaignForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={saving}>
         <div className="form-grid">
-          <Field label="活动名称 Name" error={errors.name}>
-            <input
-              className="input"
-              data-testid="campaign-name"
-              maxLength={CAMPAIGN_LIMITS.name + 10}
-              placeholder="如：春季洗牙 · 地铁海报"
-              value={draft.name}
-              onChange={(event) => set('name', event.target.value)}
-            />
-          </Field>
-          <Field label="渠道 Channel" error={errors.channelId}>
-            <select
-              className="input"
-              data-testid="campaign-channel"
-              value={draft.channelId}
-              onChange={(event) => set('channelId', event.target.value)}
-            >
-              <option value="">{channels === null ? '加载中… Loading' : '— 选择渠道 Choose —'}</option>
-              {usableChannels.map((channel) => (
-                <option key={channel.id} value={channel.id}>
-                  {channel.name}（{CHANNEL_KIND_LABELS[channel.kind]?.split(' ')[0] ?? channel.kind}）
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="员工 Staff member" hint="（可选；联系我二维码必选）" error={errors.staffId}>
-            <select
-              className="input"
-              data-testid="campaign-staff"
-              value={draft.staffId}
-              onChange={(event) => set('staffId', event.target.value)}
-            >
-              <option value="">不指定 None</option>
-              {(staffMembers ?? []).map((member) => (
-                <option key={member.id} value={member.id}>
-                  {member.name} ({member.wecomUserId})
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="优惠券 Coupon" hint="（可选）" error={errors.couponTemplateId}>
-            <select
-              className="input"
-              data-testid="campaign-coupon"
-              value={draft.couponTemplateId}
-              onChange={(event) => set('couponTemplateId', event.target.value)}
-            >
-              <option value="">不发券 None</option>
-              {usableTemplates.map((template) => (
-                <option key={template.id} value={template.id}>
-                  {template.name}（剩余 {Math.max(0, template.totalStock - template.issued)}）
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="开始 Starts" error={errors.startsAt}>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="campaign-starts"
-              value={draft.startsAt}
-              onChange={(event) => set('startsAt', event.target.value)}
-            />
-          </Field>
-          <Field label="结束 Ends" hint="（可选，空为长期）" error={errors.endsAt}>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="campaign-ends"
-              value={draft.endsAt}
-              onChange={(event) => set('endsAt', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="活动名称 Name"
+            testId="campaign-name"
+            maxLength={CAMPAIGN_LIMITS.name + 10}
+            placeholder="如：春季洗牙 · 地铁海报"
+            {...bind('name')}
+          />
+          <SelectField
+            label="渠道 Channel"
+            testId="campaign-channel"
+            empty={channels === null ? '加载中… Loading' : '— 选择渠道 Choose —'}
+            options={usableChannels.map((channel) => ({
+              id: channel.id,
+              label: `${channel.name}（${CHANNEL_KIND_LABELS[channel.kind]?.split(' ')[0] ?? channel.kind}）`,
+            }))}
+            {...bind('channelId')}
+          />
+          <SelectField
+            label="员工 Staff member"
+            hint="（可选；联系我二维码必选）"
+            testId="campaign-staff"
+            empty="不指定 None"
+            options={(staffMembers ?? []).map((member) => ({
+              id: member.id,
+              label: `${member.name} (${member.wecomUserId})`,
+            }))}
+            {...bind('staffId')}
+          />
+          <SelectField
+            label="优惠券 Coupon"
+            hint="（可选）"
+            testId="campaign-coupon"
+            empty="不发券 None"
+            options={usableTemplates.map((template) => ({
+              id: template.id,
+              label: `${template.name}（剩余 ${Math.max(0, template.totalStock - template.issued)}）`,
+            }))}
+            {...bind('couponTemplateId')}
+          />
+          <TextField label="开始 Starts" testId="campaign-starts" type="datetime-local" {...bind('startsAt')} />
+          <TextField
+            label="结束 Ends"
+            hint="（可选，空为长期）"
+            testId="campaign-ends"
+            type="datetime-local"
+            {...bind('endsAt')}
+          />
           <NumberField
             label="成本 Cost"
             hint="（印刷、投放等）"
-            error={errors.costYuan}
             testId="campaign-cost"
             kind="decimal"
             suffix="元"
-            value={draft.costYuan}
-            onChange={(value) => set('costYuan', value)}
+            {...bind('costYuan')}
           />
-          <Field label="自动打标签 Tags" hint="（逗号分隔，最多 10 个）" error={errors.tags}>
-            <input
-              className="input"
-              data-testid="campaign-tags"
-              placeholder="如：洗牙意向, 地铁海报"
-              value={draft.tags}
-              onChange={(event) => set('tags', event.target.value)}
-            />
-          </Field>
-          <Field label="落地页标题 Landing title" hint="（空则用活动名称）" error={errors.landingTitle}>
-            <input
-              className="input"
-              data-testid="campaign-landing-title"
-              maxLength={CAMPAIGN_LIMITS.title + 10}
-              value={draft.landingTitle}
-              onChange={(event) => set('landingTitle', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="自动打标签 Tags"
+            hint="（逗号分隔，最多 10 个）"
+            testId="campaign-tags"
+            placeholder="如：洗牙意向, 地铁海报"
+            {...bind('tags')}
+          />
+          <TextField
+            label="落地页标题 Landing title"
+            hint="（空则用活动名称）"
+            testId="campaign-landing-title"
+            maxLength={CAMPAIGN_LIMITS.title + 10}
+            {...bind('landingTitle')}
+          />
           <Field label="落地页图片 Image URL" hint="（可选，https）" error={errors.landingImageUrl}>
             <input
               className="input"
@@ -365,7 +344,7 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(next: Campaig
     >
       <div className="day__head">
         <h2 className="card__title">
-          {campaign.name} <StatusChip status={campaign.status} />
+          {campaign.name} <CampaignStatusChip status={campaign.status} />
         </h2>
         <div className="row">
           <a className="link-button" href={`#results/${campaign.id}`}>
@@ -552,7 +531,7 @@ export function CampaignsPage({ staff, selectedId }: { staff: StaffProfile; sele
                         .join(' · ') || '—'}
                     </td>
                     <td className="nowrap">
-                      <StatusChip status={campaign.status} />
+                      <CampaignStatusChip status={campaign.status} />
                     </td>
                   </tr>
                 ))}

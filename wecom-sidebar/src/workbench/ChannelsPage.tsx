@@ -10,7 +10,7 @@ import { CHANNEL_KIND_LABELS, CHANNEL_KINDS } from '../campaigns/labels';
 import type { Channel } from '../campaigns/types';
 import { explainCouponError } from '../coupons/errors';
 import { canManageCampaigns } from '../profile/roles';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { OutcomeLine, SelectField, TextField, type Outcome } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -18,7 +18,7 @@ import { useResource } from '../shell/useResource';
 const explain = (reason: unknown) => explainCouponError(reason, 'manage');
 
 function ChannelForm({ existing, onCreated }: { existing: readonly Channel[]; onCreated(channel: Channel): void }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<ChannelDraft>(emptyChannelDraft);
+  const { draft, bind, setErrors, reset } = useDraft<ChannelDraft>(emptyChannelDraft);
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -53,39 +53,28 @@ function ChannelForm({ existing, onCreated }: { existing: readonly Channel[]; on
       </h2>
       <fieldset className="sched-form__fields" disabled={saving}>
         <div className="form-grid">
-          <Field label="名称 Name" error={errors.name}>
-            <input
-              className="input"
-              data-testid="channel-name"
-              maxLength={CHANNEL_LIMITS.name + 10}
-              placeholder="如：地铁站海报"
-              value={draft.name}
-              onChange={(event) => set('name', event.target.value)}
-            />
-          </Field>
-          <Field label="类型 Kind" error={errors.kind}>
-            <select
-              className="input"
-              data-testid="channel-kind"
-              value={draft.kind}
-              onChange={(event) => set('kind', event.target.value as ChannelDraft['kind'])}
-            >
-              {CHANNEL_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {CHANNEL_KIND_LABELS[kind]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="说明 Note" hint="（可选）" error={errors.description} wide>
-            <input
-              className="input"
-              data-testid="channel-description"
-              maxLength={CHANNEL_LIMITS.description + 10}
-              value={draft.description}
-              onChange={(event) => set('description', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="名称 Name"
+            testId="channel-name"
+            maxLength={CHANNEL_LIMITS.name + 10}
+            placeholder="如：地铁站海报"
+            {...bind('name')}
+          />
+          <SelectField
+            label="类型 Kind"
+            testId="channel-kind"
+            options={CHANNEL_KINDS}
+            labels={CHANNEL_KIND_LABELS}
+            {...bind('kind')}
+          />
+          <TextField
+            label="说明 Note"
+            hint="（可选）"
+            wide
+            testId="channel-description"
+            maxLength={CHANNEL_LIMITS.description + 10}
+            {...bind('description')}
+          />
         </div>
       </fieldset>
       <div className="row sched-form__foot">

@@ -2,7 +2,7 @@
  * Arrival by the patient's appointment QR: front desk types the code, a handheld scanner types it (and Enter), or,
  * inside the WeCom client, the camera scans it. The result says clearly who arrived, or why not.
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { normaliseCheckInCode } from '../appointments/checkIn';
 import { explainAppointmentError } from '../appointments/errors';
 import { formatAppointmentWhen, todayIn } from '../appointments/schedule';
@@ -10,6 +10,7 @@ import type { Appointment } from '../appointments/types';
 import { describeError } from '../api/errors';
 import { customerDisplayName } from '../labels';
 import { api } from '../shell/runtime';
+import { CodeEntry } from './CodeEntry';
 
 type Result =
   { state: 'ok'; text: string; appointment: Appointment; alreadyArrived: boolean } | { state: 'error'; text: string };
@@ -28,18 +29,14 @@ export function CheckInBox({
   /** Inside WeCom: scan with the camera. */
   scan: (() => Promise<string>) | null;
 }) {
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
-  const input = useRef<HTMLInputElement>(null);
 
-  const submit = async (raw: string) => {
+  const submit = async (raw: string): Promise<boolean> => {
     const parsed = normaliseCheckInCode(raw);
     if (!parsed.ok) {
       setResult({ state: 'error', text: parsed.error });
-      return;
+      return false;
     }
-    setBusy(true);
     setResult(null);
     // As it was before: whether the patient had already checked in, and their name.
     const known = lookup(parsed.code);
@@ -54,24 +51,11 @@ export function CheckInBox({
         alreadyArrived,
         text: `${alreadyArrived ? '此前已签到' : '签到成功，已到店'}：${who} · ${appointment.service.name} · ${when} · ${appointment.clinic.name}`,
       });
-      setCode('');
       onArrived(appointment);
+      return true;
     } catch (reason) {
       setResult({ state: 'error', text: explainAppointmentError(reason, 'check-in') });
-    } finally {
-      setBusy(false);
-      input.current?.focus();
-    }
-  };
-
-  const scanNow = async () => {
-    if (!scan) return;
-    try {
-      const text = await scan();
-      setCode(text);
-      await submit(text);
-    } catch (reason) {
-      setResult({ state: 'error', text: `扫码失败：${describeError(reason)}` });
+      return false;
     }
   };
 
@@ -80,39 +64,14 @@ export function CheckInBox({
       <h2 className="card__title">
         扫码签到 <span className="muted small">Check in by appointment code</span>
       </h2>
-      <form
-        className="checkin__form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit(code);
-        }}
-      >
-        <input
-          ref={input}
-          className="input checkin__input"
-          data-testid="checkin-input"
-          placeholder="输入或扫描患者的预约码 Type or scan the code"
-          autoComplete="off"
-          spellCheck={false}
-          enterKeyHint="go"
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-        />
-        <button type="submit" className="button button--primary" data-testid="checkin-submit" disabled={busy}>
-          {busy ? '签到中…' : '签到 Check in'}
-        </button>
-        {scan ? (
-          <button
-            type="button"
-            className="button"
-            data-testid="checkin-scan"
-            disabled={busy}
-            onClick={() => void scanNow()}
-          >
-            扫码 Scan
-          </button>
-        ) : null}
-      </form>
+      <CodeEntry
+        block="checkin"
+        testIds={{ input: 'checkin-input', submit: 'checkin-submit', scan: 'checkin-scan' }}
+        placeholder="输入或扫描患者的预约码 Type or scan the code"
+        scan={scan}
+        onSubmit={submit}
+        onScanError={(reason) => setResult({ state: 'error', text: `扫码失败：${describeError(reason)}` })}
+      />
       {result ? (
         <div
           className={`checkin__result checkin__result--${result.state}`}

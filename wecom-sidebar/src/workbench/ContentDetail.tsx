@@ -21,6 +21,7 @@ import { contentApi } from '../content/runtime';
 import type { ContentAudience, ContentStatus, ContentVersion, StaffContent } from '../content/types';
 import { contentActionState, type ContentAction } from '../content/workflow';
 import { formatDateTime } from '../profile/format';
+import { StatusChip } from '../shell/components';
 import { FieldError, OutcomeLine, type Outcome } from '../shell/Field';
 import { ItemTabs, type ItemTab } from '../shell/ItemTabs';
 import { useResource } from '../shell/useResource';
@@ -30,13 +31,12 @@ const ContentResultsView = lazy(() => import('./ContentResults'));
 
 export function ContentStatusChip({ status }: { status: ContentStatus }) {
   return (
-    <span
-      className={`status status--${CONTENT_STATUS_TONES[status]}`}
-      data-testid="content-status"
-      data-status={status}
-    >
-      {CONTENT_STATUS_LABELS[status]}
-    </span>
+    <StatusChip
+      status={status}
+      tone={CONTENT_STATUS_TONES[status]}
+      label={CONTENT_STATUS_LABELS[status]}
+      testId="content-status"
+    />
   );
 }
 

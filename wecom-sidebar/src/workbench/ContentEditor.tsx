@@ -18,7 +18,7 @@ import { explainContentError } from '../content/errors';
 import { AUDIENCE_HINTS, AUDIENCE_LABELS, CATEGORY_LABELS, CONTENT_AUDIENCES, KIND_LABELS } from '../content/labels';
 import { contentApi } from '../content/runtime';
 import type { ContentKind, StaffContent } from '../content/types';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, OutcomeLine, SelectField, TextField, type Outcome } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import { ContentRichText } from './ContentRichText';
 
@@ -30,7 +30,7 @@ export function ContentEditor({
   content: StaffContent | null;
   onSaved(next: StaffContent, submitted: boolean): void;
 }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<ContentDraft, ContentField | 'form'>(() =>
+  const { draft, errors, set, bind, setErrors, reset } = useDraft<ContentDraft, ContentField | 'form'>(() =>
     content ? draftFromVersion(content.kind, content.working) : emptyContentDraft(),
   );
   const [saving, setSaving] = useState<'save' | 'submit' | null>(null);
@@ -134,15 +134,13 @@ export function ContentEditor({
               </div>
             </Field>
           )}
-          <Field label="标题 Title" error={errors.title} wide={!!content}>
-            <input
-              className="input"
-              data-testid="content-title"
-              maxLength={CONTENT_LIMITS.title + 10}
-              value={draft.title}
-              onChange={(event) => set('title', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="标题 Title"
+            wide={!!content}
+            testId="content-title"
+            maxLength={CONTENT_LIMITS.title + 10}
+            {...bind('title')}
+          />
           <Field label="分类 Category" hint="（小写英文，如 ortho）" error={errors.category}>
             <input
               className="input"
@@ -160,29 +158,21 @@ export function ContentEditor({
               ))}
             </datalist>
           </Field>
-          <Field label="可见范围 Audience" hint={AUDIENCE_HINTS[draft.audience]} error={errors.audience}>
-            <select
-              className="input"
-              data-testid="content-audience"
-              value={draft.audience}
-              onChange={(event) => set('audience', event.target.value as ContentDraft['audience'])}
-            >
-              {CONTENT_AUDIENCES.map((audience) => (
-                <option key={audience} value={audience}>
-                  {AUDIENCE_LABELS[audience]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="标签 Tags" hint="（逗号分隔，最多 10 个）" error={errors.tags}>
-            <input
-              className="input"
-              data-testid="content-tags"
-              placeholder="如：矫正，青少年"
-              value={draft.tags}
-              onChange={(event) => set('tags', event.target.value)}
-            />
-          </Field>
+          <SelectField
+            label="可见范围 Audience"
+            hint={AUDIENCE_HINTS[draft.audience]}
+            testId="content-audience"
+            options={CONTENT_AUDIENCES}
+            labels={AUDIENCE_LABELS}
+            {...bind('audience')}
+          />
+          <TextField
+            label="标签 Tags"
+            hint="（逗号分隔，最多 10 个）"
+            testId="content-tags"
+            placeholder="如：矫正，青少年"
+            {...bind('tags')}
+          />
           <Field label="封面图 Cover URL" hint="（可选；发送小程序卡片需要封面）" error={errors.coverUrl}>
             <input
               className="input"
@@ -215,15 +205,13 @@ export function ContentEditor({
                   onChange={(event) => set('videoUrl', event.target.value)}
                 />
               </Field>
-              <Field label="时长 Duration" hint="（秒或 分:秒，可选）" error={errors.videoDuration}>
-                <input
-                  className="input"
-                  data-testid="content-video-duration"
-                  placeholder="3:00"
-                  value={draft.videoDuration}
-                  onChange={(event) => set('videoDuration', event.target.value)}
-                />
-              </Field>
+              <TextField
+                label="时长 Duration"
+                hint="（秒或 分:秒，可选）"
+                testId="content-video-duration"
+                placeholder="3:00"
+                {...bind('videoDuration')}
+              />
             </>
           ) : null}
           <Field label={draft.kind === 'video' ? '视频说明 Description' : '正文 Article'} group wide>

@@ -10,6 +10,7 @@ import {
   AUDIENCE_LABELS,
   categoryLabel,
   CONTENT_AUDIENCES,
+  CONTENT_KINDS,
   CONTENT_STATUSES,
   CONTENT_STATUS_LABELS,
   KIND_LABELS,
@@ -26,6 +27,7 @@ import type {
 } from '../content/types';
 import { formatDateTime } from '../profile/format';
 import { canManageCampaigns } from '../profile/roles';
+import { SelectInput } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { AudienceBadge, ContentDetail, ContentStatusChip } from './ContentDetail';
 import { ContentEditor } from './ContentEditor';
@@ -222,45 +224,36 @@ export function ContentPage({ staff, route }: { staff: StaffProfile; route: Page
           </div>
         </div>
         <div className="row content-filters">
-          <select
-            className="input input--inline"
-            aria-label="状态 Status"
-            data-testid="content-filter-status"
+          <SelectInput
+            inline
+            ariaLabel="状态 Status"
+            testId="content-filter-status"
+            empty="全部状态 All states"
+            options={CONTENT_STATUSES}
+            labels={CONTENT_STATUS_LABELS}
             value={filters.status}
-            onChange={(event) => setFilter('status', event.target.value as Filters['status'])}
-          >
-            <option value="">全部状态 All states</option>
-            {CONTENT_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {CONTENT_STATUS_LABELS[status]}
-              </option>
-            ))}
-          </select>
-          <select
-            className="input input--inline"
-            aria-label="类型 Kind"
-            data-testid="content-filter-kind"
+            onChange={(status) => setFilter('status', status)}
+          />
+          <SelectInput
+            inline
+            ariaLabel="类型 Kind"
+            testId="content-filter-kind"
+            empty="全部类型"
+            options={CONTENT_KINDS}
+            labels={KIND_LABELS}
             value={filters.kind}
-            onChange={(event) => setFilter('kind', event.target.value as Filters['kind'])}
-          >
-            <option value="">全部类型</option>
-            <option value="article">{KIND_LABELS.article}</option>
-            <option value="video">{KIND_LABELS.video}</option>
-          </select>
-          <select
-            className="input input--inline"
-            aria-label="可见范围 Audience"
-            data-testid="content-filter-audience"
+            onChange={(kind) => setFilter('kind', kind)}
+          />
+          <SelectInput
+            inline
+            ariaLabel="可见范围 Audience"
+            testId="content-filter-audience"
+            empty="全部可见范围"
+            options={CONTENT_AUDIENCES}
+            labels={AUDIENCE_LABELS}
             value={filters.audience}
-            onChange={(event) => setFilter('audience', event.target.value as Filters['audience'])}
-          >
-            <option value="">全部可见范围</option>
-            {CONTENT_AUDIENCES.map((audience) => (
-              <option key={audience} value={audience}>
-                {AUDIENCE_LABELS[audience]}
-              </option>
-            ))}
-          </select>
+            onChange={(audience) => setFilter('audience', audience)}
+          />
           <input
             className="input input--inline content-filters__search"
             type="search"

@@ -8,11 +8,12 @@ import { contentResultsOption, contentResultTiles, leaderboardOption, rankLeader
 import { explainContentError } from '../content/errors';
 import { contentApi } from '../content/runtime';
 import type { LeaderboardRow, StaffContent } from '../content/types';
+import { SelectInput } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import ResultsChart from './ResultsChart';
 
 const explain = (reason: unknown) => explainContentError(reason, 'load');
-const WINDOWS = [3, 7, 14, 30, 90];
+const WINDOWS = [3, 7, 14, 30, 90].map((days) => ({ id: String(days), label: `阅读后 ${days} 天内` }));
 
 export function ShareLeaderboard({ rows, testId }: { rows: readonly LeaderboardRow[]; testId: string }) {
   const ranked = useMemo(() => rankLeaderboard(rows), [rows]);
@@ -76,22 +77,15 @@ export default function ContentResults({ content }: { content: StaffContent }) {
           <label className="small muted" htmlFor="content-window">
             预约归因窗口
           </label>
-          <select
+          <SelectInput<string>
             id="content-window"
-            className="input input--inline"
-            data-testid="content-results-window"
-            value={windowDays ?? results.data?.windowDays ?? ''}
-            onChange={(event) => setWindowDays(Number(event.target.value))}
-          >
-            {results.data && !WINDOWS.includes(results.data.windowDays) ? (
-              <option value={results.data.windowDays}>{results.data.windowDays} 天</option>
-            ) : null}
-            {WINDOWS.map((days) => (
-              <option key={days} value={days}>
-                阅读后 {days} 天内
-              </option>
-            ))}
-          </select>
+            inline
+            testId="content-results-window"
+            missing={(days) => `${days} 天`}
+            options={WINDOWS}
+            value={String(windowDays ?? results.data?.windowDays ?? WINDOWS[0]!.id)}
+            onChange={(days) => setWindowDays(Number(days))}
+          />
           <button type="button" className="link-button" onClick={results.reload}>
             刷新
           </button>

@@ -23,7 +23,17 @@ import {
 } from '../coupons/templateForm';
 import type { CouponKind, CouponTemplate } from '../coupons/types';
 import { canManageCampaigns } from '../profile/roles';
-import { CheckList, Field, FieldError, NumberField, NumberInput, OutcomeLine, type Outcome } from '../shell/Field';
+import {
+  CheckList,
+  Field,
+  FieldError,
+  NumberField,
+  NumberInput,
+  OutcomeLine,
+  SelectField,
+  TextField,
+  type Outcome,
+} from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -39,20 +49,18 @@ type Option = { id: string; label: string };
 function KindValueField({
   draft,
   errors,
-  set,
-}: Pick<ReturnType<typeof useDraft<CouponTemplateDraft>>, 'draft' | 'errors' | 'set'>) {
+  bind,
+}: Pick<ReturnType<typeof useDraft<CouponTemplateDraft>>, 'draft' | 'errors' | 'bind'>) {
   switch (draft.kind) {
     case 'amount_off':
       return (
         <NumberField
           label="减免金额 Amount off"
-          error={errors.amountOffYuan}
           testId="coupon-template-amount"
           kind="decimal"
           suffix="元"
           placeholder="如 50"
-          value={draft.amountOffYuan}
-          onChange={(value) => set('amountOffYuan', value)}
+          {...bind('amountOffYuan')}
         />
       );
     case 'percent_off':
@@ -60,27 +68,22 @@ function KindValueField({
         <NumberField
           label="减免比例 Percent off"
           hint="（20 即 8 折）"
-          error={errors.percentOff}
           testId="coupon-template-percent"
           min={COUPON_TEMPLATE_LIMITS.percentOff.min}
           max={COUPON_TEMPLATE_LIMITS.percentOff.max}
           suffix="%"
-          value={draft.percentOff}
-          onChange={(value) => set('percentOff', value)}
+          {...bind('percentOff')}
         />
       );
     case 'gift':
       return (
-        <Field label="赠品 Gift" error={errors.giftDescription}>
-          <input
-            className="input"
-            data-testid="coupon-template-gift"
-            maxLength={COUPON_TEMPLATE_LIMITS.gift + 10}
-            placeholder="如：电动牙刷一支"
-            value={draft.giftDescription}
-            onChange={(event) => set('giftDescription', event.target.value)}
-          />
-        </Field>
+        <TextField
+          label="赠品 Gift"
+          testId="coupon-template-gift"
+          maxLength={COUPON_TEMPLATE_LIMITS.gift + 10}
+          placeholder="如：电动牙刷一支"
+          {...bind('giftDescription')}
+        />
       );
     case 'free_service':
       return (
@@ -101,7 +104,7 @@ function CouponTemplateForm({
   onCreated(template: CouponTemplate): void;
 }) {
   const form = useDraft<CouponTemplateDraft>(() => emptyCouponTemplateDraft());
-  const { draft, errors, set, setErrors, reset } = form;
+  const { draft, errors, set, bind, setErrors, reset } = form;
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -138,50 +141,37 @@ function CouponTemplateForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={saving}>
         <div className="form-grid">
-          <Field label="名称 Name" error={errors.name}>
-            <input
-              className="input"
-              data-testid="coupon-template-name"
-              maxLength={COUPON_TEMPLATE_LIMITS.name + 10}
-              placeholder="如：洗牙立减 50 元"
-              value={draft.name}
-              onChange={(event) => set('name', event.target.value)}
-            />
-          </Field>
-          <Field label="类型 Kind">
-            <select
-              className="input"
-              data-testid="coupon-template-kind"
-              value={draft.kind}
-              onChange={(event) => set('kind', event.target.value as CouponKind)}
-            >
-              {KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {COUPON_KIND_LABELS[kind]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <KindValueField draft={draft} errors={errors} set={set} />
+          <TextField
+            label="名称 Name"
+            testId="coupon-template-name"
+            maxLength={COUPON_TEMPLATE_LIMITS.name + 10}
+            placeholder="如：洗牙立减 50 元"
+            {...bind('name')}
+          />
+          <SelectField
+            label="类型 Kind"
+            testId="coupon-template-kind"
+            options={KINDS}
+            labels={COUPON_KIND_LABELS}
+            {...bind('kind')}
+          />
+          <KindValueField draft={draft} errors={errors} bind={bind} />
           <NumberField
             label="最低消费 Min spend"
             hint="（0 表示不限）"
-            error={errors.minSpendYuan}
             testId="coupon-template-min-spend"
             kind="decimal"
             suffix="元"
-            value={draft.minSpendYuan}
-            onChange={(value) => set('minSpendYuan', value)}
+            {...bind('minSpendYuan')}
           />
-          <Field label="说明 Description" hint="（可选，领券页展示）" error={errors.description} wide>
-            <input
-              className="input"
-              data-testid="coupon-template-description"
-              maxLength={COUPON_TEMPLATE_LIMITS.description + 10}
-              value={draft.description}
-              onChange={(event) => set('description', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="说明 Description"
+            hint="（可选，领券页展示）"
+            wide
+            testId="coupon-template-description"
+            maxLength={COUPON_TEMPLATE_LIMITS.description + 10}
+            {...bind('description')}
+          />
           <Field label="有效期 Validity" group>
             <div className="row">
               <label className="check">
@@ -209,13 +199,11 @@ function CouponTemplateForm({
           {draft.validityType === 'days_after_claim' ? (
             <NumberField
               label="有效天数 Days"
-              error={errors.validDays}
               testId="coupon-template-days"
               min={COUPON_TEMPLATE_LIMITS.validDays.min}
               max={COUPON_TEMPLATE_LIMITS.validDays.max}
               suffix="天"
-              value={draft.validDays}
-              onChange={(value) => set('validDays', value)}
+              {...bind('validDays')}
             />
           ) : (
             <Field label="日期 Dates" group error={errors.validFrom ?? errors.validTo}>
@@ -241,47 +229,33 @@ function CouponTemplateForm({
           )}
           <NumberField
             label="总库存 Total stock"
-            error={errors.totalStock}
             testId="coupon-template-stock"
             min={COUPON_TEMPLATE_LIMITS.stock.min}
             suffix="张"
-            value={draft.totalStock}
-            onChange={(value) => set('totalStock', value)}
+            {...bind('totalStock')}
           />
           <NumberField
             label="每人限领 Per person"
-            error={errors.perPersonLimit}
             testId="coupon-template-limit"
             min={COUPON_TEMPLATE_LIMITS.perPerson.min}
             max={COUPON_TEMPLATE_LIMITS.perPerson.max}
             suffix="张"
-            value={draft.perPersonLimit}
-            onChange={(value) => set('perPersonLimit', value)}
+            {...bind('perPersonLimit')}
           />
-          <Field label="领取条件 Who may claim">
-            <select
-              className="input"
-              data-testid="coupon-template-eligibility"
-              value={draft.eligibility}
-              onChange={(event) => set('eligibility', event.target.value as CouponTemplateDraft['eligibility'])}
-            >
-              {ELIGIBILITIES.map((type) => (
-                <option key={type} value={type}>
-                  {ELIGIBILITY_LABELS[type]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="领取条件 Who may claim"
+            testId="coupon-template-eligibility"
+            options={ELIGIBILITIES}
+            labels={ELIGIBILITY_LABELS}
+            {...bind('eligibility')}
+          />
           {draft.eligibility === 'tagged' ? (
-            <Field label="标签 Tag" error={errors.eligibilityTag}>
-              <input
-                className="input"
-                data-testid="coupon-template-tag"
-                placeholder="如：种植意向"
-                value={draft.eligibilityTag}
-                onChange={(event) => set('eligibilityTag', event.target.value)}
-              />
-            </Field>
+            <TextField
+              label="标签 Tag"
+              testId="coupon-template-tag"
+              placeholder="如：种植意向"
+              {...bind('eligibilityTag')}
+            />
           ) : null}
           <Field label="叠加 Stacking" group>
             <label className="check">

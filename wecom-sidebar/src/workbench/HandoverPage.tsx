@@ -7,7 +7,7 @@
  */
 import { useMemo, useState } from 'react';
 import { formatDateTime } from '../profile/format';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, OutcomeLine, SelectField, type Outcome } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -37,7 +37,7 @@ function HandoverForm({ onStarted }: { onStarted(handover: Handover): void }) {
   const members = useResource('staff-members', () => api.staffMembers(), explain);
   // Members no longer active who still hold tasks are named by the figures (the last 90 days).
   const figures = useResource('handover-figures', () => tasksApi.stats(statsQuery(90, '', new Date())), explain);
-  const { draft, errors, set, setErrors } = useDraft<HandoverDraft, HandoverField>(emptyHandoverDraft);
+  const { draft, errors, set, bind, setErrors } = useDraft<HandoverDraft, HandoverField>(emptyHandoverDraft);
   const [confirming, setConfirming] = useState(false);
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -91,36 +91,20 @@ function HandoverForm({ onStarted }: { onStarted(handover: Handover): void }) {
       ) : null}
       <fieldset className="sched-form__fields" disabled={saving || confirming}>
         <div className="form-grid">
-          <Field label="离职员工 Leaver" error={errors.fromStaffId}>
-            <select
-              className="input"
-              data-testid="handover-from"
-              value={draft.fromStaffId}
-              onChange={(event) => set('fromStaffId', event.target.value)}
-            >
-              <option value="">{members.data ? '— 选择员工 —' : '加载中…'}</option>
-              {leavers.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="接替人 Successor" error={errors.successorStaffId}>
-            <select
-              className="input"
-              data-testid="handover-to"
-              value={draft.successorStaffId}
-              onChange={(event) => set('successorStaffId', event.target.value)}
-            >
-              <option value="">{members.data ? '— 选择在职员工 —' : '加载中…'}</option>
-              {successors.map((member) => (
-                <option key={member.id} value={member.id}>
-                  {member.name}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="离职员工 Leaver"
+            testId="handover-from"
+            empty={members.data ? '— 选择员工 —' : '加载中…'}
+            options={leavers}
+            {...bind('fromStaffId')}
+          />
+          <SelectField
+            label="接替人 Successor"
+            testId="handover-to"
+            empty={members.data ? '— 选择在职员工 —' : '加载中…'}
+            options={successors}
+            {...bind('successorStaffId')}
+          />
           <Field label="是否已在企业微信离职 Left the corp in WeCom?" error={errors.resigned} group wide>
             <div className="checks">
               <label className="check">

@@ -14,6 +14,7 @@ import { entrySummary } from '../journeys/settingsForm';
 import { settingsNotes } from '../journeys/describe';
 import { nameIn, type JourneyPickers } from '../journeys/usePickers';
 import type { Journey, JourneyDefinition, JourneyStepStats } from '../journeys/types';
+import { SelectInput } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { JourneyGraph } from './JourneyGraph';
 import { JourneyStepCustomers } from './JourneyStepCustomers';
@@ -95,24 +96,21 @@ export function JourneyAnalytics({
   return (
     <div className="jbuilder" data-testid="journey-analytics">
       <div className="row">
-        <select
-          className="input input--inline"
-          aria-label="版本 Version"
-          data-testid="journey-analytics-version"
-          value={version ?? ''}
-          onChange={(event) => {
-            setVersion(event.target.value ? Number(event.target.value) : null);
+        <SelectInput<string>
+          inline
+          ariaLabel="版本 Version"
+          testId="journey-analytics-version"
+          empty="全部版本 All versions"
+          options={Array.from({ length: journey.version }, (_, index) => journey.version - index).map((number) => ({
+            id: String(number),
+            label: `v${number}${number === journey.liveVersion ? '（线上）' : ''}`,
+          }))}
+          value={version === null ? '' : String(version)}
+          onChange={(next) => {
+            setVersion(next ? Number(next) : null);
             setSelected(null);
           }}
-        >
-          <option value="">全部版本 All versions</option>
-          {Array.from({ length: journey.version }, (_, index) => journey.version - index).map((number) => (
-            <option key={number} value={number}>
-              v{number}
-              {number === journey.liveVersion ? '（线上）' : ''}
-            </option>
-          ))}
-        </select>
+        />
         <button
           type="button"
           className="link-button"

@@ -16,7 +16,7 @@ import { entrySummary } from '../journeys/settingsForm';
 import { savedText, settingsNotes } from '../journeys/describe';
 import { nameIn, type JourneyPickers } from '../journeys/usePickers';
 import type { Journey, JourneyDefinition, JourneyStep, JourneySettings, JourneyStepType } from '../journeys/types';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { OutcomeLine, TextField, type Outcome } from '../shell/Field';
 import { JourneyGraph } from './JourneyGraph';
 import { JourneySettingsPanel } from './JourneySettingsPanel';
 import { JourneyStepPanel, type StepOption } from './JourneyStepPanel';
@@ -182,24 +182,22 @@ export function JourneyBuilder({
       ) : (
         <div className="card jbuilder__head">
           <div className="form-grid">
-            <Field label="旅程名称" error={!name.trim() ? '请填写旅程名称' : undefined}>
-              <input
-                className="input"
-                data-testid="journey-name"
-                maxLength={NAME_MAX}
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-              />
-            </Field>
-            <Field label="说明" hint="（可选）">
-              <input
-                className="input"
-                data-testid="journey-description"
-                maxLength={DESCRIPTION_MAX}
-                value={description}
-                onChange={(event) => setDescription(event.target.value)}
-              />
-            </Field>
+            <TextField
+              label="旅程名称"
+              error={!name.trim() ? '请填写旅程名称' : undefined}
+              testId="journey-name"
+              maxLength={NAME_MAX}
+              value={name}
+              onChange={setName}
+            />
+            <TextField
+              label="说明"
+              hint="（可选）"
+              testId="journey-description"
+              maxLength={DESCRIPTION_MAX}
+              value={description}
+              onChange={setDescription}
+            />
           </div>
           <div className="row">
             <button

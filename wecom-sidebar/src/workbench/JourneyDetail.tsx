@@ -13,6 +13,7 @@ import { journeysApi } from '../journeys/runtime';
 import type { Journey, JourneyStatus } from '../journeys/types';
 import type { JourneyPickers } from '../journeys/usePickers';
 import { formatDateTime } from '../profile/format';
+import { StatusChip } from '../shell/components';
 import { OutcomeLine, type Outcome } from '../shell/Field';
 import { ItemTabs, type ItemTab } from '../shell/ItemTabs';
 import { useResource } from '../shell/useResource';
@@ -49,13 +50,12 @@ const ACTION_DONE: Record<JourneyAction, string> = {
 
 export function JourneyStatusChip({ status }: { status: JourneyStatus }) {
   return (
-    <span
-      className={`status status--${JOURNEY_STATUS_TONES[status]}`}
-      data-testid="journey-status"
-      data-status={status}
-    >
-      {JOURNEY_STATUS_LABELS[status]}
-    </span>
+    <StatusChip
+      status={status}
+      tone={JOURNEY_STATUS_TONES[status]}
+      label={JOURNEY_STATUS_LABELS[status]}
+      testId="journey-status"
+    />
   );
 }
 

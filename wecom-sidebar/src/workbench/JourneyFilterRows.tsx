@@ -5,8 +5,12 @@
 import { emptyFilter, type FilterDraft } from '../journeys/filters';
 import { FILTER_OP_LABELS, FILTER_OPS } from '../journeys/labels';
 import { EVENT_LABELS } from '../profile/eventLabels';
+import { SelectInput } from '../shell/Field';
 
-const EVENT_TYPES = Object.keys(EVENT_LABELS) as (keyof typeof EVENT_LABELS)[];
+const EVENT_OPTIONS = (Object.keys(EVENT_LABELS) as (keyof typeof EVENT_LABELS)[]).map((type) => ({
+  id: type,
+  label: `${EVENT_LABELS[type]} · ${type}`,
+}));
 
 export function EventSelect({
   value,
@@ -22,21 +26,15 @@ export function EventSelect({
   label?: string;
 }) {
   return (
-    <select
-      className="input"
-      aria-label={label}
-      data-testid={testId}
+    <SelectInput<string>
+      ariaLabel={label}
+      testId={testId}
+      missing={(type) => type || '请选择事件'}
+      options={EVENT_OPTIONS}
       value={value}
       disabled={disabled}
-      onChange={(event) => onChange(event.target.value)}
-    >
-      {Object.hasOwn(EVENT_LABELS, value) ? null : <option value={value}>{value || '请选择事件'}</option>}
-      {EVENT_TYPES.map((type) => (
-        <option key={type} value={type}>
-          {EVENT_LABELS[type]} · {type}
-        </option>
-      ))}
-    </select>
+      onChange={onChange}
+    />
   );
 }
 
@@ -65,19 +63,15 @@ export function FilterRows({
             disabled={disabled}
             onChange={(event) => replace(index, { property: event.target.value })}
           />
-          <select
-            className="input"
-            aria-label="条件 Operator"
+          <SelectInput
+            ariaLabel="条件 Operator"
+            testId={`${testId}-op`}
+            options={FILTER_OPS}
+            labels={FILTER_OP_LABELS}
             value={row.op}
             disabled={disabled}
-            onChange={(event) => replace(index, { op: event.target.value as FilterDraft['op'] })}
-          >
-            {FILTER_OPS.map((op) => (
-              <option key={op} value={op}>
-                {FILTER_OP_LABELS[op]}
-              </option>
-            ))}
-          </select>
+            onChange={(op) => replace(index, { op })}
+          />
           {row.op === 'exists' || row.op === 'missing' ? (
             <span />
           ) : (

@@ -6,7 +6,15 @@
  */
 import { useState } from 'react';
 import { fieldIssue, otherIssues, type PlacedIssue } from '../journeys/issues';
-import { ENTRY_KIND_HINTS, ENTRY_KIND_LABELS, ENTRY_KINDS, REENTRY_LABELS } from '../journeys/labels';
+import {
+  ENTRY_KIND_HINTS,
+  ENTRY_KIND_LABELS,
+  ENTRY_KINDS,
+  KEY_DATE_KIND_LABELS,
+  KEY_DATE_KINDS,
+  REENTRY_LABELS,
+  REENTRY_POLICIES,
+} from '../journeys/labels';
 import {
   buildSettings,
   draftFromSettings,
@@ -16,9 +24,9 @@ import {
 } from '../journeys/settingsForm';
 import type { JourneyPickers } from '../journeys/usePickers';
 import type { JourneySettings, JourneyStepType } from '../journeys/types';
-import { Field, NumberField, NumberInput } from '../shell/Field';
+import { Field, NumberField, NumberInput, SelectField, SelectInput, TextField } from '../shell/Field';
 import { EventSelect, FilterRows } from './JourneyFilterRows';
-import { StepInsertRow, type StepOption } from './JourneyStepPanel';
+import { PanelIssues, StepInsertRow, type StepOption } from './JourneyStepPanel';
 
 const SHOWN: SettingsField[] = [
   'entry.event',
@@ -132,23 +140,15 @@ export function JourneySettingsPanel({
           ))}
         </div>
         {draft.audienceKind === 'segment' ? (
-          <select
-            className="input"
-            data-testid="settings-segment"
+          <SelectInput
+            testId="settings-segment"
+            empty="请选择人群"
+            missing={(id) => id}
+            options={pickers.segments ?? []}
             value={draft.segmentId}
             disabled={readOnly}
-            onChange={(event) => set('segmentId', event.target.value)}
-          >
-            <option value="">请选择人群</option>
-            {draft.segmentId && !pickers.segments?.some((item) => item.id === draft.segmentId) ? (
-              <option value={draft.segmentId}>{draft.segmentId}</option>
-            ) : null}
-            {(pickers.segments ?? []).map((item) => (
-              <option key={item.id} value={item.id}>
-                {item.name}
-              </option>
-            ))}
-          </select>
+            onChange={(segmentId) => set('segmentId', segmentId)}
+          />
         ) : (
           <textarea
             className="input textarea"
@@ -197,16 +197,17 @@ export function JourneySettingsPanel({
       entry = (
         <>
           {audience}
-          <Field label="进入时间" hint="（留空：启用时）" error={error('entry.at')} wide>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="settings-at"
-              value={draft.at}
-              disabled={readOnly}
-              onChange={(event) => set('at', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="进入时间"
+            hint="（留空：启用时）"
+            error={error('entry.at')}
+            wide
+            testId="settings-at"
+            type="datetime-local"
+            disabled={readOnly}
+            value={draft.at}
+            onChange={(value) => set('at', value)}
+          />
         </>
       );
       break;
@@ -234,19 +235,17 @@ export function JourneySettingsPanel({
     case 'key_date':
       entry = (
         <>
-          <Field label="日期来源" error={error('entry.date')} wide>
-            <select
-              className="input"
-              data-testid="settings-dateKind"
-              value={draft.dateKind}
-              disabled={readOnly}
-              onChange={(event) => set('dateKind', event.target.value as SettingsDraft['dateKind'])}
-            >
-              <option value="birthday">生日（每年）</option>
-              <option value="event">某事件的日期（如治疗日）</option>
-              <option value="coupon_expiry">优惠券到期日</option>
-            </select>
-          </Field>
+          <SelectField
+            label="日期来源"
+            error={error('entry.date')}
+            wide
+            testId="settings-dateKind"
+            options={KEY_DATE_KINDS}
+            labels={KEY_DATE_KIND_LABELS}
+            value={draft.dateKind}
+            disabled={readOnly}
+            onChange={(dateKind) => set('dateKind', dateKind)}
+          />
           {draft.dateKind === 'event' ? (
             <>
               <Field label="事件" wide>
@@ -257,15 +256,14 @@ export function JourneySettingsPanel({
                   onChange={(value) => set('dateEvent', value)}
                 />
               </Field>
-              <Field label="日期属性" hint="（留空：事件发生的日期）">
-                <input
-                  className="input"
-                  data-testid="settings-dateProperty"
-                  value={draft.dateProperty}
-                  disabled={readOnly}
-                  onChange={(event) => set('dateProperty', event.target.value)}
-                />
-              </Field>
+              <TextField
+                label="日期属性"
+                hint="（留空：事件发生的日期）"
+                testId="settings-dateProperty"
+                disabled={readOnly}
+                value={draft.dateProperty}
+                onChange={(value) => set('dateProperty', value)}
+              />
               <Field label="每年重复" group>
                 <label className="check">
                   <input
@@ -288,22 +286,16 @@ export function JourneySettingsPanel({
             </>
           ) : null}
           {draft.dateKind === 'coupon_expiry' ? (
-            <Field label="优惠券模板" wide>
-              <select
-                className="input"
-                data-testid="settings-dateCoupon"
-                value={draft.dateCouponTemplateId}
-                disabled={readOnly}
-                onChange={(event) => set('dateCouponTemplateId', event.target.value)}
-              >
-                <option value="">任意优惠券</option>
-                {(pickers.coupons ?? []).map((item) => (
-                  <option key={item.id} value={item.id}>
-                    {item.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SelectField
+              label="优惠券模板"
+              wide
+              testId="settings-dateCoupon"
+              empty="任意优惠券"
+              options={pickers.coupons ?? []}
+              value={draft.dateCouponTemplateId}
+              disabled={readOnly}
+              onChange={(couponTemplateId) => set('dateCouponTemplateId', couponTemplateId)}
+            />
           ) : null}
           <NumberField
             label="相对日期的天数"
@@ -316,15 +308,15 @@ export function JourneySettingsPanel({
             disabled={readOnly}
             onChange={(value) => set('offsetDays', value)}
           />
-          <Field label="发送时间" hint="当地 HH:mm" error={errors['entry.sendAt'] ?? fieldIssue(issues, 'entry.at')}>
-            <input
-              className="input"
-              data-testid="settings-sendAt"
-              value={draft.sendAt}
-              disabled={readOnly}
-              onChange={(event) => set('sendAt', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="发送时间"
+            hint="当地 HH:mm"
+            error={errors['entry.sendAt'] ?? fieldIssue(issues, 'entry.at')}
+            testId="settings-sendAt"
+            disabled={readOnly}
+            value={draft.sendAt}
+            onChange={(value) => set('sendAt', value)}
+          />
         </>
       );
       break;
@@ -335,63 +327,41 @@ export function JourneySettingsPanel({
       <h3 className="jpanel__title">
         入口与规则 <span className="muted small">Entry and rules</span>
       </h3>
-      {unplaced.length ? (
-        <ul className="jpanel__issues" role="alert" data-testid="journey-panel-issues">
-          {unplaced.map((issue, index) => (
-            <li key={index} title={issue.original}>
-              {issue.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <PanelIssues issues={unplaced} />
       <div className="form-grid">
-        <Field label="进入方式" hint={ENTRY_KIND_HINTS[draft.entryKind]} wide>
-          <select
-            className="input"
-            data-testid="settings-entryKind"
-            value={draft.entryKind}
-            disabled={readOnly}
-            onChange={(event) => set('entryKind', event.target.value as SettingsDraft['entryKind'])}
-          >
-            {ENTRY_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {ENTRY_KIND_LABELS[kind]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          label="进入方式"
+          hint={ENTRY_KIND_HINTS[draft.entryKind]}
+          wide
+          testId="settings-entryKind"
+          options={ENTRY_KINDS}
+          labels={ENTRY_KIND_LABELS}
+          value={draft.entryKind}
+          disabled={readOnly}
+          onChange={(entryKind) => set('entryKind', entryKind)}
+        />
         {entry}
-        <Field label="第一步" error={fieldIssue(issues, 'start')} wide>
-          <select
-            className="input"
-            data-testid="settings-start"
-            value={start}
-            disabled={readOnly}
-            onChange={(event) => onStart(event.target.value)}
-          >
-            {steps.some((step) => step.id === start) ? null : <option value={start}>{start}（不存在）</option>}
-            {steps.map((step) => (
-              <option key={step.id} value={step.id}>
-                {step.label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          label="第一步"
+          error={fieldIssue(issues, 'start')}
+          wide
+          testId="settings-start"
+          missing={(id) => `${id}（不存在）`}
+          options={steps}
+          value={start}
+          disabled={readOnly}
+          onChange={onStart}
+        />
         <Field label="再次进入" error={error('reEntry')} wide group>
           <div className="field-row">
-            <select
-              className="input"
-              data-testid="settings-reEntry"
+            <SelectInput
+              testId="settings-reEntry"
+              options={REENTRY_POLICIES}
+              labels={REENTRY_LABELS}
               value={draft.reEntry}
               disabled={readOnly}
-              onChange={(event) => set('reEntry', event.target.value as SettingsDraft['reEntry'])}
-            >
-              {(Object.keys(REENTRY_LABELS) as SettingsDraft['reEntry'][]).map((policy) => (
-                <option key={policy} value={policy}>
-                  {REENTRY_LABELS[policy]}
-                </option>
-              ))}
-            </select>
+              onChange={(reEntry) => set('reEntry', reEntry)}
+            />
             {draft.reEntry === 'after_days' ? (
               <NumberInput
                 short

@@ -17,14 +17,10 @@ import {
   type StepErrors,
   type StepField,
 } from '../journeys/stepForm';
-import {
-  SUBSCRIBE_TEMPLATE_KEYS,
-  SUBSCRIBE_TEMPLATES,
-  type SubscribeTemplateKey,
-} from '@careloop/shared/subscribe-templates';
+import { SUBSCRIBE_TEMPLATE_KEYS, SUBSCRIBE_TEMPLATES } from '@careloop/shared/subscribe-templates';
 import type { JourneyPickers } from '../journeys/usePickers';
 import type { JourneyStep, JourneyStepType } from '../journeys/types';
-import { Field, FieldError, NumberField, NumberInput } from '../shell/Field';
+import { Field, FieldError, NumberField, NumberInput, SelectField, SelectInput, TextField } from '../shell/Field';
 import { PRIORITY_LABELS, TASK_PRIORITIES, TASK_TYPE_LABELS, TASK_TYPES } from '../tasks/labels';
 import { EventSelect, FilterRows } from './JourneyFilterRows';
 
@@ -56,19 +52,15 @@ export function StepInsertRow({
   const [insertType, setInsertType] = useState<JourneyStepType>('wait');
   return (
     <div className="row" role="group" aria-label={label}>
-      <select
-        className="input input--inline"
-        aria-label="步骤类型 Step type"
-        data-testid="step-insert-type"
+      <SelectInput
+        inline
+        ariaLabel="步骤类型 Step type"
+        testId="step-insert-type"
+        options={STEP_TYPES}
+        labels={STEP_TYPE_LABELS}
         value={insertType}
-        onChange={(event) => setInsertType(event.target.value as JourneyStepType)}
-      >
-        {STEP_TYPES.map((type) => (
-          <option key={type} value={type}>
-            {STEP_TYPE_LABELS[type]}
-          </option>
-        ))}
-      </select>
+        onChange={(type) => setInsertType(type)}
+      />
       {children}
       <button
         type="button"
@@ -83,37 +75,17 @@ export function StepInsertRow({
   );
 }
 
-function OutletSelect({
-  value,
-  options,
-  onChange,
-  disabled,
-  testId,
-}: {
-  value: string;
-  options: readonly StepOption[];
-  onChange(next: string): void;
-  disabled: boolean;
-  testId: string;
-}) {
-  const known = !value || options.some((option) => option.id === value);
-  return (
-    <select
-      className="input"
-      data-testid={testId}
-      value={value}
-      disabled={disabled}
-      onChange={(event) => onChange(event.target.value)}
-    >
-      <option value="">结束旅程 End</option>
-      {known ? null : <option value={value}>{value}（不存在）</option>}
-      {options.map((option) => (
-        <option key={option.id} value={option.id}>
-          {option.label}
-        </option>
+/** A panel's problems that belong to none of its fields (or to fields it does not show), above its form. */
+export function PanelIssues({ issues }: { issues: readonly PlacedIssue[] }) {
+  return issues.length ? (
+    <ul className="jpanel__issues" role="alert" data-testid="journey-panel-issues">
+      {issues.map((issue, index) => (
+        <li key={index} title={issue.original}>
+          {issue.message}
+        </li>
       ))}
-    </select>
-  );
+    </ul>
+  ) : null;
 }
 
 export function JourneyStepPanel({
@@ -141,7 +113,8 @@ export function JourneyStepPanel({
 }) {
   const [draft, setDraft] = useState<StepDraft>(() => draftFromStep(step));
   const [errors, setErrors] = useState<StepErrors>({});
-  const [insertKind, setInsertKind] = useState<EdgeKind>(step.type === 'branch' ? 'yes' : 'next');
+  /** Where a step added after a branch goes; any other step's is added at its `next`. */
+  const [insertKind, setInsertKind] = useState<'yes' | 'no'>('yes');
 
   const set = <K extends StepField>(field: K, value: StepDraft[K]) => {
     const next = { ...draft, [field]: value };
@@ -160,16 +133,17 @@ export function JourneyStepPanel({
   const unplaced = otherIssues(issues, shownPaths);
 
   const text = (field: StepField, label: string, options: { hint?: string; wide?: boolean; max?: number } = {}) => (
-    <Field label={label} hint={options.hint} error={error(field)} wide={options.wide}>
-      <input
-        className="input"
-        data-testid={`step-${field}`}
-        value={draft[field] as string}
-        maxLength={options.max}
-        disabled={readOnly}
-        onChange={(event) => set(field, event.target.value as StepDraft[typeof field])}
-      />
-    </Field>
+    <TextField
+      label={label}
+      hint={options.hint}
+      error={error(field)}
+      wide={options.wide}
+      testId={`step-${field}`}
+      maxLength={options.max}
+      disabled={readOnly}
+      value={draft[field] as string}
+      onChange={(value) => set(field, value as StepDraft[typeof field])}
+    />
   );
   const dueHours = (label: string) => (
     <NumberField
@@ -195,36 +169,32 @@ export function JourneyStepPanel({
     </Field>
   );
   const staffSelect = (field: 'assigneeStaffId' | 'staffId', label: string) => (
-    <Field label={label} error={error(field)} wide>
-      <select
-        className="input"
-        data-testid={`step-${field}`}
-        value={draft[field]}
-        disabled={readOnly}
-        onChange={(event) => set(field, event.target.value)}
-      >
-        <option value="">客户的负责人 The owner</option>
-        {draft[field] && !pickers.staff?.some((member) => member.id === draft[field]) ? (
-          <option value={draft[field]}>{draft[field]}</option>
-        ) : null}
-        {(pickers.staff ?? []).map((member) => (
-          <option key={member.id} value={member.id}>
-            {member.name}
-          </option>
-        ))}
-      </select>
-    </Field>
+    <SelectField
+      label={label}
+      error={error(field)}
+      wide
+      testId={`step-${field}`}
+      empty="客户的负责人 The owner"
+      missing={(id) => id}
+      options={pickers.staff ?? []}
+      value={draft[field]}
+      disabled={readOnly}
+      onChange={(id) => set(field, id)}
+    />
   );
   const outlet = (field: 'next' | 'yes' | 'no', label: string) => (
-    <Field label={label} error={error(field)} wide>
-      <OutletSelect
-        value={draft[field]}
-        options={steps}
-        disabled={readOnly}
-        testId={`step-${field}`}
-        onChange={(value) => set(field, value)}
-      />
-    </Field>
+    <SelectField
+      label={label}
+      error={error(field)}
+      wide
+      testId={`step-${field}`}
+      empty="结束旅程 End"
+      missing={(id) => `${id}（不存在）`}
+      options={steps}
+      value={draft[field]}
+      disabled={readOnly}
+      onChange={(id) => set(field, id)}
+    />
   );
 
   let body: React.ReactNode = null;
@@ -253,16 +223,16 @@ export function JourneyStepPanel({
               ))}
             </div>
           </Field>
-          <Field label="再等到" hint="（可选）当地时间 HH:mm" error={error('untilTime')}>
-            <input
-              className="input"
-              placeholder="10:00"
-              data-testid="step-untilTime"
-              value={draft.untilTime}
-              disabled={readOnly}
-              onChange={(event) => set('untilTime', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="再等到"
+            hint="（可选）当地时间 HH:mm"
+            error={error('untilTime')}
+            testId="step-untilTime"
+            placeholder="10:00"
+            disabled={readOnly}
+            value={draft.untilTime}
+            onChange={(value) => set('untilTime', value)}
+          />
           <Field label="限星期几" hint="（可选）" error={error('untilWeekdays')} group>
             <div className="checks">
               {WEEKDAY_LABELS.map((label, index) => (
@@ -344,21 +314,17 @@ export function JourneyStepPanel({
     case 'send_subscribe_message':
       body = (
         <>
-          <Field label="订阅消息模板" error={error('template')} wide>
-            <select
-              className="input"
-              data-testid="step-template"
-              value={draft.template}
-              disabled={readOnly}
-              onChange={(event) => set('template', event.target.value as SubscribeTemplateKey)}
-            >
-              {SUBSCRIBE_TEMPLATE_KEYS.map((key) => (
-                <option key={key} value={key}>
-                  {SUBSCRIBE_TEMPLATES[key].title}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="订阅消息模板"
+            error={error('template')}
+            wide
+            testId="step-template"
+            options={SUBSCRIBE_TEMPLATE_KEYS}
+            labels={(key) => SUBSCRIBE_TEMPLATES[key].title}
+            value={draft.template}
+            disabled={readOnly}
+            onChange={(template) => set('template', template)}
+          />
           {text('page', '打开的小程序页面', { wide: true })}
           <Field label="模板字段" hint="可用 {{name}}（客户称呼）、{{journey}}" error={error('data')} wide group>
             {SUBSCRIBE_TEMPLATES[draft.template].fields.map((field) => (
@@ -400,25 +366,18 @@ export function JourneyStepPanel({
       break;
     case 'issue_coupon':
       body = (
-        <Field label="优惠券模板" error={error('couponTemplateId')} wide>
-          <select
-            className="input"
-            data-testid="step-couponTemplateId"
-            value={draft.couponTemplateId}
-            disabled={readOnly}
-            onChange={(event) => set('couponTemplateId', event.target.value)}
-          >
-            <option value="">请选择</option>
-            {draft.couponTemplateId && !pickers.coupons?.some((item) => item.id === draft.couponTemplateId) ? (
-              <option value={draft.couponTemplateId}>{draft.couponTemplateId}</option>
-            ) : null}
-            {(pickers.coupons ?? []).map((item) => (
-              <option key={item.id} value={item.id}>
-                {item.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          label="优惠券模板"
+          error={error('couponTemplateId')}
+          wide
+          testId="step-couponTemplateId"
+          empty="请选择"
+          missing={(id) => id}
+          options={pickers.coupons ?? []}
+          value={draft.couponTemplateId}
+          disabled={readOnly}
+          onChange={(couponTemplateId) => set('couponTemplateId', couponTemplateId)}
+        />
       );
       break;
     case 'add_tag':
@@ -445,36 +404,26 @@ export function JourneyStepPanel({
     case 'create_task':
       body = (
         <>
-          <Field label="任务类型" error={error('taskType')}>
-            <select
-              className="input"
-              data-testid="step-taskType"
-              value={draft.taskType}
-              disabled={readOnly}
-              onChange={(event) => set('taskType', event.target.value as StepDraft['taskType'])}
-            >
-              {TASK_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {TASK_TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="优先级" error={error('priority')}>
-            <select
-              className="input"
-              data-testid="step-priority"
-              value={draft.priority}
-              disabled={readOnly}
-              onChange={(event) => set('priority', event.target.value as StepDraft['priority'])}
-            >
-              {TASK_PRIORITIES.map((priority) => (
-                <option key={priority} value={priority}>
-                  {PRIORITY_LABELS[priority]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="任务类型"
+            error={error('taskType')}
+            testId="step-taskType"
+            options={TASK_TYPES}
+            labels={TASK_TYPE_LABELS}
+            value={draft.taskType}
+            disabled={readOnly}
+            onChange={(taskType) => set('taskType', taskType)}
+          />
+          <SelectField
+            label="优先级"
+            error={error('priority')}
+            testId="step-priority"
+            options={TASK_PRIORITIES}
+            labels={PRIORITY_LABELS}
+            value={draft.priority}
+            disabled={readOnly}
+            onChange={(priority) => set('priority', priority)}
+          />
           {text('title', '任务标题', { max: 60 })}
           {dueHours('几小时内完成')}
           {staffSelect('assigneeStaffId', '负责人')}
@@ -510,15 +459,7 @@ export function JourneyStepPanel({
         {STEP_TYPE_LABELS[step.type]} <span className="mono muted small">{step.id}</span>
         <span className="muted small"> {STEP_TYPE_HINTS[step.type]}</span>
       </h3>
-      {unplaced.length ? (
-        <ul className="jpanel__issues" role="alert" data-testid="journey-panel-issues">
-          {unplaced.map((issue, index) => (
-            <li key={index} title={issue.original}>
-              {issue.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <PanelIssues issues={unplaced} />
       <div className="form-grid">
         {text('name', '步骤名称', { hint: '（可选，显示在流程图上）', wide: true, max: 40 })}
         {body}
@@ -547,16 +488,15 @@ export function JourneyStepPanel({
             onInsert={(type) => onInsert(step.type === 'branch' ? insertKind : 'next', type)}
           >
             {step.type === 'branch' ? (
-              <select
-                className="input input--inline"
-                aria-label="加在哪条分支 Outlet"
-                data-testid="step-insert-outlet"
+              <SelectInput
+                inline
+                ariaLabel="加在哪条分支 Outlet"
+                testId="step-insert-outlet"
+                options={['yes', 'no']}
+                labels={{ yes: '“是”之后', no: '“否”之后' }}
                 value={insertKind}
-                onChange={(event) => setInsertKind(event.target.value as EdgeKind)}
-              >
-                <option value="yes">“是”之后</option>
-                <option value="no">“否”之后</option>
-              </select>
+                onChange={(kind) => setInsertKind(kind)}
+              />
             ) : null}
           </StepInsertRow>
           <button

@@ -11,7 +11,7 @@ import { entrySummary } from '../journeys/settingsForm';
 import { settingsNotes } from '../journeys/describe';
 import type { Journey, JourneyVersion } from '../journeys/types';
 import { formatDateTime } from '../profile/format';
-import { OutcomeLine, type Outcome } from '../shell/Field';
+import { OutcomeLine, SelectField, type Outcome } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { JourneyGraph } from './JourneyGraph';
 
@@ -64,21 +64,16 @@ function MigrateForm({
   return (
     <div className="jmigrate" data-testid="journey-migrate">
       <div className="form-grid">
-        <label className="field">
-          <span className="field__label">从版本</span>
-          <select
-            className="input"
-            data-testid="journey-migrate-from"
-            value={from}
-            onChange={(event) => setFrom(event.target.value)}
-          >
-            {candidates.map((item) => (
-              <option key={item.version} value={item.version}>
-                v{item.version}（{item.active} 人进行中）
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField<string>
+          label="从版本"
+          testId="journey-migrate-from"
+          options={candidates.map((item) => ({
+            id: String(item.version),
+            label: `v${item.version}（${item.active} 人进行中）`,
+          }))}
+          value={from}
+          onChange={setFrom}
+        />
         <label className="field">
           <span className="field__label">到版本</span>
           <input className="input" value={`v${journey.version}（最新）`} disabled />

@@ -22,7 +22,7 @@ import { journeysApi } from '../journeys/runtime';
 import { useJourneyPickers } from '../journeys/usePickers';
 import type { JourneyStatus, JourneySummary } from '../journeys/types';
 import { formatDateTime } from '../profile/format';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, OutcomeLine, SelectInput, TextField, type Outcome } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { JourneyDetail, JourneyStatusChip } from './JourneyDetail';
 import { JourneyInDoubt } from './JourneyInDoubt';
@@ -127,15 +127,14 @@ function NewJourney() {
             }}
           />
         </Field>
-        <Field label="说明" hint="（可选）">
-          <input
-            className="input"
-            data-testid="journey-new-description"
-            maxLength={500}
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-          />
-        </Field>
+        <TextField
+          label="说明"
+          hint="（可选）"
+          testId="journey-new-description"
+          maxLength={500}
+          value={description}
+          onChange={setDescription}
+        />
       </div>
       <div className="row">
         <button
@@ -218,20 +217,16 @@ export function JourneysPage({
               客户旅程 <span className="muted small">Journeys</span>
             </h2>
             <div className="row">
-              <select
-                className="input input--inline"
-                aria-label="状态 Status"
-                data-testid="journey-filter-status"
+              <SelectInput
+                inline
+                ariaLabel="状态 Status"
+                testId="journey-filter-status"
+                empty="全部状态 All states"
+                options={JOURNEY_STATUSES}
+                labels={JOURNEY_STATUS_LABELS}
                 value={status}
-                onChange={(event) => setStatus(event.target.value as JourneyStatus | '')}
-              >
-                <option value="">全部状态 All states</option>
-                {JOURNEY_STATUSES.map((item) => (
-                  <option key={item} value={item}>
-                    {JOURNEY_STATUS_LABELS[item]}
-                  </option>
-                ))}
-              </select>
+                onChange={(next) => setStatus(next)}
+              />
               <button type="button" className="link-button" onClick={list.reload}>
                 刷新
               </button>

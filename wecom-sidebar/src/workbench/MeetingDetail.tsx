@@ -21,6 +21,7 @@ import { meetingsApi } from '../meetings/runtime';
 import type { MeetingStatus, StaffMeeting } from '../meetings/types';
 import { actionState, decisionState, latestRejection, visibleActions, type MeetingAction } from '../meetings/workflow';
 import { formatDateTime, formatFen, formatTime } from '../profile/format';
+import { StatusChip } from '../shell/components';
 import { FieldError, OutcomeLine, type Outcome } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { MeetingAttendees } from './MeetingAttendees';
@@ -32,13 +33,12 @@ const MeetingSurveyResults = lazy(() => import('./MeetingSurveyResults'));
 
 export function MeetingStatusChip({ status }: { status: MeetingStatus }) {
   return (
-    <span
-      className={`status status--${MEETING_STATUS_TONES[status]}`}
-      data-testid="meeting-status"
-      data-status={status}
-    >
-      {MEETING_STATUS_LABELS[status]}
-    </span>
+    <StatusChip
+      status={status}
+      tone={MEETING_STATUS_TONES[status]}
+      label={MEETING_STATUS_LABELS[status]}
+      testId="meeting-status"
+    />
   );
 }
 

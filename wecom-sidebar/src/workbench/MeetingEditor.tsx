@@ -22,7 +22,7 @@ import {
 import { meetingsApi } from '../meetings/runtime';
 import { moveItem, removeItem, replaceItem } from '../meetings/surveyBuilder';
 import type { StaffMeeting } from '../meetings/types';
-import { Field, FieldError, NumberField, OutcomeLine, type Outcome } from '../shell/Field';
+import { Field, FieldError, NumberField, OutcomeLine, SelectField, TextField, type Outcome } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import { MeetingSurveyBuilder } from './MeetingSurveyBuilder';
 
@@ -173,7 +173,7 @@ export function MeetingEditor({
   meeting: StaffMeeting | null;
   onSaved(next: StaffMeeting, submitted: boolean): void;
 }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<MeetingDraft, MeetingField | 'form'>(() =>
+  const { draft, errors, set, bind, setErrors, reset } = useDraft<MeetingDraft, MeetingField | 'form'>(() =>
     meeting ? draftFromMeeting(meeting) : emptyMeetingDraft(),
   );
   const [saving, setSaving] = useState<'save' | 'submit' | null>(null);
@@ -280,30 +280,20 @@ export function MeetingEditor({
       <fieldset className="sched-form__fields" disabled={saving !== null}>
         <h3 className="section-title">基本信息 Basics</h3>
         <div className="form-grid">
-          <Field label="会议名称 Title" error={e.title}>
-            <input
-              className="input"
-              data-testid="meeting-title"
-              maxLength={MEETING_LIMITS.title + 10}
-              placeholder="如：种植修复新进展学术沙龙"
-              value={draft.title}
-              onChange={(event) => set('title', event.target.value)}
-            />
-          </Field>
-          <Field label="对象 Audience" error={e.audience}>
-            <select
-              className="input"
-              data-testid="meeting-audience"
-              value={draft.audience}
-              onChange={(event) => set('audience', event.target.value as MeetingDraft['audience'])}
-            >
-              {MEETING_AUDIENCES.map((audience) => (
-                <option key={audience} value={audience}>
-                  {MEETING_AUDIENCE_LABELS[audience]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <TextField
+            label="会议名称 Title"
+            testId="meeting-title"
+            maxLength={MEETING_LIMITS.title + 10}
+            placeholder="如：种植修复新进展学术沙龙"
+            {...bind('title')}
+          />
+          <SelectField
+            label="对象 Audience"
+            testId="meeting-audience"
+            options={MEETING_AUDIENCES}
+            labels={MEETING_AUDIENCE_LABELS}
+            {...bind('audience')}
+          />
           <Field label="介绍 Description" error={e.description} wide>
             <textarea
               className="input textarea"
@@ -314,41 +304,16 @@ export function MeetingEditor({
               onChange={(event) => set('description', event.target.value)}
             />
           </Field>
-          <Field label="开始 Starts" error={e.startsAt}>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="meeting-starts"
-              value={draft.startsAt}
-              onChange={(event) => set('startsAt', event.target.value)}
-            />
-          </Field>
-          <Field label="结束 Ends" error={e.endsAt}>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="meeting-ends"
-              value={draft.endsAt}
-              onChange={(event) => set('endsAt', event.target.value)}
-            />
-          </Field>
-          <Field label="场地名称 Venue" hint="（场地或线上链接至少填一个）" error={e.venueName}>
-            <input
-              className="input"
-              data-testid="meeting-venue-name"
-              placeholder="如：静安旗舰店 三楼会议室"
-              value={draft.venueName}
-              onChange={(event) => set('venueName', event.target.value)}
-            />
-          </Field>
-          <Field label="场地地址 Address" error={e.venueAddress}>
-            <input
-              className="input"
-              data-testid="meeting-venue-address"
-              value={draft.venueAddress}
-              onChange={(event) => set('venueAddress', event.target.value)}
-            />
-          </Field>
+          <TextField label="开始 Starts" testId="meeting-starts" type="datetime-local" {...bind('startsAt')} />
+          <TextField label="结束 Ends" testId="meeting-ends" type="datetime-local" {...bind('endsAt')} />
+          <TextField
+            label="场地名称 Venue"
+            hint="（场地或线上链接至少填一个）"
+            testId="meeting-venue-name"
+            placeholder="如：静安旗舰店 三楼会议室"
+            {...bind('venueName')}
+          />
+          <TextField label="场地地址 Address" testId="meeting-venue-address" {...bind('venueAddress')} />
           <Field label="线上链接 Online link" hint="（https，只对已报名者显示）" error={e.onlineUrl} wide>
             <input
               className="input"
@@ -368,71 +333,45 @@ export function MeetingEditor({
         <FieldError message={e.speakers} />
         <h3 className="section-title">报名与签到 Sign-up and check-in</h3>
         <div className="form-grid">
-          <Field label="名额 Places" error={e.capacity}>
-            <input
-              className="input"
-              inputMode="numeric"
-              data-testid="meeting-capacity"
-              value={draft.capacity}
-              onChange={(event) => set('capacity', event.target.value)}
-            />
-          </Field>
-          <Field label="候补名额 Waitlist" hint="（0 为不设候补）" error={e.waitlistLimit}>
-            <input
-              className="input"
-              inputMode="numeric"
-              data-testid="meeting-waitlist"
-              value={draft.waitlistLimit}
-              onChange={(event) => set('waitlistLimit', event.target.value)}
-            />
-          </Field>
-          <Field label="报名截止 Sign-up deadline" hint="（空为开始前均可报名）" error={e.signUpDeadline}>
-            <input
-              type="datetime-local"
-              className="input"
-              data-testid="meeting-deadline"
-              value={draft.signUpDeadline}
-              onChange={(event) => set('signUpDeadline', event.target.value)}
-            />
-          </Field>
+          <NumberField label="名额 Places" testId="meeting-capacity" {...bind('capacity')} />
+          <NumberField
+            label="候补名额 Waitlist"
+            hint="（0 为不设候补）"
+            testId="meeting-waitlist"
+            {...bind('waitlistLimit')}
+          />
+          <TextField
+            label="报名截止 Sign-up deadline"
+            hint="（空为开始前均可报名）"
+            testId="meeting-deadline"
+            type="datetime-local"
+            {...bind('signUpDeadline')}
+          />
           <NumberField
             label="费用 Fee"
             hint={feeLocked ?? '（0 为免费；报名后须在 15 分钟内微信支付，候补递补后 24 小时内）'}
-            error={e.feeYuan}
             testId="meeting-fee"
             kind="decimal"
             suffix="元"
             disabled={feeLocked !== null}
-            value={draft.feeYuan}
-            onChange={(next) => set('feeYuan', next)}
+            {...bind('feeYuan')}
           />
-          <Field label="开始前多久开放签到（分钟）" error={e.checkInOpensMinutesBefore}>
-            <input
-              className="input"
-              inputMode="numeric"
-              data-testid="meeting-checkin-opens"
-              value={draft.checkInOpensMinutesBefore}
-              onChange={(event) => set('checkInOpensMinutesBefore', event.target.value)}
-            />
-          </Field>
-          <Field label="结束后多久关闭签到（分钟）" error={e.checkInClosesMinutesAfterEnd}>
-            <input
-              className="input"
-              inputMode="numeric"
-              data-testid="meeting-checkin-closes"
-              value={draft.checkInClosesMinutesAfterEnd}
-              onChange={(event) => set('checkInClosesMinutesAfterEnd', event.target.value)}
-            />
-          </Field>
-          <Field label="问卷开放天数 Survey open (days)" hint="（会议结束起）" error={e.surveyOpenDays}>
-            <input
-              className="input"
-              inputMode="numeric"
-              data-testid="meeting-survey-days"
-              value={draft.surveyOpenDays}
-              onChange={(event) => set('surveyOpenDays', event.target.value)}
-            />
-          </Field>
+          <NumberField
+            label="开始前多久开放签到（分钟）"
+            testId="meeting-checkin-opens"
+            {...bind('checkInOpensMinutesBefore')}
+          />
+          <NumberField
+            label="结束后多久关闭签到（分钟）"
+            testId="meeting-checkin-closes"
+            {...bind('checkInClosesMinutesAfterEnd')}
+          />
+          <NumberField
+            label="问卷开放天数 Survey open (days)"
+            hint="（会议结束起）"
+            testId="meeting-survey-days"
+            {...bind('surveyOpenDays')}
+          />
         </div>
         <h3 className="section-title">会后问卷 Survey</h3>
         <MeetingSurveyBuilder

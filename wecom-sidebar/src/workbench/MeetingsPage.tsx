@@ -13,6 +13,7 @@ import { meetingsApi } from '../meetings/runtime';
 import type { MeetingStatus, StaffMeeting, StaffMeetingSummary } from '../meetings/types';
 import { ORGANISATION_TIME_ZONE } from '../profile/format';
 import { canManageCampaigns } from '../profile/roles';
+import { SelectInput } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { MeetingDetail, MeetingStatusChip, meetingWhen } from './MeetingDetail';
 import { MeetingEditor } from './MeetingEditor';
@@ -142,20 +143,16 @@ export function MeetingsPage({
             会议 <span className="muted small">Meetings</span>
           </h2>
           <div className="row">
-            <select
-              className="input input--inline"
-              aria-label="状态 Status"
-              data-testid="meeting-filter-status"
+            <SelectInput
+              inline
+              ariaLabel="状态 Status"
+              testId="meeting-filter-status"
+              empty="全部状态 All states"
+              options={MEETING_STATUSES}
+              labels={MEETING_STATUS_LABELS}
               value={status}
-              onChange={(event) => setStatus(event.target.value as MeetingStatus | '')}
-            >
-              <option value="">全部状态 All states</option>
-              {MEETING_STATUSES.map((item) => (
-                <option key={item} value={item}>
-                  {MEETING_STATUS_LABELS[item]}
-                </option>
-              ))}
-            </select>
+              onChange={(next) => setStatus(next)}
+            />
             <button type="button" className="link-button" onClick={list.reload}>
               刷新
             </button>

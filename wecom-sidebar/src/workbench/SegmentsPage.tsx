@@ -7,7 +7,7 @@
 import type { StaffProfile } from '@careloop/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatDateTime } from '../profile/format';
-import { Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import { FieldError, OutcomeLine, TextField, type Outcome } from '../shell/Field';
 import { fetchBlob } from '../shell/runtime';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
@@ -169,7 +169,7 @@ export function SegmentsPage({ route }: { staff: StaffProfile; route: SegmentRou
   );
   const { options, names } = useRuleOptions(library.data);
 
-  const { draft, errors, set, setErrors, reset } = useDraft<SegmentDraft, SegmentField>(() => ({
+  const { draft, errors, bind, setErrors, reset } = useDraft<SegmentDraft, SegmentField>(() => ({
     name: '',
     description: '',
   }));
@@ -272,24 +272,19 @@ export function SegmentsPage({ route }: { staff: StaffProfile; route: SegmentRou
               </h2>
               <fieldset className="sched-form__fields" disabled={saving}>
                 <div className="form-grid">
-                  <Field label="名称 Name" error={errors.name}>
-                    <input
-                      className="input"
-                      data-testid="segment-name"
-                      maxLength={SEGMENT_LIMITS.name + 10}
-                      value={draft.name}
-                      onChange={(event) => set('name', event.target.value)}
-                    />
-                  </Field>
-                  <Field label="说明 Description" hint="（可选）" error={errors.description}>
-                    <input
-                      className="input"
-                      data-testid="segment-description"
-                      maxLength={SEGMENT_LIMITS.description + 10}
-                      value={draft.description}
-                      onChange={(event) => set('description', event.target.value)}
-                    />
-                  </Field>
+                  <TextField
+                    label="名称 Name"
+                    testId="segment-name"
+                    maxLength={SEGMENT_LIMITS.name + 10}
+                    {...bind('name')}
+                  />
+                  <TextField
+                    label="说明 Description"
+                    hint="（可选）"
+                    testId="segment-description"
+                    maxLength={SEGMENT_LIMITS.description + 10}
+                    {...bind('description')}
+                  />
                 </div>
               </fieldset>
               <h3 className="rule-form__title">

@@ -7,12 +7,12 @@
 import type { StaffProfile } from '@careloop/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { canManageCampaigns } from '../profile/roles';
-import { Field, OutcomeLine, type Outcome } from '../shell/Field';
+import { OutcomeLine, SelectField, TextField, type Outcome } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
 import { ruleText } from '../tags/describe';
 import { explainTagError } from '../tags/errors';
-import { PRESET_COLOURS, TAG_APPLY_BY_LABELS, TAG_KIND_LABELS } from '../tags/labels';
+import { TAG_APPLY_BY_LABELS, TAG_APPLY_BY_OPTIONS, TAG_KIND_LABELS } from '../tags/labels';
 import { tagHref, type TagRoute } from '../tags/nav';
 import { isRecomputeActive, recomputeView } from '../tags/recompute';
 import { tagsApi } from '../tags/runtime';
@@ -27,6 +27,7 @@ import {
   type TagField,
 } from '../tags/tagForm';
 import type { TagDefinition, TagGroup, TagLibrary } from '../tags/types';
+import { TagColourField } from './TagColourField';
 import { TagRuleEditor, useRuleOptions } from './TagRuleEditor';
 
 const explainLoad = (reason: unknown) => explainTagError(reason, 'load');
@@ -36,7 +37,7 @@ function Swatch({ colour }: { colour: string | null }) {
 }
 
 function StaticTagForm({ library, onCreated }: { library: TagLibrary; onCreated(tag: TagDefinition): void }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<TagDraft, TagField>(emptyTagDraft);
+  const { draft, bind, setErrors, reset } = useDraft<TagDraft, TagField>(emptyTagDraft);
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -73,88 +74,38 @@ function StaticTagForm({ library, onCreated }: { library: TagLibrary; onCreated(
       </h2>
       <fieldset className="sched-form__fields" disabled={saving}>
         <div className="form-grid">
-          <Field label="标签名 Name" error={errors.name}>
-            <input
-              className="input"
-              data-testid="static-tag-name"
-              maxLength={30}
-              value={draft.name}
-              onChange={(event) => set('name', event.target.value)}
-            />
-          </Field>
-          <Field label="分组 Group">
-            <select
-              className="input"
-              data-testid="static-tag-group"
-              value={draft.groupId}
-              onChange={(event) => set('groupId', event.target.value)}
-            >
-              <option value="">未分组</option>
-              {library.groups.map((group) => (
-                <option key={group.id} value={group.id}>
-                  {group.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="颜色 Colour" hint="（可选）" error={errors.colour}>
-            <span className="colour-picker">
-              <input
-                className="input"
-                data-testid="static-tag-colour"
-                placeholder="#1f8a70"
-                value={draft.colour}
-                onChange={(event) => set('colour', event.target.value)}
-              />
-              {PRESET_COLOURS.map((colour) => (
-                <button
-                  key={colour}
-                  type="button"
-                  className="colour-swatch"
-                  style={{ background: colour }}
-                  aria-label={colour}
-                  onClick={() => set('colour', colour)}
-                />
-              ))}
-            </span>
-          </Field>
-          <Field label="谁可以添加 Who may apply">
-            <select
-              className="input"
-              data-testid="static-tag-apply-by"
-              value={draft.applyBy}
-              onChange={(event) => set('applyBy', event.target.value as TagDraft['applyBy'])}
-            >
-              {Object.entries(TAG_APPLY_BY_LABELS).map(([id, label]) => (
-                <option key={id} value={id}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="说明 Description" hint="（可选）" error={errors.description} wide>
-            <input
-              className="input"
-              data-testid="static-tag-description"
-              maxLength={TAG_LIMITS.description + 10}
-              value={draft.description}
-              onChange={(event) => set('description', event.target.value)}
-            />
-          </Field>
-          <Field
+          <TextField label="标签名 Name" testId="static-tag-name" maxLength={30} {...bind('name')} />
+          <SelectField
+            label="分组 Group"
+            testId="static-tag-group"
+            empty="未分组"
+            options={library.groups}
+            {...bind('groupId')}
+          />
+          <TagColourField testId="static-tag-colour" {...bind('colour')} />
+          <SelectField
+            label="谁可以添加 Who may apply"
+            testId="static-tag-apply-by"
+            options={TAG_APPLY_BY_OPTIONS}
+            labels={TAG_APPLY_BY_LABELS}
+            {...bind('applyBy')}
+          />
+          <TextField
+            label="说明 Description"
+            hint="（可选）"
+            wide
+            testId="static-tag-description"
+            maxLength={TAG_LIMITS.description + 10}
+            {...bind('description')}
+          />
+          <TextField
             label="聊天关键词 Keywords"
             hint="（可选，逗号分隔：备注中出现即自动打上）"
-            error={errors.keywords}
             wide
-          >
-            <input
-              className="input"
-              data-testid="static-tag-keywords"
-              placeholder="如：种植, implant"
-              value={draft.keywords}
-              onChange={(event) => set('keywords', event.target.value)}
-            />
-          </Field>
+            testId="static-tag-keywords"
+            placeholder="如：种植, implant"
+            {...bind('keywords')}
+          />
         </div>
       </fieldset>
       <div className="row sched-form__foot">
@@ -169,7 +120,7 @@ function StaticTagForm({ library, onCreated }: { library: TagLibrary; onCreated(
 }
 
 function GroupForm({ groups, onCreated }: { groups: readonly TagGroup[]; onCreated(group: TagGroup): void }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<GroupDraft>(emptyGroupDraft);
+  const { draft, bind, setErrors, reset } = useDraft<GroupDraft>(emptyGroupDraft);
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -200,24 +151,19 @@ function GroupForm({ groups, onCreated }: { groups: readonly TagGroup[]; onCreat
         添加分组 <span className="muted small">Add a group</span>
       </h2>
       <fieldset className="sched-form__fields" disabled={saving}>
-        <Field label="分组名称 Name" error={errors.name}>
-          <input
-            className="input"
-            data-testid="tag-group-name"
-            maxLength={TAG_LIMITS.groupName + 10}
-            value={draft.name}
-            onChange={(event) => set('name', event.target.value)}
-          />
-        </Field>
-        <Field label="颜色 Colour" hint="（可选）" error={errors.colour}>
-          <input
-            className="input"
-            data-testid="tag-group-colour"
-            placeholder="#c2571a"
-            value={draft.colour}
-            onChange={(event) => set('colour', event.target.value)}
-          />
-        </Field>
+        <TextField
+          label="分组名称 Name"
+          testId="tag-group-name"
+          maxLength={TAG_LIMITS.groupName + 10}
+          {...bind('name')}
+        />
+        <TextField
+          label="颜色 Colour"
+          hint="（可选）"
+          testId="tag-group-colour"
+          placeholder="#c2571a"
+          {...bind('colour')}
+        />
       </fieldset>
       <div className="row sched-form__foot">
         <span />

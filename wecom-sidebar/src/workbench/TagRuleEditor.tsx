@@ -11,9 +11,19 @@
 import type { StaffProfile } from '@careloop/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { canManageCampaigns } from '../profile/roles';
-import { Field, FieldError, OutcomeLine, type Outcome } from '../shell/Field';
+import {
+  Field,
+  FieldError,
+  NumberInput,
+  OutcomeLine,
+  SelectField,
+  SelectInput,
+  TextField,
+  type NumberInputProps,
+  type Outcome,
+} from '../shell/Field';
 import { api } from '../shell/runtime';
-import { useDraft } from '../shell/useDraft';
+import { useDraft, type DraftController } from '../shell/useDraft';
 import { useResource } from '../shell/useResource';
 import { ruleText, type RuleNames } from '../tags/describe';
 import { explainTagError } from '../tags/errors';
@@ -25,8 +35,8 @@ import {
   EVENT_TYPE_OPTIONS,
   FILTER_OP_LABELS,
   FILTER_OPS,
-  PRESET_COLOURS,
   TAG_APPLY_BY_LABELS,
+  TAG_APPLY_BY_OPTIONS,
   TAG_KIND_LABELS,
 } from '../tags/labels';
 import { tagHref } from '../tags/nav';
@@ -66,6 +76,7 @@ import {
 import type { ExampleRule, RuleCondition, TagDefinition, TagLibrary, TagRecompute } from '../tags/types';
 import { useRulePreview } from '../tags/usePreview';
 import { formatDateTime } from '../profile/format';
+import { TagColourField } from './TagColourField';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Names the rule form offers and shows: tags, clinics, staff
@@ -100,16 +111,17 @@ export function useRuleOptions(library: TagLibrary | null, excludeTagId: string 
 // ---------------------------------------------------------------------------------------------------------------
 // The rule form
 
-const CONDITION_TYPES: { type: ConditionType; label: string }[] = [
-  { type: 'count', label: '事件次数（N 天内）' },
-  { type: 'last', label: '最近一次事件（N 天内 / 以前）' },
-  { type: 'absence', label: '之后没有跟进（缺失事件）' },
-  { type: 'attribute', label: '客户属性' },
-  { type: 'age', label: '年龄' },
-  { type: 'tag', label: '有 / 没有标签' },
-  { type: 'all', label: '条件组：满足全部' },
-  { type: 'any', label: '条件组：满足任一' },
-];
+const CONDITION_LABELS: Record<ConditionType, string> = {
+  count: '事件次数（N 天内）',
+  last: '最近一次事件（N 天内 / 以前）',
+  absence: '之后没有跟进（缺失事件）',
+  attribute: '客户属性',
+  age: '年龄',
+  tag: '有 / 没有标签',
+  all: '条件组：满足全部',
+  any: '条件组：满足任一',
+};
+const CONDITION_TYPES = Object.keys(CONDITION_LABELS) as ConditionType[];
 
 const LEAF_TITLES: Record<LeafDraft['type'], string> = {
   count: '事件次数',
@@ -158,23 +170,20 @@ function SelectorEditor({
             />
           </span>
         ))}
-        <select
-          className="input input--inline"
-          data-testid={`${testId}-add-type`}
-          aria-label="添加事件类型 Add an event type"
+        <SelectInput<string>
+          inline
+          testId={`${testId}-add-type`}
+          ariaLabel="添加事件类型 Add an event type"
+          empty="＋ 事件类型…"
+          options={EVENT_TYPE_OPTIONS.filter((option) => !selector.types.includes(option.type)).map((option) => ({
+            id: option.type,
+            label: `${option.label} (${option.type})`,
+          }))}
           value=""
-          onChange={(event) => {
-            const type = event.target.value;
+          onChange={(type) => {
             if (type) onChange((current) => ({ ...current, types: [...new Set([...current.types, type])] }));
           }}
-        >
-          <option value="">＋ 事件类型…</option>
-          {EVENT_TYPE_OPTIONS.filter((option) => !selector.types.includes(option.type)).map((option) => (
-            <option key={option.type} value={option.type}>
-              {option.label} ({option.type})
-            </option>
-          ))}
-        </select>
+        />
       </div>
       <FieldError message={error} />
       {selector.where.map((filter) => (
@@ -187,18 +196,14 @@ function SelectorEditor({
             value={filter.property}
             onChange={(event) => setFilter(filter.key, { property: event.target.value })}
           />
-          <select
-            className="input input--inline"
-            data-testid="filter-op"
+          <SelectInput
+            inline
+            testId="filter-op"
+            options={FILTER_OPS}
+            labels={FILTER_OP_LABELS}
             value={filter.op}
-            onChange={(event) => setFilter(filter.key, { op: event.target.value as FilterDraft['op'] })}
-          >
-            {FILTER_OPS.map((op) => (
-              <option key={op} value={op}>
-                {FILTER_OP_LABELS[op]}
-              </option>
-            ))}
-          </select>
+            onChange={(op) => setFilter(filter.key, { op })}
+          />
           {filter.op !== 'exists' && filter.op !== 'missing' ? (
             <input
               className="input input--inline"
@@ -294,43 +299,13 @@ function AttributeValue({
     );
   }
   return (
-    <select
-      className="input input--inline"
-      data-testid="cond-value"
-      value={node.value}
-      onChange={(event) => onChange(event.target.value)}
-    >
-      <option value="">请选择…</option>
-      {choices.map((choice) => (
-        <option key={choice.id} value={choice.id}>
-          {choice.label}
-        </option>
-      ))}
-    </select>
+    <SelectInput inline testId="cond-value" empty="请选择…" options={choices} value={node.value} onChange={onChange} />
   );
 }
 
-function DaysInput({
-  value,
-  onChange,
-  testId,
-  placeholder,
-}: {
-  value: string;
-  onChange(value: string): void;
-  testId: string;
-  placeholder?: string;
-}) {
-  return (
-    <input
-      className="input input--number"
-      inputMode="numeric"
-      data-testid={testId}
-      placeholder={placeholder}
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
-    />
-  );
+/** A whole number within a rule line (days, a count, an age). */
+function RuleNumber(props: Omit<NumberInputProps, 'className'>) {
+  return <NumberInput className="input--number" {...props} />;
 }
 
 function LeafFields({ node, errors, options, change }: FormProps & { node: LeafDraft }) {
@@ -343,34 +318,25 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
       return (
         <>
           <div className="rule-line">
-            <select
-              className="input input--inline"
-              data-testid="cond-field"
+            <SelectInput
+              inline
+              testId="cond-field"
+              options={ATTRIBUTE_FIELD_IDS}
+              labels={(field) => ATTRIBUTE_FIELDS[field].label}
               value={node.field}
-              onChange={(event) => {
-                const field = event.target.value as typeof node.field;
+              onChange={(field) => {
                 const first = ATTRIBUTE_FIELDS[field].options;
                 set({ field, value: first ? (Object.keys(first)[0] ?? '') : '' });
               }}
-            >
-              {ATTRIBUTE_FIELD_IDS.map((field) => (
-                <option key={field} value={field}>
-                  {ATTRIBUTE_FIELDS[field].label}
-                </option>
-              ))}
-            </select>
-            <select
-              className="input input--inline"
-              data-testid="cond-op"
+            />
+            <SelectInput
+              inline
+              testId="cond-op"
+              options={FILTER_OPS}
+              labels={FILTER_OP_LABELS}
               value={node.op}
-              onChange={(event) => set({ op: event.target.value as typeof node.op })}
-            >
-              {FILTER_OPS.map((op) => (
-                <option key={op} value={op}>
-                  {FILTER_OP_LABELS[op]}
-                </option>
-              ))}
-            </select>
+              onChange={(op) => set({ op })}
+            />
             <AttributeValue node={node} options={options} onChange={(value) => set({ value })} />
           </div>
           <FieldError message={err('value')} />
@@ -382,23 +348,9 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
         <>
           <div className="rule-line">
             <span>年龄</span>
-            <input
-              className="input input--number"
-              inputMode="numeric"
-              data-testid="cond-min"
-              placeholder="最小"
-              value={node.min}
-              onChange={(event) => set({ min: event.target.value })}
-            />
+            <RuleNumber testId="cond-min" placeholder="最小" value={node.min} onChange={(min) => set({ min })} />
             <span>至</span>
-            <input
-              className="input input--number"
-              inputMode="numeric"
-              data-testid="cond-max"
-              placeholder="最大"
-              value={node.max}
-              onChange={(event) => set({ max: event.target.value })}
-            />
+            <RuleNumber testId="cond-max" placeholder="最大" value={node.max} onChange={(max) => set({ max })} />
             <span>岁（按生日计算，含两端）</span>
           </div>
           <FieldError message={err('min') ?? err('max')} />
@@ -408,28 +360,22 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
       return (
         <>
           <div className="rule-line">
-            <select
-              className="input input--inline"
-              data-testid="cond-has"
+            <SelectInput
+              inline
+              testId="cond-has"
+              options={['has', 'lacks']}
+              labels={{ has: '有标签', lacks: '没有标签' }}
               value={node.has ? 'has' : 'lacks'}
-              onChange={(event) => set({ has: event.target.value === 'has' })}
-            >
-              <option value="has">有标签</option>
-              <option value="lacks">没有标签</option>
-            </select>
-            <select
-              className="input input--inline"
-              data-testid="cond-tag"
+              onChange={(has) => set({ has: has === 'has' })}
+            />
+            <SelectInput
+              inline
+              testId="cond-tag"
+              empty="请选择标签…"
+              options={options.tags}
               value={node.tagId}
-              onChange={(event) => set({ tagId: event.target.value })}
-            >
-              <option value="">请选择标签…</option>
-              {options.tags.map((tag) => (
-                <option key={tag.id} value={tag.id}>
-                  {tag.name}
-                </option>
-              ))}
-            </select>
+              onChange={(tagId) => set({ tagId })}
+            />
           </div>
           <FieldError message={err('tagId')} />
         </>
@@ -439,7 +385,7 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
         <>
           <div className="rule-line">
             <span>近</span>
-            <DaysInput
+            <RuleNumber
               value={node.withinDays}
               onChange={(withinDays) => set({ withinDays })}
               testId="cond-within-days"
@@ -456,25 +402,15 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
           />
           <div className="rule-line">
             <span>次数</span>
-            <select
-              className="input input--inline"
-              data-testid="cond-count-op"
+            <SelectInput
+              inline
+              testId="cond-count-op"
+              options={COUNT_OPS}
+              labels={COUNT_OP_LABELS}
               value={node.op}
-              onChange={(event) => set({ op: event.target.value as typeof node.op })}
-            >
-              {COUNT_OPS.map((op) => (
-                <option key={op} value={op}>
-                  {COUNT_OP_LABELS[op]}
-                </option>
-              ))}
-            </select>
-            <input
-              className="input input--number"
-              inputMode="numeric"
-              data-testid="cond-count-value"
-              value={node.value}
-              onChange={(event) => set({ value: event.target.value })}
+              onChange={(op) => set({ op })}
             />
+            <RuleNumber testId="cond-count-value" value={node.value} onChange={(value) => set({ value })} />
             <span>次</span>
           </div>
           <FieldError message={err('value')} />
@@ -491,17 +427,16 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
           />
           <div className="rule-line">
             <span>最近一次发生在</span>
-            <DaysInput value={node.days} onChange={(days) => set({ days })} testId="cond-days" />
+            <RuleNumber value={node.days} onChange={(days) => set({ days })} testId="cond-days" />
             <span>天</span>
-            <select
-              className="input input--inline"
-              data-testid="cond-last-op"
+            <SelectInput
+              inline
+              testId="cond-last-op"
+              options={['within', 'olderThan']}
+              labels={{ within: '以内', olderThan: '以前（之后再没有）' }}
               value={node.op}
-              onChange={(event) => set({ op: event.target.value as typeof node.op })}
-            >
-              <option value="within">以内</option>
-              <option value="olderThan">以前（之后再没有）</option>
-            </select>
+              onChange={(op) => set({ op })}
+            />
           </div>
           <FieldError message={err('days')} />
           <p className="muted small">从没有这类事件的客户，两种都不成立。</p>
@@ -521,7 +456,7 @@ function LeafFields({ node, errors, options, change }: FormProps & { node: LeafD
           />
           <div className="rule-line">
             <span>之后</span>
-            <DaysInput
+            <RuleNumber
               value={node.withinDays}
               onChange={(withinDays) => set({ withinDays })}
               testId="cond-within-days"
@@ -605,17 +540,14 @@ function GroupView(props: FormProps & { node: GroupDraft; depth: number; root: b
       data-depth={depth}
     >
       <div className="rule-group__head">
-        <select
-          className="input input--inline"
-          data-testid="rule-group-type"
+        <SelectInput
+          inline
+          testId="rule-group-type"
+          options={['all', 'any']}
+          labels={{ all: '满足以下全部条件（且）', any: '满足以下任一条件（或）' }}
           value={node.type}
-          onChange={(event) =>
-            change((tree) => patchNode(tree, node.key, { type: event.target.value as 'all' | 'any' }))
-          }
-        >
-          <option value="all">满足以下全部条件（且）</option>
-          <option value="any">满足以下任一条件（或）</option>
-        </select>
+          onChange={(type) => change((tree) => patchNode(tree, node.key, { type }))}
+        />
         {root ? null : (
           <span className="rule-leaf__actions">
             <button type="button" className="link-button" onClick={() => change((tree) => toggleNot(tree, node.key))}>
@@ -644,19 +576,15 @@ function GroupView(props: FormProps & { node: GroupDraft; depth: number; root: b
       )}
       <FieldError message={errorOf(errors, node.key, 'children')} />
       <div className="rule-group__add">
-        <select
-          className="input input--inline"
-          data-testid="rule-add-type"
-          aria-label="条件类型 Condition type"
+        <SelectInput
+          inline
+          testId="rule-add-type"
+          ariaLabel="条件类型 Condition type"
+          options={CONDITION_TYPES}
+          labels={CONDITION_LABELS}
           value={adding}
-          onChange={(event) => setAdding(event.target.value as ConditionType)}
-        >
-          {CONDITION_TYPES.map((option) => (
-            <option key={option.type} value={option.type}>
-              {option.label}
-            </option>
-          ))}
-        </select>
+          onChange={(type) => setAdding(type)}
+        />
         <button
           type="button"
           className="button button--small"
@@ -927,77 +855,32 @@ function MetaFields({
   draft,
   errors,
   set,
+  bind,
   kind,
   library,
-}: {
-  draft: TagDraft;
-  errors: Partial<Record<TagField, string>>;
-  set<K extends keyof TagDraft>(field: K, value: TagDraft[K]): void;
+}: Pick<DraftController<TagDraft, TagField>, 'draft' | 'errors' | 'set' | 'bind'> & {
   kind: 'static' | 'dynamic';
   library: TagLibrary | null;
 }) {
   return (
     <div className="form-grid">
-      <Field label="标签名 Name" error={errors.name}>
-        <input
-          className="input"
-          data-testid="tag-name"
-          maxLength={30}
-          value={draft.name}
-          onChange={(event) => set('name', event.target.value)}
-        />
-      </Field>
-      <Field label="分组 Group" error={errors.groupId}>
-        <select
-          className="input"
-          data-testid="tag-group"
-          value={draft.groupId}
-          onChange={(event) => set('groupId', event.target.value)}
-        >
-          <option value="">未分组</option>
-          {(library?.groups ?? []).map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="颜色 Colour" hint="（可选）" error={errors.colour}>
-        <span className="colour-picker">
-          <input
-            className="input"
-            data-testid="tag-colour"
-            placeholder="#1f8a70"
-            value={draft.colour}
-            onChange={(event) => set('colour', event.target.value)}
-          />
-          {PRESET_COLOURS.map((colour) => (
-            <button
-              key={colour}
-              type="button"
-              className="colour-swatch"
-              style={{ background: colour }}
-              aria-label={colour}
-              onClick={() => set('colour', colour)}
-            />
-          ))}
-        </span>
-      </Field>
+      <TextField label="标签名 Name" testId="tag-name" maxLength={30} {...bind('name')} />
+      <SelectField
+        label="分组 Group"
+        testId="tag-group"
+        empty="未分组"
+        options={library?.groups ?? []}
+        {...bind('groupId')}
+      />
+      <TagColourField testId="tag-colour" {...bind('colour')} />
       {kind === 'static' ? (
-        <Field label="谁可以添加 Who may apply" error={errors.applyBy}>
-          <select
-            className="input"
-            data-testid="tag-apply-by"
-            value={draft.applyBy}
-            onChange={(event) => set('applyBy', event.target.value as TagDraft['applyBy'])}
-          >
-            {Object.entries(TAG_APPLY_BY_LABELS).map(([id, label]) => (
-              <option key={id} value={id}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          label="谁可以添加 Who may apply"
+          testId="tag-apply-by"
+          options={TAG_APPLY_BY_OPTIONS}
+          labels={TAG_APPLY_BY_LABELS}
+          {...bind('applyBy')}
+        />
       ) : (
         <Field label="类型 Kind">
           <input className="input" readOnly value={TAG_KIND_LABELS.dynamic} />
@@ -1014,20 +897,14 @@ function MetaFields({
         />
       </Field>
       {kind === 'static' ? (
-        <Field
+        <TextField
           label="聊天关键词 Keywords"
           hint="（备注或聊天中出现任一关键词即自动打上，逗号分隔）"
-          error={errors.keywords}
           wide
-        >
-          <input
-            className="input"
-            data-testid="tag-keywords"
-            placeholder="如：种植, implant"
-            value={draft.keywords}
-            onChange={(event) => set('keywords', event.target.value)}
-          />
-        </Field>
+          testId="tag-keywords"
+          placeholder="如：种植, implant"
+          {...bind('keywords')}
+        />
       ) : null}
     </div>
   );
@@ -1043,7 +920,7 @@ export function TagRuleEditor({ staff, tagId }: { staff: StaffProfile; tagId: st
   );
   const { options, names } = useRuleOptions(library.data, tagId);
 
-  const { draft, errors, set, setErrors, reset } = useDraft<TagDraft, TagField>(emptyTagDraft);
+  const { draft, errors, set, bind, setErrors, reset } = useDraft<TagDraft, TagField>(emptyTagDraft);
   const [root, setRoot] = useState<GroupDraft>(emptyRuleDraft);
   const [showRuleErrors, setShowRuleErrors] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -1166,19 +1043,13 @@ export function TagRuleEditor({ staff, tagId }: { staff: StaffProfile; tagId: st
               <label className="field">
                 <span className="field__label">从示例开始 Start from an example</span>
                 <span className="row">
-                  <select
-                    className="input"
-                    data-testid="rule-example"
+                  <SelectInput
+                    testId="rule-example"
+                    empty="选择示例规则…"
+                    options={(examples.data ?? []).map((example) => ({ id: example.key, label: example.name }))}
                     value={exampleKey}
-                    onChange={(event) => setExampleKey(event.target.value)}
-                  >
-                    <option value="">选择示例规则…</option>
-                    {(examples.data ?? []).map((example) => (
-                      <option key={example.key} value={example.key}>
-                        {example.name}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={setExampleKey}
+                  />
                   <button
                     type="button"
                     className="button"
@@ -1199,7 +1070,7 @@ export function TagRuleEditor({ staff, tagId }: { staff: StaffProfile; tagId: st
             </div>
           ) : null}
           <fieldset className="sched-form__fields" disabled={saving || !editable}>
-            <MetaFields draft={draft} errors={errors} set={set} kind={kind} library={library.data} />
+            <MetaFields draft={draft} errors={errors} set={set} bind={bind} kind={kind} library={library.data} />
           </fieldset>
           {kind === 'dynamic' ? (
             <>

@@ -7,7 +7,7 @@ import type { StaffProfile } from '@careloop/shared';
 import { useMemo, useState } from 'react';
 import { customerDisplayName } from '../labels';
 import { formatDateTime } from '../profile/format';
-import { OutcomeLine, type Outcome } from '../shell/Field';
+import { OutcomeLine, SelectInput, type Outcome } from '../shell/Field';
 import { api } from '../shell/runtime';
 import { useNow } from '../shell/useNow';
 import { useResource } from '../shell/useResource';
@@ -87,21 +87,16 @@ function TaskActions({
   }
   return (
     <div className="row board__actions">
-      <select
-        className="input input--inline"
-        aria-label="转交给 Reassign to"
-        data-testid="board-reassign-select"
+      <SelectInput
+        inline
+        ariaLabel="转交给 Reassign to"
+        testId="board-reassign-select"
+        empty={candidates ? '转交给…' : '加载中…'}
+        options={candidates ?? []}
         value={staffId}
         disabled={busy || !candidates}
-        onChange={(event) => setStaffId(event.target.value)}
-      >
-        <option value="">{candidates ? '转交给…' : '加载中…'}</option>
-        {(candidates ?? []).map((member) => (
-          <option key={member.id} value={member.id}>
-            {member.name}
-          </option>
-        ))}
-      </select>
+        onChange={setStaffId}
+      />
       <button
         type="button"
         className="button button--small"
@@ -246,50 +241,38 @@ export function TaskBoardPage({ staff, clinics }: { staff: StaffProfile; clinics
         </button>
       </div>
       <div className="row board__filters">
-        <select
-          className="input input--inline"
-          aria-label="负责人 Assignee"
-          data-testid="board-filter-assignee"
+        <SelectInput
+          inline
+          ariaLabel="负责人 Assignee"
+          testId="board-filter-assignee"
+          empty="全部负责人 Everyone"
+          options={[
+            { id: 'me', label: '我的任务 Mine' },
+            { id: 'unassigned', label: '未分配 Unassigned' },
+            ...(memberList ?? []),
+          ]}
           value={filters.assignee}
-          onChange={(event) => setFilter('assignee', event.target.value)}
-        >
-          <option value="">全部负责人 Everyone</option>
-          <option value="me">我的任务 Mine</option>
-          <option value="unassigned">未分配 Unassigned</option>
-          {(memberList ?? []).map((member) => (
-            <option key={member.id} value={member.id}>
-              {member.name}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input input--inline"
-          aria-label="状态 Status"
-          data-testid="board-filter-status"
+          onChange={(assignee) => setFilter('assignee', assignee)}
+        />
+        <SelectInput
+          inline
+          ariaLabel="状态 Status"
+          testId="board-filter-status"
+          empty="全部状态 All"
+          options={STATUSES}
+          labels={BOARD_STATUS_LABELS}
           value={filters.status}
-          onChange={(event) => setFilter('status', event.target.value as BoardFilters['status'])}
-        >
-          <option value="">全部状态 All</option>
-          {STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {BOARD_STATUS_LABELS[status]}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input input--inline"
-          aria-label="门店 Clinic"
-          data-testid="board-filter-clinic"
+          onChange={(status) => setFilter('status', status)}
+        />
+        <SelectInput
+          inline
+          ariaLabel="门店 Clinic"
+          testId="board-filter-clinic"
+          empty="全部门店 All clinics"
+          options={clinics.clinics ?? []}
           value={filters.clinicId}
-          onChange={(event) => setFilter('clinicId', event.target.value)}
-        >
-          <option value="">全部门店 All clinics</option>
-          {(clinics.clinics ?? []).map((clinic) => (
-            <option key={clinic.id} value={clinic.id}>
-              {clinic.name}
-            </option>
-          ))}
-        </select>
+          onChange={(clinicId) => setFilter('clinicId', clinicId)}
+        />
         <label className="row board__due">
           <span className="small muted">到期不晚于</span>
           <input

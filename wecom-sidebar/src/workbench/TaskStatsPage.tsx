@@ -5,6 +5,7 @@
  * admins. Loaded lazily with echarts.
  */
 import { lazy, Suspense, useMemo, useState } from 'react';
+import { SelectInput } from '../shell/Field';
 import { useResource } from '../shell/useResource';
 import { explainTaskError } from '../tasks/errors';
 import { tasksApi } from '../tasks/runtime';
@@ -20,6 +21,7 @@ import type { TaskFigures } from '../tasks/types';
 import type { ClinicsController } from './useClinics';
 
 const ResultsChart = lazy(() => import('./ResultsChart'));
+const WINDOW_OPTIONS = STATS_WINDOWS.map((window) => ({ id: String(window.days), label: `到期于${window.label}` }));
 
 function FigureCells({ figures }: { figures: TaskFigures }) {
   return (
@@ -70,33 +72,23 @@ export function TaskStatsPage({ clinics }: { clinics: ClinicsController }) {
             回访完成率 <span className="muted small">Follow-up completion by staff</span>
           </h2>
           <div className="row">
-            <select
-              className="input input--inline"
-              aria-label="时间范围 Window"
-              data-testid="task-stats-window"
-              value={days}
-              onChange={(event) => setDays(Number(event.target.value))}
-            >
-              {STATS_WINDOWS.map((window) => (
-                <option key={window.days} value={window.days}>
-                  到期于{window.label}
-                </option>
-              ))}
-            </select>
-            <select
-              className="input input--inline"
-              aria-label="门店 Clinic"
-              data-testid="task-stats-clinic"
+            <SelectInput<string>
+              inline
+              ariaLabel="时间范围 Window"
+              testId="task-stats-window"
+              options={WINDOW_OPTIONS}
+              value={String(days)}
+              onChange={(next) => setDays(Number(next))}
+            />
+            <SelectInput
+              inline
+              ariaLabel="门店 Clinic"
+              testId="task-stats-clinic"
+              empty="全部门店 All clinics"
+              options={clinics.clinics ?? []}
               value={clinicId}
-              onChange={(event) => setClinicId(event.target.value)}
-            >
-              <option value="">全部门店 All clinics</option>
-              {(clinics.clinics ?? []).map((clinic) => (
-                <option key={clinic.id} value={clinic.id}>
-                  {clinic.name}
-                </option>
-              ))}
-            </select>
+              onChange={setClinicId}
+            />
             <button type="button" className="link-button" data-testid="task-stats-refresh" onClick={stats.reload}>
               刷新
             </button>

@@ -19,12 +19,15 @@ import {
 } from '../appointments/templateForm';
 import type { BookableService, ScheduleException, ScheduleTemplate } from '../appointments/types';
 import { canManageSchedules } from '../profile/roles';
-import { CheckList, Field, NumberField, OutcomeLine, type Outcome } from '../shell/Field';
+import { CheckList, Field, NumberField, OutcomeLine, SelectField, TextField, type Outcome } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import { api } from '../shell/runtime';
 import { useServices } from '../shell/useServices';
 import { ClinicPicker } from './ClinicPicker';
 import type { ClinicsController } from './useClinics';
+
+/** ISO weekdays as the draft holds them (1 Monday … 7 Sunday). */
+const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 
 type ListState =
   | { status: 'loading'; clinicId: string }
@@ -59,7 +62,7 @@ function TemplateForm({
   editable: boolean;
   onCreated(): void;
 }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<TemplateDraft>(() =>
+  const { draft, errors, set, bind, setErrors, reset } = useDraft<TemplateDraft>(() =>
     emptyTemplateDraft(doctors[0]?.id ?? ''),
   );
   const [saving, setSaving] = useState(false);
@@ -104,91 +107,47 @@ function TemplateForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={!editable || saving}>
         <div className="form-grid">
-          <Field label="医生 Doctor" error={errors.doctorStaffId}>
-            <select
-              className="input"
-              data-testid="template-doctor"
-              value={draft.doctorStaffId}
-              onChange={(event) => set('doctorStaffId', event.target.value)}
-            >
-              {doctors.map((doctor) => (
-                <option key={doctor.id} value={doctor.id}>
-                  {doctor.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="星期 Weekday" error={errors.weekday}>
-            <select
-              className="input"
-              data-testid="template-weekday"
-              value={draft.weekday}
-              onChange={(event) => set('weekday', event.target.value)}
-            >
-              {[1, 2, 3, 4, 5, 6, 7].map((day) => (
-                <option key={day} value={String(day)}>
-                  {WEEKDAY_LABELS[day]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="开始 Start" error={errors.startTime}>
-            <input
-              type="time"
-              className="input"
-              data-testid="template-start"
-              value={draft.startTime}
-              onChange={(event) => set('startTime', event.target.value)}
-            />
-          </Field>
-          <Field label="结束 End" error={errors.endTime}>
-            <input
-              type="time"
-              className="input"
-              data-testid="template-end"
-              value={draft.endTime}
-              onChange={(event) => set('endTime', event.target.value)}
-            />
-          </Field>
+          <SelectField label="医生 Doctor" testId="template-doctor" options={doctors} {...bind('doctorStaffId')} />
+          <SelectField
+            label="星期 Weekday"
+            testId="template-weekday"
+            options={WEEKDAYS}
+            labels={(day) => WEEKDAY_LABELS[Number(day)] ?? day}
+            {...bind('weekday')}
+          />
+          <TextField label="开始 Start" testId="template-start" type="time" {...bind('startTime')} />
+          <TextField label="结束 End" testId="template-end" type="time" {...bind('endTime')} />
           <NumberField
             label="每号时长 Slot length"
-            error={errors.slotMinutes}
             testId="template-slot-minutes"
             min={TEMPLATE_LIMITS.slotMinutes.min}
             max={TEMPLATE_LIMITS.slotMinutes.max}
             step={5}
             suffix="分钟"
-            value={draft.slotMinutes}
-            onChange={(value) => set('slotMinutes', value)}
+            {...bind('slotMinutes')}
           />
           <NumberField
             label="每号人数 Capacity"
-            error={errors.capacity}
             testId="template-capacity"
             min={TEMPLATE_LIMITS.capacity.min}
             max={TEMPLATE_LIMITS.capacity.max}
             suffix="人"
-            value={draft.capacity}
-            onChange={(value) => set('capacity', value)}
+            {...bind('capacity')}
           />
-          <Field label="生效日期 Valid from" hint="（可选）" error={errors.validFrom}>
-            <input
-              type="date"
-              className="input"
-              data-testid="template-valid-from"
-              value={draft.validFrom}
-              onChange={(event) => set('validFrom', event.target.value)}
-            />
-          </Field>
-          <Field label="截止日期 Valid to" hint="（可选）" error={errors.validTo}>
-            <input
-              type="date"
-              className="input"
-              data-testid="template-valid-to"
-              value={draft.validTo}
-              onChange={(event) => set('validTo', event.target.value)}
-            />
-          </Field>
+          <TextField
+            label="生效日期 Valid from"
+            hint="（可选）"
+            testId="template-valid-from"
+            type="date"
+            {...bind('validFrom')}
+          />
+          <TextField
+            label="截止日期 Valid to"
+            hint="（可选）"
+            testId="template-valid-to"
+            type="date"
+            {...bind('validTo')}
+          />
         </div>
         <Field label="服务 Services" group error={errors.serviceIds}>
           <CheckList
@@ -233,7 +192,7 @@ function ExceptionForm({
   editable: boolean;
   onCreated(exception: ScheduleException): void;
 }) {
-  const { draft, errors, set, setErrors, reset } = useDraft<ExceptionDraft>(() => ({
+  const { draft, bind, setErrors, reset } = useDraft<ExceptionDraft>(() => ({
     date: '',
     doctorStaffId: '',
     reason: '',
@@ -273,41 +232,23 @@ function ExceptionForm({
       </h2>
       <fieldset className="sched-form__fields" disabled={!editable || saving}>
         <div className="form-grid">
-          <Field label="日期 Date" error={errors.date}>
-            <input
-              type="date"
-              className="input"
-              data-testid="exception-date"
-              min={today}
-              value={draft.date}
-              onChange={(event) => set('date', event.target.value)}
-            />
-          </Field>
-          <Field label="范围 Who" error={errors.doctorStaffId}>
-            <select
-              className="input"
-              data-testid="exception-doctor"
-              value={draft.doctorStaffId}
-              onChange={(event) => set('doctorStaffId', event.target.value)}
-            >
-              <option value="">全院停诊 Whole clinic</option>
-              {doctors.map((doctor) => (
-                <option key={doctor.id} value={doctor.id}>
-                  {doctor.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="原因 Reason" hint="（可选）" error={errors.reason} wide>
-            <input
-              className="input"
-              data-testid="exception-reason"
-              maxLength={EXCEPTION_REASON_MAX + 10}
-              placeholder="如：国庆休息、医生请假"
-              value={draft.reason}
-              onChange={(event) => set('reason', event.target.value)}
-            />
-          </Field>
+          <TextField label="日期 Date" testId="exception-date" type="date" min={today} {...bind('date')} />
+          <SelectField
+            label="范围 Who"
+            testId="exception-doctor"
+            empty="全院停诊 Whole clinic"
+            options={doctors}
+            {...bind('doctorStaffId')}
+          />
+          <TextField
+            label="原因 Reason"
+            hint="（可选）"
+            wide
+            testId="exception-reason"
+            maxLength={EXCEPTION_REASON_MAX + 10}
+            placeholder="如：国庆休息、医生请假"
+            {...bind('reason')}
+          />
         </div>
       </fieldset>
       <div className="row sched-form__foot">
