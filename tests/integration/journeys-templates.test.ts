@@ -140,11 +140,15 @@ describe('the SOPs on crafted histories', () => {
     const due = await newPatient(t, { credits: [TEMPLATE] });
     const booked = await newPatient(t, { credits: [TEMPLATE] });
     const never = await newPatient(t, { credits: [TEMPLATE] });
-    for (const p of [due, booked])
-      await event(t, p.customerId, 'appointment.arrived', {}, new Date(t.t0.getTime() - 200 * DAY));
-    await event(t, booked.customerId, 'appointment.booked', {}, new Date(t.t0.getTime() - 5 * DAY));
-    await fromTemplate('cleaning_6_monthly', {});
+    // The next 1 January or 1 July is days or months after t0, as the calendar falls: the histories are set a week
+    // before it, so that "booked within 30 days" holds at the occurrence whatever the date.
     const occurrence = nextCronRun('0 10 1 1,7 *', 'Asia/Shanghai', t.t0)!;
+    const weekBefore = new Date(occurrence.getTime() - 7 * DAY);
+    t.setNow(weekBefore);
+    for (const p of [due, booked])
+      await event(t, p.customerId, 'appointment.arrived', {}, new Date(weekBefore.getTime() - 200 * DAY));
+    await event(t, booked.customerId, 'appointment.booked', {}, new Date(weekBefore.getTime() - 5 * DAY));
+    await fromTemplate('cleaning_6_monthly', {});
     t.setNow(occurrence);
     await engine(occurrence);
     const messages = await subscribeMessages(t, due.openid);

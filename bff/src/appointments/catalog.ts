@@ -56,10 +56,10 @@ export async function listFreeSlots(organisationId: string, clinicId: string, da
   const last = DateTime.now().setZone(clinic.timeZone).plus({ days: SLOT_HORIZON_DAYS }).toISODate()!;
   if (date < today || date > last) throw new AppError('VALIDATION_FAILED', `Choose a date from ${today} to ${last}`);
   if (!(await ServiceModel.exists({ _id: serviceId, organisationId, active: true }))) throw notFound('Service');
-  let slots = await SlotModel.find({ organisationId, clinicId, date }).sort({ startsAt: 1 }).lean();
+  let slots = await SlotModel.find({ organisationId, clinicId, date }).sort({ startsAt: 1, _id: 1 }).lean();
   if (slots.length === 0) {
     await generateSlots(organisationId, clinicId, date, date);
-    slots = await SlotModel.find({ organisationId, clinicId, date }).sort({ startsAt: 1 }).lean();
+    slots = await SlotModel.find({ organisationId, clinicId, date }).sort({ startsAt: 1, _id: 1 }).lean();
   }
   const now = Date.now();
   const free = slots.filter(

@@ -11,7 +11,7 @@ const VISIBLE = ['held', 'confirmed', 'arrived', 'no_show', 'cancelled', 'expire
 /** A customer's appointments: upcoming ones first (soonest first), then past ones (latest first). */
 export async function customerAppointments(organisationId: string, customerId: string) {
   const docs = await AppointmentModel.find({ organisationId, customerId, status: { $in: [...VISIBLE] } })
-    .sort({ startsAt: -1 })
+    .sort({ startsAt: -1, _id: -1 })
     .limit(100)
     .lean();
   const now = Date.now();
@@ -30,7 +30,7 @@ export async function daySchedule(organisationId: string, clinicId: string, date
     startsAt: { $gte: from, $lt: to },
     status: { $in: [...VISIBLE] },
   })
-    .sort({ startsAt: 1 })
+    .sort({ startsAt: 1, _id: 1 })
     .lean();
   const sameDay = (await describeAppointments(docs)).filter((appointment) => appointment.local.date === date);
   const doctorIds = [...new Set(sameDay.map((a) => a.doctorStaffId))];

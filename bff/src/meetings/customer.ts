@@ -28,14 +28,14 @@ export async function meetingsOpenTo(organisationId: string, customerId: string,
 /** The customer's registrations (cancelled ones too) with their meetings: upcoming first, then past. */
 export async function myMeetings(organisationId: string, customerId: string, now = meetingNow()) {
   const registrations = await MeetingRegistrationModel.find({ organisationId, customerId })
-    .sort({ signedUpAt: -1 })
+    .sort({ signedUpAt: -1, _id: -1 })
     .limit(200)
     .lean();
   const meetings = await MeetingModel.find({
     organisationId,
     _id: { $in: registrations.map((reg) => reg.meetingId) },
   })
-    .sort({ startsAt: -1 })
+    .sort({ startsAt: -1, _id: -1 })
     .lean();
   const upcoming = meetings.filter((meeting) => meeting.endsAt > now).reverse();
   const past = meetings.filter((meeting) => meeting.endsAt <= now);
