@@ -316,6 +316,11 @@ export const TimelinePage = z
     items: z.array(TimelineEvent),
     /** Pass as `cursor` for the next (older) page; null on the last page. */
     nextCursor: z.string().nullable(),
+    /**
+     * Names of the staff this page's events name: actors and task assignees (`assigneeStaffId`, `fromStaffId`,
+     * `toStaffId`) by staff id, WeCom followers (`staffId` of wecom.contact_*) by WeCom userid.
+     */
+    staffNames: z.record(z.string(), z.string()).optional(),
   })
   .meta({ id: 'TimelinePage' });
 export type TimelinePage = z.infer<typeof TimelinePage>;

@@ -68,7 +68,7 @@ describe('staff sign-in', () => {
       wecomUserId: 'zhangwei',
       name: '张伟',
       roles: ['staff'],
-      organisation: { name: '微笑齿科 SmileCare Dental' },
+      organisation: { name: '微笑齿科' },
     });
     const me = await bff.call('GET', '/api/staff/me', { token: login.accessToken });
     expect(me.body).toEqual(login.staff);

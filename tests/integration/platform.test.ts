@@ -25,7 +25,7 @@ describe('app configuration', () => {
     const response = await bff.call('GET', '/api/app-config');
     expect(response.body).toEqual({
       sandbox: true,
-      organisation: { name: '微笑齿科 SmileCare Dental' },
+      organisation: { name: '微笑齿科' },
       miniapp: { appId: bff.config.wechat.appId },
       wecom: { corpId: bff.config.wecom.corpId, agentId: bff.config.wecom.agentId },
     });

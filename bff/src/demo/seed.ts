@@ -24,11 +24,11 @@ import { insertCampaign } from '../campaigns/service';
 import { seedDemoTasks } from '../tasks/demo';
 
 export const DEMO_STAFF: { userid: string; name: string; position: string; roles: StaffRole[]; clinic: 0 | 1 }[] = [
-  { userid: 'lina', name: '李娜', position: '店长 Manager', roles: ['admin', 'manager'], clinic: 0 },
-  { userid: 'zhangwei', name: '张伟', position: '咨询师 Consultant', roles: ['staff'], clinic: 0 },
-  { userid: 'wangfang', name: '王芳', position: '咨询师 Consultant', roles: ['staff'], clinic: 1 },
-  { userid: 'liuyang', name: '刘洋', position: '前台 Front desk', roles: ['staff'], clinic: 0 },
-  { userid: 'chenjie', name: '陈杰', position: '牙医 Dentist', roles: ['staff'], clinic: 0 },
+  { userid: 'lina', name: '李娜', position: '店长', roles: ['admin', 'manager'], clinic: 0 },
+  { userid: 'zhangwei', name: '张伟', position: '咨询师', roles: ['staff'], clinic: 0 },
+  { userid: 'wangfang', name: '王芳', position: '咨询师', roles: ['staff'], clinic: 1 },
+  { userid: 'liuyang', name: '刘洋', position: '前台', roles: ['staff'], clinic: 0 },
+  { userid: 'chenjie', name: '陈杰', position: '牙医', roles: ['staff'], clinic: 0 },
 ];
 
 async function demoExists(config: Config): Promise<boolean> {
@@ -46,7 +46,7 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
   let organisation;
   try {
     organisation = await createOrganisation({
-      name: '微笑齿科 SmileCare Dental',
+      name: '微笑齿科',
       miniappAppId: config.wechat.appId,
       wecomCorpId: config.wecom.corpId,
       timeZone: 'Asia/Shanghai',
@@ -56,8 +56,8 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
     throw error;
   }
   const clinics = [
-    await createClinic(organisation.id, { name: '静安旗舰店 Jing’an', address: '上海市静安区南京西路 1266 号' }),
-    await createClinic(organisation.id, { name: '浦东分院 Pudong', address: '上海市浦东新区世纪大道 88 号' }),
+    await createClinic(organisation.id, { name: '静安旗舰店', address: '上海市静安区南京西路 1266 号' }),
+    await createClinic(organisation.id, { name: '浦东分院', address: '上海市浦东新区世纪大道 88 号' }),
   ];
   const staffIds = new Map<string, string>();
   for (const member of DEMO_STAFF) {
@@ -100,7 +100,7 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
   // What patients can book: a cleaning without deposit, an implant consultation with a ¥100 deposit (full
   // refund when cancelled a day ahead, half later), with the dentist every day at the flagship clinic.
   const cleaning = await createService(organisation.id, {
-    name: '洗牙 Cleaning',
+    name: '洗牙',
     description: '超声波洁牙与抛光',
     durationMinutes: 30,
     depositFen: 0,
@@ -109,7 +109,7 @@ export async function seedDemoOrganisation(config: Config, logger: Logger): Prom
     clinicIds: [],
   });
   const implant = await createService(organisation.id, {
-    name: '种植咨询 Implant consultation',
+    name: '种植咨询',
     description: '医生面诊与方案，需付定金',
     durationMinutes: 30,
     depositFen: 10_000,

@@ -11,6 +11,7 @@ import { auditStaffAccess } from '../audit/service';
 import { getCustomer } from '../identity/service';
 import { assertNotErased } from '../privacy/service';
 import { ingestClientEvents, listTimeline } from './service';
+import { timelineStaffNames } from './staffNames';
 
 export function eventRoutes() {
   const tag = 'events';
@@ -38,7 +39,8 @@ export function eventRoutes() {
     defineRoute({
       method: 'get',
       path: '/api/staff/customers/:id/timeline',
-      summary: 'A customer’s timeline, newest first, a page at a time (the view is audited)',
+      summary:
+        'A customer’s timeline, newest first, a page at a time, with the names of the staff its events name (the view is audited)',
       tag,
       access: ALL_STAFF,
       params: CustomerIdParams,
@@ -50,7 +52,7 @@ export function eventRoutes() {
           listTimeline(auth.organisationId, customer.id, query),
           auditStaffAccess(ctx, auth, 'customer.timeline_viewed', customer.id),
         ]);
-        return page;
+        return { ...page, staffNames: await timelineStaffNames(auth.organisationId, page.items) };
       },
     }),
   ];

@@ -39,7 +39,7 @@ export const EXAMPLE_RULES: ExampleRule[] = [
   {
     key: 'no_show_6_months',
     name: '6个月内失约',
-    description: 'No-show in 6 months: booked in the last 180 days and never arrived after (the latest) booking.',
+    description: '近 180 天内有过预约，且最近一次预约之后一直没有到店。',
     rule: {
       type: 'all',
       conditions: [
@@ -52,8 +52,7 @@ export const EXAMPLE_RULES: ExampleRule[] = [
     key: 'no_show_not_followed_up',
     name: '失约未跟进',
     description:
-      'No-show, not followed up: the latest booking was missed (nothing booked or arrived since the no-show), and ' +
-      'within 3 days after it there was no new booking, no arrival and no consultation.',
+      '最近一次预约失约（之后没有再预约或到店），且失约后 3 天内没有新预约、没有到店，也没有人跟进（备注或完成回访）。',
     rule: {
       type: 'all',
       conditions: [
@@ -74,7 +73,7 @@ export const EXAMPLE_RULES: ExampleRule[] = [
   {
     key: 'arrived_not_converted',
     name: '到店未成交',
-    description: 'Arrived, not converted: has arrived, and has no paid treatment (a payment other than a deposit).',
+    description: '到过店，但从没有定金以外的付费治疗。',
     rule: {
       type: 'all',
       conditions: [
@@ -94,14 +93,13 @@ export const EXAMPLE_RULES: ExampleRule[] = [
   {
     key: 'dormant',
     name: '沉睡客户',
-    description:
-      'Dormant: no interaction and no purchase for over a year (the latest of either is older than 365 days).',
+    description: '一年以上没有任何互动，也没有消费（最近一次都在 365 天以前）。',
     rule: { type: 'last', events: { types: INTERACTIONS }, op: 'olderThan', days: 365 },
   },
   {
     key: 'referral_champion',
     name: '转介绍达人',
-    description: 'Referral champion: referred more than 3 new customers.',
+    description: '成功转介绍 3 位以上新客户。',
     rule: { type: 'count', events: { types: ['referral.converted'] }, op: 'gt', value: 3 },
   },
 ];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeEvent } from '../../../wecom-sidebar/src/profile/eventLabels';
 import {
   ageOn,
   consentSummary,
@@ -10,6 +11,7 @@ import {
   withConsent,
   withoutDuplicate,
   withTagAdded,
+  withStaffNames,
   withTagRemoved,
 } from '../../../wecom-sidebar/src/profile/profileView';
 import { consent, OTHER_ID, profile360, STAFF_ID } from './fixtures';
@@ -120,6 +122,17 @@ describe('the rest of the header', () => {
     const other = profile360({}, { id: OTHER_ID, name: '王晓明' }).customer;
     const profile = profile360({ duplicates: [{ id: 'd1', reason: 'same_phone', other }] });
     expect(withoutDuplicate(profile, 'd1').duplicates).toEqual([]);
+  });
+
+  it('names staff the timeline page names, with the profile’s names for the others', () => {
+    const nameOf = withStaffNames(staffNameLookup(profile360({ owner: { id: 'o1', name: '王芳' } }), null), {
+      m1: '李娜',
+    });
+    expect(describeEvent({ type: 'note.added', properties: { text: '想了解种植' }, actor: 'm1' }, nameOf).actor).toBe(
+      '李娜',
+    );
+    expect(['m1', 'o1', 'nobody'].map(nameOf)).toEqual(['李娜', '王芳', null]);
+    expect(withStaffNames(nameOf, undefined)).toBe(nameOf);
   });
 
   it('knows the names of the staff the profile mentions', () => {

@@ -17,7 +17,14 @@ import {
   emptyTagDraft,
   tagDraftOf,
 } from '../../../wecom-sidebar/src/tags/tagForm';
-import type { CustomerNote, TagExplanation, TagLibrary, TagRecompute } from '../../../wecom-sidebar/src/tags/types';
+import type {
+  CustomerNote,
+  PropertyFilter,
+  RuleCondition,
+  TagExplanation,
+  TagLibrary,
+  TagRecompute,
+} from '../../../wecom-sidebar/src/tags/types';
 import { CUSTOMER_ID, STAFF_ID } from './fixtures';
 
 const NO_SHOW = EXAMPLE_RULES.find((example) => example.key === 'no_show_6_months')!;
@@ -110,7 +117,36 @@ describe('a rule in words', () => {
 
   it('says "never" for a count of zero, with the selector’s filters', () => {
     const paid = EXAMPLE_RULES.find((example) => example.key === 'arrived_not_converted')!.rule;
-    expect(ruleText(paid)).toBe('累计「到店」 ≥ 1 次，且 从没有「支付」（purpose 不属于 appointment_deposit）');
+    expect(ruleText(paid)).toBe('累计「到店」 ≥ 1 次，且 从没有「支付」（支付用途 不属于 预约定金）');
+  });
+
+  it('names event properties and their values, and shows unknown ones as typed', () => {
+    const names = { staff: (id: string) => (id === STAFF_ID ? '张伟' : null) };
+    const completed = (where: PropertyFilter[]): RuleCondition => ({
+      type: 'count',
+      events: { types: ['task.completed'], where },
+      op: 'gte',
+      value: 1,
+    });
+    expect(conditionText(completed([{ property: 'outcome', op: 'eq', value: 'not_reached' }]))).toBe(
+      '累计「完成回访任务」（回访结果 等于 未联系上） ≥ 1 次',
+    );
+    expect(
+      conditionText(
+        completed([
+          { property: 'assigneeStaffId', op: 'in', values: [STAFF_ID, 'someone'] },
+          { property: 'automatic', op: 'eq', value: true },
+          { property: 'colour', op: 'eq', value: 'blue' },
+          { property: 'outcome', op: 'eq', value: 'lost' },
+          { property: 'amountFen', op: 'gt', value: 100 },
+          { property: 'reason', op: 'exists' },
+        ]),
+        names,
+      ),
+    ).toBe(
+      '累计「完成回访任务」（负责员工 属于 张伟、someone，自动退款 等于 是，colour 等于 blue，回访结果 等于 lost，' +
+        '金额（分） 大于 100，原因 有值） ≥ 1 次',
+    );
   });
 });
 

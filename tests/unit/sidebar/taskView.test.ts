@@ -196,8 +196,9 @@ describe('the journeys a customer is in', () => {
 
   it('say how an ended one ended, and list the current ones first', () => {
     const exited = enrolment({ status: 'exited', state: 'ended', exitReason: 'event:appointment.booked' });
-    expect(enrolmentWhere(exited, NOW)).toBe('已退出 · 因事件退出：appointment.booked · 止于「回访电话」');
+    expect(enrolmentWhere(exited, NOW)).toBe('已退出 · 因「预约」退出 · 止于「回访电话」');
     expect(exitReasonText('completed')).toBe('走完全部步骤');
+    expect(exitReasonText('event:no.such_event')).toBe('因「no.such_event」退出');
     const active = enrolment();
     const parked = enrolment({ id: '65f0000000000000000000e8', status: 'parked' });
     expect(splitEnrolments([exited, active, parked])).toEqual({ current: [active, parked], past: [exited] });

@@ -104,6 +104,23 @@ describe('createTimelinePager', () => {
     expect(pager.getSnapshot().status).toBe('end');
   });
 
+  it('keeps the staff names of every loaded page, and forgets them for another customer', async () => {
+    const fetchPage = vi
+      .fn<(request: PageRequest) => Promise<TimelinePage>>()
+      .mockResolvedValueOnce({ ...page(['a'], 'c1'), staffNames: { s1: '李娜' } })
+      .mockResolvedValueOnce({ ...page(['b'], null), staffNames: { s2: '张伟' } })
+      .mockResolvedValueOnce(page(['x'], null));
+    const pager = createTimelinePager({ fetchPage });
+    pager.reset({ customerId: CUSTOMER_ID, types: [] });
+    await pager.loadMore();
+    await pager.loadMore();
+    expect(pager.getSnapshot().staffNames).toEqual({ s1: '李娜', s2: '张伟' });
+    pager.reset({ customerId: OTHER_ID, types: [] });
+    expect(pager.getSnapshot().staffNames).toEqual({});
+    await pager.loadMore();
+    expect(pager.getSnapshot().staffNames).toEqual({});
+  });
+
   it('tells subscribers about every change and gives a new snapshot each time', async () => {
     const pager = createTimelinePager({ fetchPage: async () => page(['a'], null) });
     const seen: string[] = [];

@@ -150,6 +150,15 @@ export function staffNameLookup(
   return (id) => names.get(id) ?? null;
 }
 
+/**
+ * `nameOf` with the names a timeline page brought (`staffNames`: the staff its events name, e.g. the manager who
+ * added a note), so `由 李娜` shows for someone the profile does not mention; the page's names come first.
+ */
+export function withStaffNames(nameOf: NameOf, staffNames: Readonly<Record<string, string>> | undefined): NameOf {
+  if (!staffNames) return nameOf;
+  return (id) => (Object.hasOwn(staffNames, id) ? staffNames[id]! : nameOf(id));
+}
+
 /* Local updates after a change the server confirmed, so the header need not be fetched again. */
 
 export function withTagAdded(

@@ -1,7 +1,8 @@
 /**
  * The timeline's paging state, without React: which customer and types are shown, the events loaded so far (newest
- * first), the cursor of the next page, and whether a page is loading. A page that answers after the query changed is
- * dropped, and only one page is asked for at a time, so an eager scroll cannot load a page twice.
+ * first) and the names of the staff they name, the cursor of the next page, and whether a page is loading. A page
+ * that answers after the query changed is dropped, and only one page is asked for at a time, so an eager scroll
+ * cannot load a page twice.
  * The sidebar reads it through `useSyncExternalStore`.
  */
 import type { EventType, TimelineEvent, TimelinePage } from '@careloop/shared';
@@ -34,6 +35,8 @@ export interface TimelineSnapshot {
   error: string | null;
   /** Pages loaded for this query. */
   pages: number;
+  /** Names of the staff the loaded pages' events name (by staff id or WeCom userid), as the server gave them. */
+  staffNames: Readonly<Record<string, string>>;
 }
 
 export interface TimelinePager {
@@ -58,7 +61,7 @@ export function createTimelinePager(options: {
   const describe =
     options.describeError ?? ((error: unknown) => (error instanceof Error ? error.message : String(error)));
   const listeners = new Set<() => void>();
-  let snapshot: TimelineSnapshot = { query: null, items: [], status: 'idle', error: null, pages: 0 };
+  let snapshot: TimelineSnapshot = { query: null, items: [], status: 'idle', error: null, pages: 0, staffNames: {} };
   let cursor: string | null = null;
   let generation = 0;
   let inFlight: Promise<void> | null = null;
@@ -90,6 +93,7 @@ export function createTimelinePager(options: {
         status: 'idle',
         error: null,
         pages: 0,
+        staffNames: {},
       });
     },
     loadMore() {
@@ -113,6 +117,7 @@ export function createTimelinePager(options: {
             items: fresh.length ? [...snapshot.items, ...fresh] : snapshot.items,
             status: more ? 'ready' : 'end',
             pages: snapshot.pages + 1,
+            staffNames: page.staffNames ? { ...snapshot.staffNames, ...page.staffNames } : snapshot.staffNames,
           });
         },
         (error: unknown) => {

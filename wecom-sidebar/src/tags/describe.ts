@@ -4,6 +4,7 @@
  */
 import { eventLabel } from '../profile/eventLabels';
 import { ATTRIBUTE_FIELDS, COUNT_OP_LABELS, FILTER_OP_LABELS } from './labels';
+import { propertyLabel, propertyValueLabel } from './propertyLabels';
 import { formatScalar } from './ruleDraft';
 import type { EventSelector, PropertyFilter, RuleCondition, RuleScalar } from './types';
 
@@ -14,17 +15,37 @@ export interface RuleNames {
   staff?: (id: string) => string | null | undefined;
 }
 
-function filterText(filter: PropertyFilter): string {
-  const op = FILTER_OP_LABELS[filter.op];
-  if (filter.values) return `${filter.property} ${op} ${filter.values.map(formatScalar).join('、')}`;
-  if (filter.value !== undefined) return `${filter.property} ${op} ${formatScalar(filter.value)}`;
-  return `${filter.property} ${op}`;
+/** Properties whose values are ids of the page's tags, clinics or staff. */
+const PROPERTY_LOOKUPS: Record<string, keyof RuleNames> = {
+  tagId: 'tag',
+  clinicId: 'clinic',
+  staffId: 'staff',
+  assigneeStaffId: 'staff',
+  fromStaffId: 'staff',
+  toStaffId: 'staff',
+};
+
+function propertyValue(property: string, value: RuleScalar, names: RuleNames): string {
+  const label = propertyValueLabel(property, value);
+  if (label) return label;
+  const lookup = Object.hasOwn(PROPERTY_LOOKUPS, property) ? names[PROPERTY_LOOKUPS[property]!] : undefined;
+  return (typeof value === 'string' && lookup?.(value)) || formatScalar(value);
 }
 
-/** `「预约」或「改约」（purpose 不属于 appointment_deposit）`. */
-export function selectorText(events: EventSelector): string {
+/** `支付用途 不属于 预约定金`: the property and its values in words where the page has them. */
+function filterText(filter: PropertyFilter, names: RuleNames): string {
+  const property = propertyLabel(filter.property);
+  const op = FILTER_OP_LABELS[filter.op];
+  const value = (v: RuleScalar) => propertyValue(filter.property, v, names);
+  if (filter.values) return `${property} ${op} ${filter.values.map(value).join('、')}`;
+  if (filter.value !== undefined) return `${property} ${op} ${value(filter.value)}`;
+  return `${property} ${op}`;
+}
+
+/** `「预约」或「改约」（支付用途 不属于 预约定金）`. */
+export function selectorText(events: EventSelector, names: RuleNames = {}): string {
   const types = events.types.map((type) => `「${eventLabel(type)}」`).join('或');
-  return events.where?.length ? `${types}（${events.where.map(filterText).join('，')}）` : types;
+  return events.where?.length ? `${types}（${events.where.map((f) => filterText(f, names)).join('，')}）` : types;
 }
 
 function attributeValue(field: string, value: RuleScalar, names: RuleNames): string {
@@ -68,17 +89,17 @@ export function conditionText(condition: RuleCondition, names: RuleNames = {}): 
     case 'count': {
       const period = condition.withinDays ? `近 ${condition.withinDays} 天内` : '累计';
       if (condition.op === 'eq' && condition.value === 0) {
-        return `${condition.withinDays ? period : '从'}没有${selectorText(condition.events)}`;
+        return `${condition.withinDays ? period : '从'}没有${selectorText(condition.events, names)}`;
       }
-      return `${period}${selectorText(condition.events)} ${COUNT_OP_LABELS[condition.op]} ${condition.value} 次`;
+      return `${period}${selectorText(condition.events, names)} ${COUNT_OP_LABELS[condition.op]} ${condition.value} 次`;
     }
     case 'last':
       return condition.op === 'within'
-        ? `最近一次${selectorText(condition.events)}在 ${condition.days} 天以内`
-        : `最近一次${selectorText(condition.events)}在 ${condition.days} 天以前（之后再没有）`;
+        ? `最近一次${selectorText(condition.events, names)}在 ${condition.days} 天以内`
+        : `最近一次${selectorText(condition.events, names)}在 ${condition.days} 天以前（之后再没有）`;
     case 'absence': {
       const period = condition.withinDays ? `${condition.withinDays} 天内` : '至今';
-      return `最近一次${selectorText(condition.after)}之后${period}没有${selectorText(condition.none)}`;
+      return `最近一次${selectorText(condition.after, names)}之后${period}没有${selectorText(condition.none, names)}`;
     }
   }
 }

@@ -2,6 +2,7 @@
  * The journeys a customer is in, as the sidebar shows them: active ones first (where they are and when the next step
  * runs), then the ones they finished or left, and why.
  */
+import { eventLabel } from '../profile/eventLabels';
 import { ENROLMENT_STATE_LABELS, ENROLMENT_STATUS_LABELS, STEP_TYPE_LABELS } from './labels';
 import { dueText } from './taskView';
 import type { JourneyEnrolment } from './types';
@@ -20,10 +21,10 @@ const EXIT_REASONS: Record<string, string> = {
   erased: '客户数据已删除',
 };
 
-/** `completed`, `event:appointment.booked` … in words. */
+/** `completed`, `event:appointment.booked` … in words; the event that ended it by its label (`因「预约」退出`). */
 export function exitReasonText(reason: string | null): string {
   if (!reason) return '';
-  if (reason.startsWith('event:')) return `因事件退出：${reason.slice('event:'.length)}`;
+  if (reason.startsWith('event:')) return `因「${eventLabel(reason.slice('event:'.length))}」退出`;
   return EXIT_REASONS[reason] ?? reason;
 }
 

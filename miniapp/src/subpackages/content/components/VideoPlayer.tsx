@@ -41,7 +41,7 @@ export default function VideoPlayer({
           setFailed(true);
         }}
       />
-      {failed && <Text className="content-video__error">视频暂时无法播放，请检查网络后重试</Text>}
+      {failed && <Text className="content-video__error">视频暂时无法播放，请稍后再试</Text>}
     </View>
   );
 }

@@ -48,7 +48,7 @@ export default function MeetingCard({
         <Text className="meeting-card__line">{meetingTimeText(meeting)}</Text>
         {placeText(meeting) && <Text className="meeting-card__line">{placeText(meeting)}</Text>}
         <Text className="meeting-card__line" data-testid="meeting-card-fee">
-          {feeText(meeting.feeFen)}
+          {meeting.feeFen > 0 ? `报名费 ${feeText(meeting.feeFen)}` : feeText(meeting.feeFen)}
         </Text>
         {note && (
           <Text
