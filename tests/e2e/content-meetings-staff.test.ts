@@ -197,9 +197,10 @@ const timelineItems = (page: Page, type: string) => page.locator(`[data-testid="
 
 describe('an academic meeting from the rep’s draft to the HCP’s survey', () => {
   it('is approved by another manager, attended and surveyed by a verified HCP, and lands on his timeline', async () => {
-    // The meeting starts a few minutes from now (sign-up closes at the start; check-in opens an hour before it) and
-    // lasts one minute; the meeting clock is moved past its start and then past its end.
-    const startsAt = Math.ceil((Date.now() + 3 * MINUTE) / MINUTE) * MINUTE;
+    // The meeting starts 20 minutes from now (sign-up closes at the start, so the many UI steps before the sign-up
+    // must fit in that time even on a slow machine; check-in opens an hour before it) and lasts one minute; the
+    // meeting clock is moved past its start and then past its end.
+    const startsAt = Math.ceil((Date.now() + 20 * MINUTE) / MINUTE) * MINUTE;
     const endsAt = startsAt + MINUTE;
     const title = `数字化种植导板学术沙龙 ${shanghaiInput(startsAt).slice(11)}`;
 
