@@ -11,15 +11,20 @@
  * domain's and is reported on its own line), and the demo tag library's first recomputes are run before timing.
  *
  * On mongo-java-server every operation costs milliseconds and its non-unique indexes are not used, so the figures
- * there are dominated by the server; the baseline, measured the same way, is what to compare with.
+ * there are dominated by the server; the baseline, measured the same way, is what to compare with. Each phase also
+ * reports the CPU it used per step, in this process and in the embedded server: on a busy machine wall time mostly
+ * measures waiting for a core, CPU per step does not.
  *
  * Environment:
  *   BENCH_CUSTOMERS   customers (default 100000; e.g. 5000 for a quick run)
  *   BENCH_INSTANCES   engine instances running at once (default 3)
  *   BENCH_BATCH       rows an instance claims at a time (default 500)
- *   BENCH_PROFILE     1: also print the database operations of each timed phase, by collection and method
+ *   BENCH_PROFILE     1: also print the database operations of each timed phase, by collection and method, and
+ *                     the op shapes (collection, command, filter keys) that took the most server time (driver command
+ *                     monitoring: count, total and mean ms); compare a small and a large run to see which ones grow
  *   MONGODB_URI       an existing server instead of the embedded one (see tools/database.ts)
  */
+import { readFileSync } from 'node:fs';
 import mongoose, { Types } from 'mongoose';
 import { provisionDatabase } from '../../tools/database';
 import { startBff } from '../../bff/src/index';
@@ -52,6 +57,8 @@ const PROFILE = process.env.BENCH_PROFILE === '1';
 
 /** Database operations since the last `takeOps` (counted through mongoose's debug hook when profiling). */
 const operations = new Map<string, number>();
+/** Server time by op shape since the last `takeOps` (timed through the driver's command monitoring). */
+const shapes = new Map<string, { count: number; ms: number }>();
 function takeOps(label: string, steps: number) {
   if (!PROFILE) return;
   const rows = [...operations].sort((a, b) => b[1] - a[1]);
@@ -60,7 +67,100 @@ function takeOps(label: string, steps: number) {
     `  ${label}: ${total.toLocaleString('en')} operations (${(total / Math.max(1, steps)).toFixed(2)} per step)`,
   );
   for (const [key, n] of rows) console.log(`    ${String(n).padStart(7)}  ${key}`);
+  const timed = [...shapes].sort((a, b) => b[1].ms - a[1].ms);
+  const totalMs = timed.reduce((ms, [, shape]) => ms + shape.ms, 0);
+  console.log(`  ${label}: ${Math.round(totalMs).toLocaleString('en')} ms of commands; slowest op shapes:`);
+  console.log(`    ${'count'.padStart(7)} ${'total ms'.padStart(9)} ${'mean ms'.padStart(8)}  shape`);
+  for (const [key, { count, ms }] of timed.slice(0, 15)) {
+    console.log(
+      `    ${String(count).padStart(7)} ${String(Math.round(ms)).padStart(9)} ${(ms / count).toFixed(2).padStart(8)}  ${key}`,
+    );
+  }
   operations.clear();
+  shapes.clear();
+}
+
+/** A filter's shape: its field names (nested under operators), `field:$op` for operator conditions. */
+function filterShape(filter: unknown): string {
+  if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return '';
+  const parts = Object.entries(filter as Record<string, unknown>).map(([key, value]) => {
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      return `${key}[${(Array.isArray(value) ? value : []).map(filterShape).join(' | ')}]`;
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Types.ObjectId)) {
+      const operators = Object.keys(value).filter((name) => name.startsWith('$'));
+      if (operators.length) return `${key}:${operators.join(',')}`;
+    }
+    return key;
+  });
+  return `{${parts.join(',')}}`;
+}
+
+/** The op shape of a driver command: collection, command and the keys of its filter (first of a batch). */
+function commandShape(name: string, command: Record<string, unknown>): string {
+  const collection = String(name === 'getMore' ? command.collection : command[name]);
+  const first = (list: unknown) => (Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined);
+  let filter: unknown;
+  if (name === 'find' || name === 'count' || name === 'distinct') filter = command.filter ?? command.query;
+  else if (name === 'findAndModify') filter = command.query;
+  else if (name === 'update') filter = first(command.updates)?.q;
+  else if (name === 'delete') filter = first(command.deletes)?.q;
+  else if (name === 'aggregate') filter = first(command.pipeline)?.$match;
+  const batch = name === 'update' || name === 'delete' || name === 'insert';
+  const size = batch ? ((command.updates ?? command.deletes ?? command.documents) as unknown[] | undefined) : undefined;
+  return `${collection}.${name}${filterShape(filter)}${size && size.length > 1 ? ' (batch)' : ''}`;
+}
+
+function monitorCommands() {
+  const started = new Map<number, string>();
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event) => started.set(event.requestId, commandShape(event.commandName, event.command)));
+  const done = (event: { requestId: number; duration: number }) => {
+    const shape = started.get(event.requestId);
+    if (shape === undefined) return;
+    started.delete(event.requestId);
+    const entry = shapes.get(shape) ?? { count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += event.duration;
+    shapes.set(shape, entry);
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+}
+
+/**
+ * CPU seconds used so far by this process and by the embedded database server (a child process of this one, read
+ * from /proc; null elsewhere). On a busy machine wall time mostly measures waiting for a core: CPU per step is what
+ * a change of the code moves.
+ */
+function cpuNow(): { node: number; db: number | null } {
+  const usage = process.cpuUsage();
+  let db: number | null = null;
+  try {
+    const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/);
+    for (const pid of children) {
+      if (!pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('embedded-mongo')) continue;
+      // utime and stime: fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
+      db = (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    db = null;
+  }
+  return { node: (usage.user + usage.system) / 1e6, db };
+}
+const cpuLines: string[] = [];
+/** Notes the CPU a phase used per step (from `cpuNow()` at its start), and says it at once (long runs). */
+function cpuOf(label: string, from: ReturnType<typeof cpuNow>, steps: number, wallSeconds: number) {
+  const to = cpuNow();
+  const ms = (secs: number) => `${((secs * 1000) / Math.max(1, steps)).toFixed(2)} ms`;
+  const db = to.db !== null && from.db !== null ? ms(to.db - from.db) : 'n/a';
+  cpuLines.push(`${label.padEnd(44)} node ${ms(to.node - from.node)}, database ${db}`);
+  console.log(
+    `  ${label}: ${steps.toLocaleString('en')} in ${wallSeconds.toFixed(1)} s; CPU per step node ${ms(to.node - from.node)}, database ${db}`,
+  );
 }
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
@@ -116,7 +216,12 @@ async function main() {
     });
   }
   const database = await provisionDatabase({ purpose: 'test' });
-  const bff = await startBff({ env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, mongodbUri: database.uri });
+  // Command monitoring is a client option: the URI carries it to the BFF's connection when profiling.
+  const mongodbUri = PROFILE
+    ? `${database.uri}${database.uri.includes('?') ? '&' : '?'}monitorCommands=true`
+    : database.uri;
+  const bff = await startBff({ env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, mongodbUri });
+  if (PROFILE) monitorCommands();
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const response = await fetch(bff.url + path, {
       method,
@@ -205,21 +310,28 @@ async function main() {
 
     // Enrolment: the one-off run (segment → enrolments, one journey.entered event each).
     operations.clear();
+    shapes.clear();
     let started = performance.now();
+    let cpu = cpuNow();
     const entry = await runJourneyEngineOnce({ now: t0, instanceId: 'bench-entry', limit: 0 });
     const enrolSeconds = seconds(started);
+    cpuOf('enrolment', cpu, CUSTOMERS, enrolSeconds);
     takeOps('enrolment', CUSTOMERS);
     const enrolled = await EnrolmentModel.countDocuments({ journeyId });
 
     const moved = (result: EngineRunResult) => result.passed + result.skipped + result.completed + result.exited;
     // Steps: the tag now, then (a day later) the end of the wait and the SMS.
     started = performance.now();
+    cpu = cpuNow();
     const first = await runInstances(t0);
     const firstSeconds = seconds(started);
+    cpuOf('step 1 add_tag', cpu, moved(first), firstSeconds);
     takeOps('step 1 add_tag', moved(first));
     started = performance.now();
+    cpu = cpuNow();
     const second = await runInstances(new Date(t0.getTime() + DAY + 60_000));
     const secondSeconds = seconds(started);
+    cpuOf('steps 2–3 wait end + send_sms', cpu, moved(second), secondSeconds);
     takeOps('steps 2–3 wait end + send_sms', moved(second));
     const steps = moved(first) + moved(second);
     const stepSeconds = firstSeconds + secondSeconds;
@@ -253,11 +365,14 @@ async function main() {
     if (waitsEnabled.status !== 200) throw new Error(`enable the waits journey: ${JSON.stringify(waitsEnabled.body)}`);
     await runJourneyEngineOnce({ now: waitsAt, instanceId: 'bench-entry', limit: 0 });
     operations.clear();
+    shapes.clear();
     started = performance.now();
+    cpu = cpuNow();
     let waitSteps = 0;
     for (let minute = 1; minute <= 3; minute++)
       waitSteps += moved(await runInstances(new Date(waitsAt.getTime() + minute * 60_000 + 1000)));
     const waitSeconds = seconds(started);
+    cpuOf('engine alone: three wait steps', cpu, waitSteps, waitSeconds);
     takeOps('engine alone: three wait steps', waitSteps);
 
     // Side effects, counted afterwards.
@@ -291,6 +406,7 @@ async function main() {
       );
     }
     started = performance.now();
+    cpu = cpuNow();
     for (let pass = 1; pass <= 3; pass++) {
       await Promise.all(
         Array.from({ length: INSTANCES }, async () => {
@@ -311,6 +427,7 @@ async function main() {
       );
     }
     const baselineSeconds = seconds(started);
+    cpuOf('baseline', cpu, (await baseline.countDocuments({ step: 3 })) * 3, baselineSeconds);
     const baselineDone = await baseline.countDocuments({ step: 3 });
 
     const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
@@ -346,6 +463,8 @@ async function main() {
       'retried / parked / in doubt',
       `${first.retried + second.retried} / ${first.parked + second.parked} / ${first.inDoubt + second.inDoubt}`,
     );
+    console.log('\nCPU per step (this process, which runs the BFF and the engines; the database server)');
+    for (const cpuLine of cpuLines) console.log(cpuLine);
     console.log('\nside effects counted afterwards (expected: one each per customer)');
     line('enrolments completed', `${completed.toLocaleString('en')} of ${enrolled.toLocaleString('en')}`);
     line('tag rows', tags.toLocaleString('en'));

@@ -154,7 +154,9 @@ export async function replayLostJourneyEvents(
 ): Promise<ReplayResult> {
   const now = options.now ?? new Date();
   const instanceId = options.instanceId ?? defaultInstanceId;
-  const batchSize = options.batchSize ?? 500;
+  // Each batch is one read of the window sorted by (receivedAt, _id): on mongo-java-server a scan of every event
+  // and a sort of the whole window, so a run costs (window / batch) scans. Large batches keep that to a few.
+  const batchSize = options.batchSize ?? 5_000;
   const maxEvents = options.maxEvents ?? 100_000;
   const row = await takeLease(instanceId, now);
   if (!row) return { taken: false, read: 0, replayed: 0, checkpoint: null };

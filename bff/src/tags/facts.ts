@@ -69,7 +69,7 @@ export interface FactsRegistry {
 }
 
 let registryTtlMs = 5_000;
-const registries = new Map<string, { registry: FactsRegistry; until: number }>();
+const registries = new Map<string, { registry: Promise<FactsRegistry>; until: number }>();
 
 /**
  * How long an instance may keep using its cached registry. A new spec is filled from stored events only after
@@ -88,6 +88,16 @@ export function invalidateRegistry(organisationId: string): void {
 export async function loadRegistry(organisationId: string): Promise<FactsRegistry> {
   const cached = registries.get(organisationId);
   if (cached && cached.until > Date.now()) return cached.registry;
+  // One read for every caller while it is in flight (a burst of events would each read the specs otherwise).
+  const registry = readRegistry(organisationId);
+  registries.set(organisationId, { registry, until: Date.now() + registryTtlMs });
+  registry.catch(() => {
+    if (registries.get(organisationId)?.registry === registry) registries.delete(organisationId);
+  });
+  return registry;
+}
+
+async function readRegistry(organisationId: string): Promise<FactsRegistry> {
   const docs = await FactSpecModel.find({ organisationId }).lean();
   const registry: FactsRegistry = {
     streams: [],
@@ -118,7 +128,6 @@ export async function loadRegistry(organisationId: string): Promise<FactsRegistr
       });
     }
   }
-  registries.set(organisationId, { registry, until: Date.now() + registryTtlMs });
   return registry;
 }
 

@@ -37,7 +37,7 @@ export interface DynamicTag {
 }
 
 const DYNAMIC_CACHE_MS = 5_000;
-const dynamicCache = new Map<string, { tags: DynamicTag[]; until: number }>();
+const dynamicCache = new Map<string, { tags: Promise<DynamicTag[]>; until: number }>();
 
 export function invalidateDynamicTags(organisationId: string): void {
   dynamicCache.delete(organisationId);
@@ -46,6 +46,16 @@ export function invalidateDynamicTags(organisationId: string): void {
 export async function dynamicTags(organisationId: string): Promise<DynamicTag[]> {
   const cached = dynamicCache.get(organisationId);
   if (cached && cached.until > Date.now()) return cached.tags;
+  // One read for every caller while it is in flight (a burst of events would each read the library otherwise).
+  const tags = readDynamicTags(organisationId);
+  dynamicCache.set(organisationId, { tags, until: Date.now() + DYNAMIC_CACHE_MS });
+  tags.catch(() => {
+    if (dynamicCache.get(organisationId)?.tags === tags) dynamicCache.delete(organisationId);
+  });
+  return tags;
+}
+
+async function readDynamicTags(organisationId: string): Promise<DynamicTag[]> {
   const docs = await TagDefinitionModel.find({ organisationId, kind: 'dynamic', archivedAt: null }).lean<
     TagDefinitionDoc[]
   >();
@@ -60,7 +70,6 @@ export async function dynamicTags(organisationId: string): Promise<DynamicTag[]>
       deps: ruleDependencies(rule),
     };
   });
-  dynamicCache.set(organisationId, { tags, until: Date.now() + DYNAMIC_CACHE_MS });
   return tags;
 }
 

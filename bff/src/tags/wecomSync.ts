@@ -158,12 +158,12 @@ async function markDirty(organisationId: string, customerId: string, tagId: stri
 /** The tags domain tells every change here (changes.ts): quick, durable, never throws at the tag change. */
 export async function queueTagChange(change: CustomerTagChange): Promise<number> {
   if (!runtime) return 0;
-  const mirrored = await WecomTagMirrorModel.exists({
-    organisationId: change.organisationId,
-    tagId: change.tagId,
-    mirror: true,
-  });
-  if (!mirrored) return 0;
+  // Exactly the unique index's fields (mongo-java-server uses an index only for those): `mirror` is checked here.
+  const mirror = await WecomTagMirrorModel.findOne(
+    { organisationId: change.organisationId, tagId: change.tagId },
+    { mirror: 1 },
+  ).lean();
+  if (mirror?.mirror !== true) return 0;
   const pairs = await contactPairs(change.organisationId, change.customerId);
   const queued = await markDirty(change.organisationId, change.customerId, change.tagId, pairs, change.at);
   if (queued) kick();

@@ -42,15 +42,21 @@ const SandboxSmsFaultModel = mongoose.model('SandboxSmsFault', sandboxSmsFaultSc
 export const MAINLAND_MOBILE = /^(?:\+?86)?1[3-9]\d{9}$/;
 export const nationalNumber = (phone: string) => phone.replace(/^\+?86(?=1\d{10}$)/, '');
 
+/** When this process last deleted expired nonces. */
+let noncesPrunedAt = 0;
+
 /**
  * Records one SignatureNonce; false when it was used before (Aliyun answers SignatureNonceUsed). Nonces older than
  * `keepMs` can no longer be replayed (their timestamp is refused first), so now and then they are deleted: the
- * collection stays small without a TTL index, which mongo-java-server lacks.
+ * collection stays small without a TTL index, which mongo-java-server lacks. At most once a minute per process:
+ * the delete's range filter scans every nonce there (mongo-java-server), so pruning on a share of the sends cost
+ * quadratically in a burst of sends.
  */
 export async function useSandboxSmsNonce(nonce: string, keepMs: number): Promise<boolean> {
   try {
     await SandboxSmsNonceModel.create({ _id: nonce });
-    if (Math.random() < 0.01) {
+    if (Date.now() - noncesPrunedAt >= 60_000) {
+      noncesPrunedAt = Date.now();
       await SandboxSmsNonceModel.deleteMany({ createdAt: { $lt: new Date(Date.now() - keepMs) } });
     }
     return true;
