@@ -516,13 +516,19 @@ async function exitOnEvent(
 ): Promise<boolean> {
   const concerned = journeys.filter((journey) => journey.exitTypes.has(event.type));
   if (!concerned.length) return false;
-  const enrolments = await EnrolmentModel.find({
-    organisationId: oid(event.organisationId),
-    customerId: oid(event.customerId),
-    status: 'active',
-    journeyId: { $in: concerned.map((journey) => oid(journey.id)) },
-    ...(enteredBy && { enteredAt: { $lte: enteredBy } }),
-  }).lean<EnrolmentDoc[]>();
+  // One lookup per journey by the unique `activeKey`: mongo-java-server serves only an exactly named unique index,
+  // and a query by customer and status scanned every enrolment for every event.
+  const found = await Promise.all(
+    concerned.map((journey) =>
+      EnrolmentModel.findOne({ activeKey: activeKeyOf(journey.id, event.customerId) }).lean<EnrolmentDoc>(),
+    ),
+  );
+  const enrolments = found.filter(
+    (enrolment): enrolment is EnrolmentDoc =>
+      enrolment?.status === 'active' &&
+      String(enrolment.organisationId) === event.organisationId &&
+      (!enteredBy || enrolment.enteredAt <= enteredBy),
+  );
   for (const enrolment of enrolments) {
     const definition = await loadDefinition(String(enrolment.journeyId), enrolment.version);
     const matches = definition?.exitOn.some((filter) =>
