@@ -156,6 +156,14 @@ describe('a QR campaign from the workbench to a redeemed coupon', () => {
   it('lets a patient open the campaign from its scene and claim the coupon', async () => {
     expect(campaignKey, 'the campaign was created').not.toBe('');
     const page = await phonePage(browser);
+    // The scan report is held back, so the claim is tapped while it is on its way: the server counts a claim of a
+    // customer with no touch of the campaign as the scan, so the page must send the claim only once the report is
+    // answered, or this one page open would count 2 scans in the results below.
+    const traffic = campaignTraffic(page);
+    await page.route('**/api/mp/campaigns/*/scan', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, SCAN_DELAY_MS));
+      await route.continue();
+    });
     await page.goto(`${bff.url}/m/#/subpackages/campaign/index?scene=${encodeURIComponent(campaignKey)}`);
     await expect
       .poll(() => page.locator('[data-testid="landing-title"]').textContent(), { timeout: 20_000 })
@@ -172,6 +180,9 @@ describe('a QR campaign from the workbench to a redeemed coupon', () => {
     await claim.click();
     await page.locator('[data-testid="claim-success"]').waitFor({ state: 'visible', timeout: 10_000 });
     await screenshot(page, 'campaign-landing-claimed');
+    // One scan report, with one scanId, answered before the claim was sent.
+    expect(traffic.log).toEqual(['scan sent', 'scan answered', 'claim sent']);
+    expect(traffic.scanIds).toHaveLength(1);
 
     // The patient gives a name, so the consultant can find them in the emulated chat.
     const token = await patientToken(page);
@@ -290,6 +301,26 @@ describe('a QR campaign from the workbench to a redeemed coupon', () => {
     await context.close();
   });
 });
+
+/** How long the landing page's scan report is held back on its way to the BFF. */
+const SCAN_DELAY_MS = 3_000;
+
+/** The scan reports and claims the page sends, in order, and the scanId of each scan report. */
+function campaignTraffic(page: Page) {
+  const log: string[] = [];
+  const scanIds: string[] = [];
+  const kind = (url: string) => /\/api\/mp\/campaigns\/[^/]+\/(scan|claim)$/.exec(new URL(url).pathname)?.[1];
+  page.on('request', (request) => {
+    const what = kind(request.url());
+    if (request.method() !== 'POST' || !what) return;
+    log.push(`${what} sent`);
+    if (what === 'scan') scanIds.push((request.postDataJSON() as { scanId: string }).scanId);
+  });
+  page.on('requestfinished', (request) => {
+    if (request.method() === 'POST' && kind(request.url()) === 'scan') log.push('scan answered');
+  });
+  return { log, scanIds };
+}
 
 /** Where an element's or a full page's screenshot goes. */
 function screenshotPath(name: string): string {
