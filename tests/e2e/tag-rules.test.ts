@@ -209,6 +209,11 @@ describe('the no-show-in-6-months rule', () => {
     ]);
     const booked = conditions.filter({ hasText: '近 180 天内「预约」' });
     expect(await booked.getByTestId('explanation-event').first().textContent()).toContain('预约');
+    // Each line's title (shown on a long press) is the server's account in Chinese, dated on the clinic's day.
+    expect(await booked.getAttribute('title')).toBe('近 180 天内「预约」≥ 1 次（实际 1 次）');
+    expect(await conditions.nth(2).getAttribute('title')).toBe(
+      `最近一次「预约」（${dayIn('Asia/Shanghai', 0)}）之后至今没有「到店」`,
+    );
     expect(await panel.getByTestId('explanation-missing').textContent()).toContain('没有「到店」');
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'sidebar-tag-explanation');

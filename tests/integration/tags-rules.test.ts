@@ -99,7 +99,9 @@ describe('no-show in 6 months: booked in the last 180 days and never arrived aft
       from: at(-30).toISOString(),
       to: T0.toISOString(),
     });
-    expect(why.summary).toMatch(/applies/);
+    expect(why.summary).toBe(
+      '「6个月内失约」符合规则：近 180 天内「预约」≥ 1 次（实际 1 次）；最近一次「预约」（2026-02-08）之后至今没有「到店」。',
+    );
   });
 
   it('does not apply once the patient arrived after booking', async () => {
@@ -115,6 +117,7 @@ describe('no-show in 6 months: booked in the last 180 days and never arrived aft
       'appointment.arrived',
       'appointment.booked',
     ]);
+    expect(why.summary).toBe('「6个月内失约」不符合规则：最近一次「预约」（2026-02-08）之后有「到店」（2026-02-18）。');
   });
 
   it('drops when the booking leaves the 180 days, and the removal is on the timeline once', async () => {
@@ -135,6 +138,17 @@ describe('no-show in 6 months: booked in the last 180 days and never arrived aft
     expect(timeline.items.map((event) => event.type)).toEqual(['tag.removed', 'tag.added']);
     expect(timeline.items[0]!.properties).toMatchObject({ tagId, name, source: 'rule' });
   });
+
+  it('says the tag will follow when the rule no longer holds but the sweep has not removed it yet', async () => {
+    const { organisationId, tagId } = await setUp('no_show_6_months');
+    const customer = await newCustomer(organisationId);
+    await record(organisationId, customer, 'appointment.booked', at(-170));
+    const why = await explainTag(organisationId, customer, tagId, at(11));
+    expect(why).toMatchObject({ applied: true, holds: false });
+    expect(why.summary).toBe(
+      '「6个月内失约」不符合规则：近 180 天内「预约」≥ 1 次（实际 0 次）。标签稍后会随此结果更新。',
+    );
+  });
 });
 
 describe('no-show, not followed up: the latest booking missed, and no booking, arrival or consultation within 3 days', () => {
@@ -153,6 +167,9 @@ describe('no-show, not followed up: the latest booking missed, and no booking, a
       to: '2026-03-08T16:00:00.000Z',
     });
     expect(within.events).toEqual([expect.objectContaining({ type: 'appointment.no_show' })]);
+    expect(within.text).toBe(
+      '最近一次「失约」（2026-03-05）之后 3 天内没有「预约」或「到店」或「添加备注」或「完成回访任务」',
+    );
   });
 
   it('does not apply when a consultant noted a call within the 3 days', async () => {
@@ -194,6 +211,7 @@ describe('arrived, not converted: has arrived, has no paid treatment', () => {
       [true, 1],
       [true, 0],
     ]);
+    expect(why.conditions!.children[1]!.text).toBe('累计「支付」（支付用途 不属于 预约定金）= 0 次（实际 0 次）');
   });
 
   it('does not apply after a paid treatment, and counts a payment without a purpose as unknown, not as treatment', async () => {

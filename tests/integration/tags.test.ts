@@ -245,7 +245,8 @@ describe('tags on a customer', () => {
     );
     expect(why.status).toBe(200);
     expect(why.body).toMatchObject({ applied: true, source: 'rule', holds: true, timeZone: 'Asia/Shanghai' });
-    expect(why.body.summary).toMatch(/applies: page\.viewed: count in the last 7 days gte 2 \(found: 2\)/);
+    expect(why.body.summary).toBe(`「${tag.name}」符合规则：近 7 天内「浏览页面」≥ 2 次（实际 2 次）。`);
+    expect(why.body.conditions.text).toBe('近 7 天内「浏览页面」≥ 2 次（实际 2 次）');
     expect(why.body.conditions.events).toHaveLength(2);
     expect(why.body.conditions.events[0]).toMatchObject({
       type: 'page.viewed',
@@ -257,7 +258,7 @@ describe('tags on a customer', () => {
     );
   });
 
-  it('explains a static tag by who added it, and answers 404 for another organisation’s customer or tag', async () => {
+  it('explains a static tag by who added it on the clinic’s local date, and answers 404 for another organisation’s customer or tag', async () => {
     const patient = await signInNewPatient(bff);
     await call('POST', `/api/staff/customers/${patient.customer.id}/tags`, consultant.accessToken, {
       name: '正畸意向',
@@ -270,7 +271,17 @@ describe('tags on a customer', () => {
       consultant.accessToken,
     );
     expect(why.body).toMatchObject({ applied: true, source: 'manual', holds: null, conditions: null });
-    expect(why.body.summary).toMatch(/正畸意向 was added by hand \(张伟\)/);
+    // Added at 01:30 in Shanghai, still the previous day in UTC: the summary gives the clinic's date.
+    await CustomerTagModel.updateOne(
+      { customerId: patient.customer.id, tagId },
+      { $set: { setAt: new Date('2026-11-19T17:30:00Z') } },
+    );
+    const later = await call(
+      'GET',
+      `/api/staff/customers/${patient.customer.id}/tags/${tagId}/explain`,
+      consultant.accessToken,
+    );
+    expect(later.body.summary).toBe('「正畸意向」由 张伟 于 2026-11-20 添加（员工手动）。');
 
     const suffix = `${Date.now()}`;
     const elsewhere = await createOrganisation({

@@ -5,17 +5,12 @@
  * segments run on the database.
  */
 import { Query } from 'mingo';
-import {
-  countPositionsNeeded,
-  TAG_RECENT_KEEP,
-  type EventSelector,
-  type LeafCondition,
-  type RuleCondition,
-} from '@careloop/shared';
+import { countPositionsNeeded, TAG_RECENT_KEEP, type LeafCondition, type RuleCondition } from '@careloop/shared';
 import { ageAt, turnsAgeAt, windowEnd, windowStart, type EvaluationContext } from './clock';
 import { compileLeaf } from './compile';
 import type { CustomerFactsDoc, StreamEntry } from './model';
 import { absenceKey, streamKey } from './specs';
+import { attributeWords, COUNT_OP_WORDS, selectorWords } from './words';
 
 export interface ConditionResult {
   type: string;
@@ -46,16 +41,6 @@ function leafQuery(condition: LeafCondition, context: EvaluationContext): Query 
 }
 
 const day = (date: Date, timeZone: string) => date.toLocaleDateString('sv-SE', { timeZone });
-const describeSelector = (selector: EventSelector) =>
-  selector.types.join(' or ') +
-  (selector.where?.length
-    ? ` where ${selector.where
-        .map(
-          (filter) =>
-            `${filter.property} ${filter.op}${filter.value !== undefined ? ` ${JSON.stringify(filter.value)}` : ''}${filter.values ? ` ${JSON.stringify(filter.values)}` : ''}`,
-        )
-        .join(' and ')}`
-    : '');
 const earliest = (dates: (Date | null)[]) =>
   dates.reduce<Date | null>((min, date) => (date && (!min || date < min) ? date : min), null);
 
@@ -75,17 +60,8 @@ function evaluateLeaf(
   switch (condition.type) {
     case 'attribute': {
       const value = readPath(facts.a, condition.field) ?? null;
-      const wanted =
-        condition.value !== undefined
-          ? ` ${JSON.stringify(condition.value)}`
-          : condition.values
-            ? ` ${JSON.stringify(condition.values)}`
-            : '';
-      return {
-        ...base,
-        value,
-        text: `${condition.field} ${condition.op}${wanted} (found: ${value === null ? 'unknown' : JSON.stringify(value)})`,
-      };
+      const words = attributeWords(condition.field, condition.op, condition.value, condition.values, value);
+      return { ...base, value, text: `${words.condition}（实际：${words.found}）` };
     }
     case 'age': {
       const age = ageAt(facts.a?.birthday, now, timeZone);
@@ -97,8 +73,14 @@ function evaluateLeaf(
         }
         if (holds && condition.max !== undefined) changesAt = turnsAgeAt(birthday, condition.max + 1, timeZone);
       }
-      const range = `${condition.min ?? 0}–${condition.max ?? '…'}`;
-      return { ...base, value: age, changesAt, text: `age ${range} (found: ${age ?? 'unknown'})` };
+      const range =
+        condition.min !== undefined && condition.max !== undefined
+          ? `${condition.min}–${condition.max} 岁`
+          : condition.min !== undefined
+            ? `≥ ${condition.min} 岁`
+            : `≤ ${condition.max} 岁`;
+      const found = age === null ? '未知，没有生日' : `${age} 岁`;
+      return { ...base, value: age, changesAt, text: `年龄 ${range}（实际：${found}）` };
     }
     case 'tag': {
       const name = options.tagNames?.get(condition.tagId) ?? condition.tagId;
@@ -106,14 +88,14 @@ function evaluateLeaf(
       return {
         ...base,
         value: has,
-        text: `${condition.has ? 'has' : 'lacks'} tag ${name} (${has ? 'has it' : 'does not have it'})`,
+        text: `${condition.has ? '有' : '没有'}标签「${name}」（实际：${has ? '有' : '没有'}）`,
       };
     }
     case 'count': {
       const entries = facts.s?.[streamKey(condition.events)]?.r ?? [];
       const from = condition.withinDays ? windowStart(now, condition.withinDays, timeZone) : null;
       const inWindow = from ? entries.filter((entry) => entry.a >= from) : entries;
-      const found = inWindow.length >= TAG_RECENT_KEEP ? `${TAG_RECENT_KEEP} or more` : String(inWindow.length);
+      const found = inWindow.length >= TAG_RECENT_KEEP ? `${TAG_RECENT_KEEP} 次以上` : `${inWindow.length} 次`;
       const positions = new Set([condition.value, countPositionsNeeded(condition.op, condition.value)]);
       const changesAt = condition.withinDays
         ? earliest(
@@ -123,13 +105,13 @@ function evaluateLeaf(
             }),
           )
         : null;
-      const period = condition.withinDays ? ` in the last ${condition.withinDays} days` : ' ever';
+      const period = condition.withinDays ? `近 ${condition.withinDays} 天内` : '累计';
       return {
         ...base,
         value: inWindow.length,
         changesAt,
         evidence: { types: condition.events.types, entries: inWindow },
-        text: `${describeSelector(condition.events)}: count${period} ${condition.op} ${condition.value} (found: ${found})`,
+        text: `${period}${selectorWords(condition.events)}${COUNT_OP_WORDS[condition.op]} ${condition.value} 次（实际 ${found}）`,
       };
     }
     case 'last': {
@@ -142,31 +124,32 @@ function evaluateLeaf(
         changesAt,
         evidence: { types: condition.events.types, entries: latest ? [latest] : [] },
         text:
-          `latest ${describeSelector(condition.events)} ${condition.op === 'within' ? 'within' : 'more than'} ` +
-          `${condition.days} days ago (found: ${latest ? day(latest.a, timeZone) : 'none'})`,
+          `最近一次${selectorWords(condition.events)}在 ${condition.days} 天${condition.op === 'within' ? '以内' : '以前'}` +
+          `（实际：${latest ? day(latest.a, timeZone) : '没有'}）`,
       };
     }
     case 'absence': {
       const fact = facts.x?.[absenceKey(condition)];
       const anchor = facts.s?.[streamKey(condition.after)]?.r[0];
-      const after = describeSelector(condition.after);
-      const none = describeSelector(condition.none);
+      const after = selectorWords(condition.after);
+      const none = selectorWords(condition.none);
       if (!fact || !anchor) {
-        return { ...base, evidence: null, text: `no ${after} yet, so nothing to follow up` };
+        return { ...base, evidence: null, text: `还没有${after}，无需跟进` };
       }
       const end = condition.withinDays ? windowEnd(fact.t, condition.withinDays, timeZone) : null;
       const until = end && end < now ? end : now;
       const followUps = (facts.s?.[streamKey(condition.none)]?.r ?? []).filter(
         (entry) => entry.a > fact.t && (!end || entry.a < end),
       );
-      const period = condition.withinDays ? `within ${condition.withinDays} days after` : 'since';
+      const latestAfter = `最近一次${after}（${day(fact.t, timeZone)}）之后`;
+      const period = condition.withinDays ? ` ${condition.withinDays} 天内` : '至今';
       let text: string;
       if (!fact.c) {
-        text = `${none} followed ${period} the latest ${after} (${day(fact.t, timeZone)}): on ${day(fact.f!, timeZone)}`;
+        text = `${latestAfter}${condition.withinDays ? period : ''}有${none}（${day(fact.f!, timeZone)}）`;
       } else if (end && now < end) {
-        text = `no ${none} yet after the latest ${after} (${day(fact.t, timeZone)}); the ${condition.withinDays} days end ${day(new Date(end.getTime() - 1), timeZone)}`;
+        text = `${latestAfter}还没有${none}；${condition.withinDays} 天期限至 ${day(new Date(end.getTime() - 1), timeZone)} 结束`;
       } else {
-        text = `no ${none} ${period} the latest ${after} (${day(fact.t, timeZone)})`;
+        text = `${latestAfter}${period}没有${none}`;
       }
       return {
         ...base,
@@ -196,7 +179,10 @@ export function evaluateCondition(
     return {
       type: rule.type,
       holds,
-      text: `${rule.type === 'all' ? 'all' : 'any'} of ${children.length} conditions (${counted} hold)`,
+      text:
+        rule.type === 'all'
+          ? `同时满足以下 ${children.length} 项（成立 ${counted} 项）`
+          : `满足以下任意一项（共 ${children.length} 项，成立 ${counted} 项）`,
       evidence: null,
       missing: null,
       changesAt: earliest(children.map((child) => child.changesAt)),
@@ -208,7 +194,7 @@ export function evaluateCondition(
     return {
       type: 'not',
       holds: !child.holds,
-      text: `not: ${child.text}`,
+      text: `并非：${child.text}`,
       evidence: null,
       missing: null,
       changesAt: child.changesAt,

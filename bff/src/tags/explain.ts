@@ -1,17 +1,19 @@
 /**
  * Why a tag applies to a customer, or not: for a dynamic tag, its rule evaluated now on the customer's facts, each
  * condition with what it found and the stored events behind it (or, for an absence, the events that did not
- * happen and the period checked); for a static tag, who or what put it there.
+ * happen and the period checked); for a static tag, who or what put it there. The words are Chinese, for clinic
+ * staff (words.ts), with dates as the organisation's local dates.
  */
-import type { ExplanationNode, RuleCondition, TagExplanation } from '@careloop/shared';
+import type { ExplanationNode, RuleCondition, TagExplanation, TagSource } from '@careloop/shared';
 import { eventsAt } from '../events/service';
 import { staffNamesById } from '../staff/service';
-import { evaluationContext } from './clock';
+import { evaluationContext, localDate } from './clock';
 import { evaluateCondition, type ConditionResult } from './evaluate';
 import { buildCustomerFacts, ensureRuleFacts, factEventId, findFacts } from './facts';
 import { loadTag, tagNames } from './library';
 import { CustomerTagModel } from './model';
 import { ruleSpecs } from './specs';
+import { TAG_SOURCE_WORDS } from './words';
 
 const MAX_EVENTS = 20;
 
@@ -51,13 +53,6 @@ async function toNode(organisationId: string, customerId: string, result: Condit
   };
 }
 
-const SOURCES: Record<string, string> = {
-  manual: 'by hand',
-  channel: 'by a channel (campaign)',
-  keyword: 'by a chat keyword',
-  rule: 'by its rule',
-};
-
 export async function explainTag(
   organisationId: string,
   customerId: string,
@@ -67,6 +62,7 @@ export async function explainTag(
   const tag = await loadTag(organisationId, tagId);
   const context = await evaluationContext(organisationId, now);
   const row = await CustomerTagModel.findOne({ organisationId, customerId, tagId: tag._id }).lean();
+  const name = `「${tag.name}」`;
   const base = {
     tag: { id: String(tag._id), name: tag.name, kind: tag.kind },
     customerId,
@@ -80,11 +76,12 @@ export async function explainTag(
   if (tag.kind === 'static') {
     let by = '';
     if (row?.source === 'manual' && row.setBy) {
-      by = ` (${(await staffNamesById(organisationId, [row.setBy])).get(row.setBy) ?? row.setBy})`;
+      by = `由 ${(await staffNamesById(organisationId, [row.setBy])).get(row.setBy) ?? row.setBy} `;
     }
+    const source = row ? (TAG_SOURCE_WORDS[row.source as TagSource] ?? row.source) : '';
     const summary = row
-      ? `${tag.name} was added ${SOURCES[row.source] ?? row.source}${by} on ${row.setAt.toISOString().slice(0, 10)}.`
-      : `The customer does not carry ${tag.name}; staff, channels and keywords add it.`;
+      ? `${name}${by}于 ${localDate(row.setAt, context.timeZone)} 添加（${source}）。`
+      : `客户没有${name}；该标签由员工手动、渠道活动或备注关键词添加。`;
     return { ...base, holds: null, summary, conditions: null, changesAt: null };
   }
   const rule = tag.rule as RuleCondition;
@@ -96,7 +93,7 @@ export async function explainTag(
     return {
       ...base,
       holds: false,
-      summary: 'This profile has no data to evaluate.',
+      summary: `该客户档案还没有可用于判断${name}的数据。`,
       conditions: null,
       changesAt: null,
     };
@@ -105,8 +102,8 @@ export async function explainTag(
   const reasons = (result.type === 'all' || result.type === 'any' ? result.children : [result])
     .filter((child) => child.holds === result.holds)
     .map((child) => child.text);
-  let summary = `${tag.name} ${result.holds ? 'applies' : 'does not apply'}: ${reasons.join('; ')}.`;
-  if (result.holds !== base.applied) summary += ' The tag follows this result shortly.';
+  let summary = `${name}${result.holds ? '符合规则' : '不符合规则'}：${reasons.join('；')}。`;
+  if (result.holds !== base.applied) summary += '标签稍后会随此结果更新。';
   return {
     ...base,
     holds: result.holds,

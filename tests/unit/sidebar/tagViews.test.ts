@@ -166,7 +166,7 @@ describe('the explanation panel', () => {
     conditions: {
       type: 'all',
       holds: true,
-      text: 'all of 2 conditions (2 hold)',
+      text: '同时满足以下 2 项（成立 2 项）',
       events: [],
       missing: null,
       changesAt: null,
@@ -174,7 +174,7 @@ describe('the explanation panel', () => {
         {
           type: 'count',
           holds: true,
-          text: 'appointment.booked: count in the last 180 days gte 1 (found: 1)',
+          text: '近 180 天内「预约」≥ 1 次（实际 1 次）',
           value: 1,
           events: [{ id: EVENT_ID, type: 'appointment.booked', occurredAt: '2026-03-04T02:00:00.000Z' }],
           missing: null,
@@ -184,7 +184,7 @@ describe('the explanation panel', () => {
         {
           type: 'absence',
           holds: true,
-          text: 'no appointment.arrived since the latest appointment.booked (2026-03-04)',
+          text: '最近一次「预约」（2026-03-04）之后至今没有「到店」',
           value: { anchor: '2026-03-04T02:00:00.000Z', followUp: null },
           events: [{ id: EVENT_ID, type: 'appointment.booked', occurredAt: '2026-03-04T02:00:00.000Z' }],
           missing: { types: ['appointment.arrived'], from: '2026-03-04T02:00:00.000Z', to: '2026-03-05T02:00:00.000Z' },
@@ -216,8 +216,8 @@ describe('the explanation panel', () => {
 
   it('falls back to the server’s words when the rule has another shape (edited since)', () => {
     const lines = explanationLines(explanation.conditions, { type: 'age', min: 18 });
-    expect(lines[0]!.title).toBe('all of 2 conditions (2 hold)');
-    expect(lines[1]!.title).toContain('appointment.booked');
+    expect(lines[0]!.title).toBe('同时满足以下 2 项（成立 2 项）');
+    expect(lines[1]!.title).toBe('近 180 天内「预约」≥ 1 次（实际 1 次）');
   });
 
   it('says whether the tag applies now, and when the tag is about to follow the rule', () => {

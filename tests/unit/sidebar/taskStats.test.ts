@@ -85,6 +85,8 @@ describe('a handover’s progress', () => {
     const failed = { externalUserId: 'wm1', state: 'failed' as const, errcode: 40131, takeoverAt: null };
     expect(contactDetail(failed)).toBe('这位客户不是原跟进人的联系人（40131）');
     expect(contactDetail({ ...failed, state: 'waiting', errcode: null })).toContain('24 小时后');
+    expect(contactDetail({ ...failed, state: 'limit_exceeded', errcode: null })).toBe('接替人的客户数已达上限');
+    expect(contactDetail({ ...failed, state: 'pending', errcode: null })).toBe('尚未提交给企业微信');
     const refused = handover({
       lastError: { errcode: 40097, errmsg: 'handover user has not resigned', at: NOW.toISOString() },
     });

@@ -31,7 +31,7 @@ function ContactView({
     case 'idle':
       return emulated ? (
         <Notice title="尚未选择聊天对象">
-          <p>Search for a customer above to make them the current external contact.</p>
+          <p>在上方搜索客户，把他设为当前聊天对象。</p>
         </Notice>
       ) : null;
     case 'loading':
@@ -64,7 +64,7 @@ function ContactView({
       }
       return (
         <Notice title="该联系人尚未关联客户档案">
-          <p>No customer profile in your organisation is linked to this WeCom contact.</p>
+          <p>本机构还没有与这位企业微信联系人关联的客户档案。</p>
           {state.externalUserId ? <p className="muted small">external_userid: {state.externalUserId}</p> : null}
         </Notice>
       );

@@ -9,13 +9,11 @@ import { formatDateTime } from '../profile/format';
 import { FieldError } from '../shell/Field';
 import { useDraft } from '../shell/useDraft';
 import {
-  OUTCOME_HINTS,
   OUTCOME_LABELS,
   PHASE_LABELS,
   PHASE_TONES,
   PRIORITY_LABELS,
   TASK_OUTCOMES,
-  TASK_TYPE_HINTS,
   TASK_TYPE_LABELS,
   type TaskPhase,
 } from '../tasks/labels';
@@ -63,7 +61,6 @@ function CompleteForm({
             <label
               key={outcome}
               className={`task__outcome${draft.outcome === outcome ? ' task__outcome--chosen' : ''}`}
-              title={OUTCOME_HINTS[outcome]}
             >
               <input
                 type="radio"
@@ -143,7 +140,7 @@ export function TaskItem({
       aria-busy={busy}
     >
       <div className="task__top">
-        <span className="task__type" title={TASK_TYPE_HINTS[task.type]} data-testid="task-type">
+        <span className="task__type" data-testid="task-type">
           {TASK_TYPE_LABELS[task.type]}
         </span>
         <span className="task__title" data-testid="task-title">

@@ -105,7 +105,6 @@ export function contactStateCounts(handover: Handover) {
 /** One unfinished contact's line: its state, and why WeCom refused it when it did. */
 export function contactDetail(contact: HandoverContact): string {
   if (contact.state === 'failed') return wecomTransferError(contact.errcode);
-  if (contact.state === 'waiting') return '企业微信将在 24 小时后自动完成接替（客户可拒绝）';
   return HANDOVER_STATE_HINTS[contact.state];
 }
 

@@ -10,13 +10,6 @@ export const TASK_TYPE_LABELS: Record<TaskType, string> = {
   moments_post: '朋友圈任务',
 };
 
-export const TASK_TYPE_HINTS: Record<TaskType, string> = {
-  follow_up_call: 'Follow-up call',
-  post_treatment_check: 'Post-treatment check',
-  forward_message: 'Forward a message in WeCom',
-  moments_post: 'Moments post',
-};
-
 export const TASK_TYPES = Object.keys(TASK_TYPE_LABELS) as TaskType[];
 
 export const PRIORITY_LABELS: Record<TaskPriority, string> = { high: '高', normal: '普通', low: '低' };
@@ -27,13 +20,6 @@ export const OUTCOME_LABELS: Record<TaskOutcome, string> = {
   not_reached: '未联系上',
   rebooked: '已再次预约',
   declined: '客户拒绝',
-};
-
-export const OUTCOME_HINTS: Record<TaskOutcome, string> = {
-  reached: 'Reached',
-  not_reached: 'Not reached',
-  rebooked: 'Rebooked',
-  declined: 'Declined',
 };
 
 export const TASK_OUTCOMES = Object.keys(OUTCOME_LABELS) as TaskOutcome[];
@@ -75,14 +61,15 @@ export const HANDOVER_STATE_LABELS: Record<HandoverContactState, string> = {
   failed: '失败',
 };
 
+/** What each state means, for the handover page's tooltips and the unfinished contacts' lines. */
 export const HANDOVER_STATE_HINTS: Record<HandoverContactState, string> = {
-  pending: 'Not sent to WeCom yet',
-  sending: 'Sent, answer not recorded yet',
-  waiting: 'WeCom completes the takeover 24 hours later unless the customer refuses',
-  success: 'Taken over',
-  refused: 'The customer refused',
-  limit_exceeded: 'The successor has too many contacts',
-  failed: 'WeCom refused this contact',
+  pending: '尚未提交给企业微信',
+  sending: '已提交企业微信，还没有收到结果',
+  waiting: '企业微信将在 24 小时后自动完成接替（客户可拒绝）',
+  success: '已由接替人接手',
+  refused: '客户拒绝了接替',
+  limit_exceeded: '接替人的客户数已达上限',
+  failed: '企业微信拒绝接替这位客户',
 };
 
 export const HANDOVER_STATE_TONES: Record<HandoverContactState, Tone> = {
