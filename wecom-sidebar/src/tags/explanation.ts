@@ -1,7 +1,7 @@
 /**
  * The explanation panel's lines: the answer of `GET …/tags/:tagId/explain` walked with the tag's rule (same shape:
  * one node per condition), each condition in words with what it found, the events that satisfied it and, for an
- * absence, the events that did not happen in the period checked. The server's own (English) text stays as the
+ * absence, the events that did not happen in the period checked. The server's own text (Chinese, its wording) stays as the
  * line's detail.
  */
 import { eventLabel } from '../profile/eventLabels';
