@@ -178,8 +178,18 @@ export const ReportScanRequest = z.strictObject({
 });
 export const ReportScanResult = z.object({ firstTouch: z.boolean() });
 
-/** A claim is retried with the same requestId after a network failure: it answers the same coupon. */
-export const ClaimCouponRequest = z.strictObject({ requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) });
+/**
+ * A claim is retried with the same requestId after a network failure: it answers the same coupon. `scan` is the
+ * page's scan report sent again with the claim: a claim that overtakes its report counts the same touch (one scan
+ * per page open, in either order).
+ */
+export const ClaimCouponRequest = z.strictObject({
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  scan: ReportScanRequest.optional().meta({
+    description:
+      'The page’s scan report, sent again with the claim: a claim that overtakes its report counts the same touch',
+  }),
+});
 
 /** A touch: the campaign that reached the customer, when and how. */
 export const CampaignTouch = z.object({

@@ -22,6 +22,7 @@ import {
   CampaignContactAddModel,
   CampaignModel,
   CampaignStatsModel,
+  CampaignTouchModel,
   CampaignWelcomeSendModel,
   type CampaignDocument,
 } from '../../bff/src/campaigns/model';
@@ -97,6 +98,14 @@ const scan = (patient: Patient, key: string, scanId = uid('scan')) =>
   bff.call('POST', `/api/mp/campaigns/${key}/scan`, { token: patient.accessToken, body: { scanId } });
 const claim = (patient: Patient, key: string, requestId = uid('claim')) =>
   bff.call('POST', `/api/mp/campaigns/${key}/claim`, { token: patient.accessToken, body: { requestId } });
+/** A claim carrying the page open's scan report (`scan`), as the landing page sends it. */
+const claimWithScan = (patient: Patient, key: string, scan: { scanId: string; via: string }) =>
+  bff.call('POST', `/api/mp/campaigns/${key}/claim`, {
+    token: patient.accessToken,
+    body: { requestId: uid('claim'), scan },
+  });
+const scannedEvents = (customerId: string) =>
+  EventModel.find({ customerId: new Types.ObjectId(customerId), type: 'campaign.scanned' }).lean();
 const attribution = (customerId: string) =>
   bff.call('GET', `/api/staff/customers/${customerId}/attribution`, { token: manager.accessToken });
 
@@ -430,9 +439,71 @@ describe('claiming through a campaign', () => {
     expect(again.body.id).toBe(claimed.body.id);
 
     expect((await attribution(patient.customer.id)).body.firstTouch.campaign.id).toBe(campaign.id);
-    expect(await campaignCounters(org, campaign.id)).toMatchObject({ claims: 1, uniqueScanners: 1 });
+    expect(await campaignCounters(org, campaign.id)).toMatchObject({ claims: 1, scans: 1, uniqueScanners: 1 });
     const after = await bff.call('GET', `/api/mp/campaigns/${campaign.key}`, { token: patient.accessToken });
     expect(after.body.coupon.held).toBe(1);
+  });
+
+  it('counts one scan per page open when its scan report and a claim carrying the same scan arrive at once', async () => {
+    const campaign = await newCampaign();
+    const patients = await Promise.all(Array.from({ length: 10 }, () => signInNewPatient(bff)));
+    await Promise.all(
+      patients.map(async (patient) => {
+        const scanId = uid('open');
+        const [reported, claimed] = await Promise.all([
+          scan(patient, campaign.key, scanId),
+          claimWithScan(patient, campaign.key, { scanId, via: 'mini_program_code' }),
+        ]);
+        expect(reported.status).toBe(200);
+        expect(claimed.status).toBe(201);
+      }),
+    );
+
+    for (const patient of patients) {
+      expect(await scannedEvents(patient.customer.id)).toHaveLength(1);
+      expect(await CampaignTouchModel.countDocuments({ customerId: new Types.ObjectId(patient.customer.id) })).toBe(1);
+    }
+    const counters = await campaignCounters(org, campaign.id);
+    expect(counters).toMatchObject({ scans: 10, uniqueScanners: 10, claims: 10, newCustomers: 10 });
+    expect(await recountCampaignStats(org, campaign.id)).toEqual(counters);
+  });
+
+  it('a claim that overtakes its scan report stores the report’s touch; the late report and a second claim count nothing more', async () => {
+    const campaign = await newCampaign();
+    const patient = await signInNewPatient(bff);
+    const scanId = uid('overtaken');
+    expect((await claimWithScan(patient, campaign.key, { scanId, via: 'share' })).status).toBe(201);
+    const late = await scan(patient, campaign.key, scanId);
+    expect(late.status).toBe(200);
+    expect(late.body).toEqual({ firstTouch: true }); // the page open's touch is the customer's first
+
+    const events = await scannedEvents(patient.customer.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.properties).toMatchObject({ campaignId: campaign.id, via: 'share' });
+    expect((await attribution(patient.customer.id)).body.firstTouch).toMatchObject({ via: 'share' });
+    // A second coupon claimed on the same page open carries the same scan: no new scan.
+    expect((await claimWithScan(patient, campaign.key, { scanId, via: 'share' })).status).toBe(201);
+    expect(await scannedEvents(patient.customer.id)).toHaveLength(1);
+    expect(await campaignCounters(org, campaign.id)).toMatchObject({ scans: 1, uniqueScanners: 1, claims: 2 });
+  });
+
+  it('a claim carrying the scan of a later page open counts that page open, also for a customer who scanned before', async () => {
+    const campaign = await newCampaign();
+    const patient = await signInNewPatient(bff);
+    expect((await scan(patient, campaign.key)).status).toBe(200);
+    // The second page open's report never arrived; its claim carries it.
+    expect((await claimWithScan(patient, campaign.key, { scanId: uid('second'), via: 'link' })).status).toBe(201);
+    expect(await scannedEvents(patient.customer.id)).toHaveLength(2);
+    expect(await campaignCounters(org, campaign.id)).toMatchObject({ scans: 2, uniqueScanners: 1, claims: 1 });
+  });
+
+  it('a claim without a scan from a customer who scanned the campaign counts no scan', async () => {
+    const campaign = await newCampaign();
+    const patient = await signInNewPatient(bff);
+    expect((await scan(patient, campaign.key)).status).toBe(200);
+    expect((await claim(patient, campaign.key)).status).toBe(201);
+    expect(await scannedEvents(patient.customer.id)).toHaveLength(1);
+    expect(await campaignCounters(org, campaign.id)).toMatchObject({ scans: 1, uniqueScanners: 1, claims: 1 });
   });
 
   it('refuses a claim before the campaign starts with CAMPAIGN_NOT_STARTED', async () => {

@@ -22,7 +22,7 @@ import {
   UpdateChannelRequest,
 } from '@careloop/shared';
 import type { AppDeps } from '../deps';
-import { ALL_STAFF, MANAGERS } from '../auth/middleware';
+import { ALL_STAFF, MANAGERS, type CustomerAuth } from '../auth/middleware';
 import { defineRoute } from '../http/routes';
 import { AppError } from '../http/errors';
 import { auditStaffAccess } from '../audit/service';
@@ -45,6 +45,9 @@ import { campaignDailyResults, campaignResultsReport } from './stats';
 
 const ChannelParams = z.strictObject({ id: ObjectId });
 const CodeImage = z.instanceof(Buffer).meta({ description: 'The code image (image/png)' });
+
+/** The touch of one page open's scan, the same for its scan report and for a claim that carries the report. */
+const scanSourceId = (auth: CustomerAuth, scanId: string) => `scan:${auth.signedInAs ?? auth.id}:${scanId}`;
 
 export function campaignRoutes(deps: AppDeps) {
   const tag = 'campaigns';
@@ -219,14 +222,15 @@ export function campaignRoutes(deps: AppDeps) {
           customerId: auth.id,
           campaign,
           via: body.via,
-          sourceId: `scan:${auth.signedInAs ?? auth.id}:${body.scanId}`,
+          sourceId: scanSourceId(auth, body.scanId),
         });
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/mp/campaigns/:key/claim',
-      summary: 'Claim the campaign’s coupon (retry with the same requestId for the same coupon)',
+      summary:
+        'Claim the campaign’s coupon (retry with the same requestId for the same coupon); `scan` counts as the page’s scan report',
       tag,
       access: 'customer',
       params: CampaignKeyParams,
@@ -237,8 +241,18 @@ export function campaignRoutes(deps: AppDeps) {
         const campaign = await findCampaignByKey(auth.organisationId, params.key);
         assertCampaignActive(campaign);
         if (!campaign.couponTemplateId) throw new AppError('NOT_FOUND', 'This campaign offers no coupon');
-        // A claim reaches the customer like a scan when no touch of this campaign was reported.
-        if (!(await hasTouched(auth.organisationId, auth.id, campaign._id))) {
+        if (body.scan) {
+          // The page's scan report, sent again: the same touch as the report's (its sourceId), stored once whichever
+          // of the two arrives first, so a claim overtaking its report counts no second scan.
+          await recordTouch({
+            organisationId: auth.organisationId,
+            customerId: auth.id,
+            campaign,
+            via: body.scan.via,
+            sourceId: scanSourceId(auth, body.scan.scanId),
+          });
+        } else if (!(await hasTouched(auth.organisationId, auth.id, campaign._id))) {
+          // A claim reaches the customer like a scan when no touch of this campaign was reported.
           await recordTouch({
             organisationId: auth.organisationId,
             customerId: auth.id,

@@ -11,8 +11,11 @@ export interface CouponApi {
   landing(key: string): Promise<CampaignLanding>;
   /** Reports that the landing page was opened; a retry with the same scanId counts once. */
   reportScan(key: string, scan: { scanId: string; via: ScanVia }): Promise<{ firstTouch: boolean }>;
-  /** Claims the campaign's coupon; a retry with the same requestId answers the same coupon. */
-  claim(key: string, requestId: string): Promise<Coupon>;
+  /**
+   * Claims the campaign's coupon; a retry with the same requestId answers the same coupon. `scan` is the page's scan
+   * report sent again: the server counts it as the same touch, so a claim overtaking the report counts no second scan.
+   */
+  claim(key: string, requestId: string, scan: { scanId: string; via: ScanVia }): Promise<Coupon>;
   /** My coupons, all of them or those in one state. */
   coupons(state?: CouponState): Promise<Coupon[]>;
   coupon(id: string): Promise<Coupon>;
@@ -88,8 +91,8 @@ export function createCouponApi(api: Pick<ApiClient, 'get' | 'post'>): CouponApi
       if (!isObject(result) || typeof result.firstTouch !== 'boolean') throw bad('a scan');
       return { firstTouch: result.firstTouch };
     },
-    async claim(key, requestId) {
-      return coupon(await api.post(`/api/mp/campaigns/${path(key)}/claim`, { requestId }));
+    async claim(key, requestId, scan) {
+      return coupon(await api.post(`/api/mp/campaigns/${path(key)}/claim`, { requestId, scan }));
     },
     async coupons(state) {
       const list = await api.get<unknown>(state ? `/api/mp/coupons?state=${path(state)}` : '/api/mp/coupons');

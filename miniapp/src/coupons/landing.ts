@@ -4,9 +4,9 @@
  *
  * - The scan report carries one scanId for this page open; a report that got no answer is sent again with the
  *   same scanId (the server counts it once).
- * - A claim waits for the scan report to be answered (or given up) before it is sent: the server counts a claim of
- *   a customer with no touch of the campaign as the scan, so a claim that overtook the scan report (still on its
- *   way, or waiting to be retried) would count this one page open twice. A claim hurries a waiting retry.
+ * - A claim carries the page's scan report (its scanId and via) and is sent at once: the server stores the claim's
+ *   scan and the report as one touch, whichever arrives first, so one page open counts one scan even when the claim
+ *   overtakes a report still on its way, waiting to be retried, or given up.
  * - A claim carries a requestId; when its outcome is unknown (no answer, a server failure) the next tap sends the
  *   same requestId, so the customer gets the coupon that may already have been issued rather than a second one.
  *   After a definite answer (a coupon, or a refusal) the next claim gets a new requestId.
@@ -38,7 +38,7 @@ export interface CampaignLandingStore extends Store<LandingState> {
   load(): Promise<void>;
   /** Reports the scan, once per store (page open); retried with the same scanId when no answer came. Never rejects. */
   reportScan(): Promise<void>;
-  /** Claims the coupon, once the scan report is settled. Never rejects: a problem becomes `claim.problem`. */
+  /** Claims the coupon, carrying this page open's scan. Never rejects: a problem becomes `claim.problem`. */
   claim(): Promise<void>;
   /** Stops retrying (the page went away). */
   dispose(): void;
@@ -77,12 +77,6 @@ export function createCampaignLanding(options: CampaignLandingOptions): Campaign
   let pendingRequestId: string | null = null;
   let loadRequest = 0;
   let disposed = false;
-  /** The scan report while it is being sent or retried; a claim waits for it. */
-  let scanning: Promise<void> | null = null;
-  /** Set by a claim: the scan report retries without waiting. */
-  let hurry = false;
-  /** Ends the scan report's current wait before a retry. */
-  let wake: (() => void) | null = null;
 
   async function load() {
     const mine = ++loadRequest;
@@ -98,27 +92,9 @@ export function createCampaignLanding(options: CampaignLandingOptions): Campaign
     }
   }
 
-  function reportScan(): Promise<void> {
-    if (state.getState().scan.status !== 'idle') return scanning ?? Promise.resolve();
+  async function reportScan() {
+    if (state.getState().scan.status !== 'idle') return;
     state.set({ scan: { status: 'reporting', firstTouch: null } });
-    scanning = sendScan().finally(() => {
-      scanning = null;
-    });
-    return scanning;
-  }
-
-  /** Waits before a retry of the scan report, unless a claim is waiting for it. */
-  function waitToRetry(ms: number): Promise<void> {
-    if (hurry) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      wake = resolve;
-      void sleep(ms).then(resolve);
-    }).finally(() => {
-      wake = null;
-    });
-  }
-
-  async function sendScan() {
     for (let attempt = 0; ; attempt++) {
       try {
         const { firstTouch } = await api.reportScan(entry.key, { scanId, via: entry.via });
@@ -129,7 +105,7 @@ export function createCampaignLanding(options: CampaignLandingOptions): Campaign
           state.set({ scan: { status: 'failed', firstTouch: null } });
           return;
         }
-        await waitToRetry(scanRetryMs * 2 ** attempt);
+        await sleep(scanRetryMs * 2 ** attempt);
         if (disposed) {
           state.set({ scan: { status: 'failed', firstTouch: null } });
           return;
@@ -147,13 +123,8 @@ export function createCampaignLanding(options: CampaignLandingOptions): Campaign
     if (!offer || (!offer.claim.possible && pendingRequestId === null)) return;
     pendingRequestId ??= newId();
     state.set({ claim: { status: 'claiming' } });
-    if (scanning) {
-      hurry = true;
-      wake?.();
-      await scanning;
-    }
     try {
-      const coupon = await api.claim(entry.key, pendingRequestId);
+      const coupon = await api.claim(entry.key, pendingRequestId, { scanId, via: entry.via });
       pendingRequestId = null;
       state.set({ claim: { status: 'idle' }, claimed: coupon });
     } catch (error) {

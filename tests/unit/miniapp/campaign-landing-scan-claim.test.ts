@@ -1,12 +1,14 @@
 /**
  * One page open of a campaign landing counts one scan, also when the customer claims while the scan report is on
- * its way or waiting to be retried. The server counts a claim of a customer with no touch of the campaign as the
- * scan (`POST /api/mp/campaigns/:key/claim`), so a claim that overtakes the scan report counts the page open twice.
+ * its way, waiting to be retried, or given up. The claim carries the page's scan report (scanId and via) and is sent
+ * at once; the server (`POST /api/mp/campaigns/:key/claim`) stores the claim's scan and the report as one touch, keyed
+ * by the scanId, whichever arrives first.
  */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@careloop/shared/client';
 import type { CouponApi } from '../../../miniapp/src/coupons/api';
 import { createCampaignLanding } from '../../../miniapp/src/coupons/landing';
+import type { ScanVia } from '../../../miniapp/src/coupons/types';
 import { coupon, landing } from './coupon-fixtures';
 
 const networkError = () => new ApiError(0, 'NETWORK_ERROR', 'Network request failed');
@@ -25,17 +27,18 @@ function deferred(): Deferred {
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * A server counting scans like the BFF: a scan report counts once per scanId when it is stored; a claim counts as
- * the scan when no touch was stored before it arrived. Each scan report is stored (and answered) only when the
- * test releases it, or fails as told.
+ * A server storing touches by source like the BFF: a scan report stores the touch `scan:<scanId>`; a claim carrying
+ * a scan stores that same touch; a claim without one stores `claim:<requestId>` when no touch was stored before it.
+ * Each stored touch is one scan. A scan report is stored (and answered) only when the test releases it, or fails as
+ * told; claims are answered at once.
  */
 function countingServer() {
-  const scanIds = new Set<string>();
-  let touched = false;
-  let claimStandIns = 0;
+  const touches = new Map<string, ScanVia>();
   const calls: string[] = [];
   const held: Deferred[] = [];
   let scanFailures: unknown[] = [];
+  let claimFailures: unknown[] = [];
+  const store = (sourceId: string, via: ScanVia) => void (touches.has(sourceId) || touches.set(sourceId, via));
   const api: Pick<CouponApi, 'landing' | 'reportScan' | 'claim'> = {
     async landing() {
       return landing();
@@ -47,35 +50,35 @@ function countingServer() {
       const gate = deferred();
       held.push(gate);
       await gate.promise;
-      scanIds.add(scan.scanId);
-      touched = true;
+      store(`scan:${scan.scanId}`, scan.via);
       return { firstTouch: true };
     },
-    async claim(_key, requestId) {
-      calls.push(`claim ${requestId}`);
-      if (!touched) {
-        claimStandIns += 1;
-        touched = true;
-      }
+    async claim(_key, requestId, scan) {
+      calls.push(scan ? `claim ${requestId} with scan ${scan.scanId}` : `claim ${requestId}`);
+      const failure = claimFailures.shift();
+      if (failure) throw failure;
+      if (scan) store(`scan:${scan.scanId}`, scan.via);
+      else if (touches.size === 0) store(`claim:${requestId}`, 'link');
       return coupon();
     },
   };
   return {
     api,
     calls,
-    scansCounted: () => scanIds.size + claimStandIns,
+    touches,
     /** Stores and answers the oldest scan report still held. */
     releaseScan: () => held.shift()!.resolve(),
     failScans: (...failures: unknown[]) => void (scanFailures = failures),
+    failClaims: (...failures: unknown[]) => void (claimFailures = failures),
   };
 }
 
-function page(server: ReturnType<typeof countingServer>) {
+function page(server: ReturnType<typeof countingServer>, via: ScanVia = 'mini_program_code') {
   let ids = 0;
   const sleeps: Deferred[] = [];
   const store = createCampaignLanding({
     api: server.api,
-    entry: { key: 'POSTER2025', via: 'mini_program_code' },
+    entry: { key: 'POSTER2025', via },
     newId: () => `id-${String(++ids).padStart(6, '0')}`,
     // Waits before a retry end only when the test says so.
     sleep: () => {
@@ -88,24 +91,36 @@ function page(server: ReturnType<typeof countingServer>) {
 }
 
 describe('campaign landing: one page open counts one scan', () => {
-  it('sends a claim tapped while the scan report is on its way only after the report is answered', async () => {
+  it('sends a claim tapped while the scan report is on its way at once, carrying the page’s scanId', async () => {
     const server = countingServer();
     const { store } = page(server);
     await store.load();
     const scanned = store.reportScan();
-    const claimed = store.claim();
-    await settle();
-    expect(store.getState().claim).toEqual({ status: 'claiming' });
-    expect(server.calls).toEqual(['scan id-000001']);
-
-    server.releaseScan();
-    await Promise.all([scanned, claimed]);
-    expect(server.calls).toEqual(['scan id-000001', 'claim id-000002']);
+    await store.claim();
     expect(store.getState().claimed).not.toBeNull();
-    expect(server.scansCounted()).toBe(1);
+    expect(server.calls).toEqual(['scan id-000001', 'claim id-000002 with scan id-000001']);
+    expect([...server.touches.keys()]).toEqual(['scan:id-000001']);
+
+    server.releaseScan(); // the overtaken report arrives
+    await scanned;
+    expect(store.getState().scan.status).toBe('reported');
+    expect([...server.touches.keys()]).toEqual(['scan:id-000001']);
   });
 
-  it('retries a scan report waiting after a lost answer at once when the customer claims, then claims', async () => {
+  it('counts one scan when the claim follows an answered scan report', async () => {
+    const server = countingServer();
+    const { store } = page(server, 'share');
+    await store.load();
+    const scanned = store.reportScan();
+    await settle();
+    server.releaseScan();
+    await scanned;
+    await store.claim();
+    expect(server.calls).toEqual(['scan id-000001', 'claim id-000002 with scan id-000001']);
+    expect([...server.touches]).toEqual([['scan:id-000001', 'share']]);
+  });
+
+  it('claims without waiting for a scan report waiting to be retried, and the retry counts nothing more', async () => {
     const server = countingServer();
     server.failScans(networkError());
     const { store, sleeps } = page(server);
@@ -114,29 +129,37 @@ describe('campaign landing: one page open counts one scan', () => {
     await settle();
     expect(sleeps).toHaveLength(1); // waiting 2 s before the retry
 
-    const claimed = store.claim();
+    await store.claim();
+    expect(server.calls).toEqual(['scan id-000001', 'claim id-000002 with scan id-000001']);
+    sleeps[0]!.resolve();
     await settle();
-    expect(server.calls).toEqual(['scan id-000001', 'scan id-000001']);
     server.releaseScan();
-    await Promise.all([scanned, claimed]);
-    expect(server.calls).toEqual(['scan id-000001', 'scan id-000001', 'claim id-000002']);
+    await scanned;
+    expect(server.calls.at(-1)).toBe('scan id-000001');
     expect(store.getState().scan.status).toBe('reported');
-    expect(server.scansCounted()).toBe(1);
+    expect(server.touches.size).toBe(1);
   });
 
-  it('claims after a scan report that was given up, which the server then counts as the scan', async () => {
+  it('counts the scan of a page open whose scan report was given up through its claim', async () => {
     const server = countingServer();
-    server.failScans(networkError(), networkError(), networkError(), networkError());
-    const { store, sleeps } = page(server);
+    server.failScans(new ApiError(400, 'VALIDATION_FAILED', 'Bad request'));
+    const { store } = page(server, 'link');
     await store.load();
-    const scanned = store.reportScan();
-    await settle();
-    const claimed = store.claim();
-    await Promise.all([scanned, claimed]);
-    expect(sleeps).toHaveLength(1); // the claim ended the first wait; the later retries did not wait
+    await store.reportScan();
     expect(store.getState().scan.status).toBe('failed');
-    expect(server.calls.at(-1)).toBe('claim id-000002');
-    expect(server.calls.filter((call) => call.startsWith('scan'))).toHaveLength(4);
-    expect(server.scansCounted()).toBe(1);
+    await store.claim();
+    expect([...server.touches]).toEqual([['scan:id-000001', 'link']]);
+  });
+
+  it('sends a claim whose answer was lost again with the same requestId and the same scan', async () => {
+    const server = countingServer();
+    server.failClaims(networkError());
+    const { store } = page(server);
+    await store.load();
+    await store.claim();
+    expect(store.getState().claim.status).toBe('failed');
+    await store.claim();
+    expect(server.calls).toEqual(['claim id-000002 with scan id-000001', 'claim id-000002 with scan id-000001']);
+    expect(store.getState().claimed).not.toBeNull();
   });
 });

@@ -9,6 +9,9 @@ const tokens = {
   set: () => {},
 };
 
+/** The page's scan report, sent again with a claim. */
+const pageScan = { scanId: 'scan-0001', via: 'mini_program_code' } as const;
+
 function api(routes: Parameters<typeof fakeTransport>[0]) {
   const fake = fakeTransport(routes);
   return { ...fake, coupons: createCouponApi(createApiClient({ baseUrl: '', transport: fake.transport, tokens })) };
@@ -30,7 +33,7 @@ describe('coupon API', () => {
     expect(await coupons.reportScan('POSTER2025', { scanId: 'scan-0001', via: 'mini_program_code' })).toEqual({
       firstTouch: true,
     });
-    expect(await coupons.claim('POSTER2025', 'claim-0001')).toEqual(mine);
+    expect(await coupons.claim('POSTER2025', 'claim-0001', pageScan)).toEqual(mine);
     expect(await coupons.coupons()).toEqual([mine]);
     expect(await coupons.coupons('redeemed')).toEqual([]);
     expect(await coupons.coupon(mine.id)).toEqual(mine);
@@ -40,7 +43,7 @@ describe('coupon API', () => {
       scanId: 'scan-0001',
       via: 'mini_program_code',
     });
-    expect(requests.find((r) => r.url.endsWith('/claim'))?.body).toEqual({ requestId: 'claim-0001' });
+    expect(requests.find((r) => r.url.endsWith('/claim'))?.body).toEqual({ requestId: 'claim-0001', scan: pageScan });
   });
 
   it('turns an answer without the expected fields into a clear error', async () => {
@@ -51,7 +54,7 @@ describe('coupon API', () => {
       'POST /api/mp/campaigns/POSTER2025/scan': () => ({ status: 200, body: {} }),
     });
     await expect(coupons.landing('POSTER2025')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
-    await expect(coupons.claim('POSTER2025', 'claim-0001')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(coupons.claim('POSTER2025', 'claim-0001', pageScan)).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     await expect(coupons.coupons()).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     await expect(coupons.reportScan('POSTER2025', { scanId: 'scan-0001', via: 'link' })).rejects.toMatchObject({
       code: 'BAD_RESPONSE',
@@ -65,7 +68,7 @@ describe('coupon API', () => {
         body: { error: { code: 'NOT_ELIGIBLE', message: 'Not eligible', details: { reason: 'verified_hcp' } } },
       }),
     });
-    await expect(coupons.claim('POSTER2025', 'claim-0001')).rejects.toMatchObject({
+    await expect(coupons.claim('POSTER2025', 'claim-0001', pageScan)).rejects.toMatchObject({
       status: 403,
       code: 'NOT_ELIGIBLE',
       details: { reason: 'verified_hcp' },
