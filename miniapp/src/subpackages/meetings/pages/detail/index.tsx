@@ -195,6 +195,22 @@ function MeetingView({
   );
 }
 
+/** The 我的报名 title with the registration's state as a badge. */
+function RegistrationHead({ registration }: { registration: NonNullable<CustomerMeeting['myRegistration']> }) {
+  return (
+    <View className="meeting-mine__head">
+      <Text className="meeting-section__title">我的报名</Text>
+      <Text
+        className={`meeting-badge meeting-badge--${registration.status}`}
+        data-testid="registration-status"
+        data-status={registration.status}
+      >
+        {registrationLabel(registration)}
+      </Text>
+    </View>
+  );
+}
+
 /** My place: its state, the code for staff to scan, the check-in and the survey. */
 function MyRegistrationCard({ meeting, now }: { meeting: CustomerMeeting; now: number }) {
   const registration = activeRegistration(meeting);
@@ -202,16 +218,7 @@ function MyRegistrationCard({ meeting, now }: { meeting: CustomerMeeting; now: n
   const survey = surveyPhase(meeting, now);
   return (
     <View className="meeting-section meeting-mine" data-testid="my-registration">
-      <View className="meeting-mine__head">
-        <Text className="meeting-section__title">我的报名</Text>
-        <Text
-          className={`meeting-badge meeting-badge--${registration.status}`}
-          data-testid="registration-status"
-          data-status={registration.status}
-        >
-          {registrationLabel(registration)}
-        </Text>
-      </View>
+      <RegistrationHead registration={registration} />
       {registration.status === 'awaiting_payment' && registration.holdExpiresAt && (
         <Text className="meeting-hint" data-testid="fee-due">
           名额已为你保留：请在 {shortDateTimeText(registration.holdExpiresAt, meeting.timeZone)} 前支付{' '}
@@ -276,16 +283,7 @@ function CancelledRegistrationCard({ meeting }: { meeting: CustomerMeeting }) {
   const fee = feeStatusText(registration);
   return (
     <View className="meeting-section meeting-mine meeting-mine--cancelled" data-testid="my-registration">
-      <View className="meeting-mine__head">
-        <Text className="meeting-section__title">我的报名</Text>
-        <Text
-          className={`meeting-badge meeting-badge--${registration.status}`}
-          data-testid="registration-status"
-          data-status={registration.status}
-        >
-          {registrationLabel(registration)}
-        </Text>
-      </View>
+      <RegistrationHead registration={registration} />
       <Text
         className="meeting-cancelled-note"
         data-testid="registration-cancelled"
