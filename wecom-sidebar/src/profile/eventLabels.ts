@@ -1,110 +1,17 @@
 /**
- * What a timeline event says to staff: a Chinese label per event type of the catalogue (`@careloop/shared`
- * events.ts), and a short detail from the event's properties. Types only are imported from the catalogue, so the
- * page carries no schema code; `satisfies Record<EventType, …>` makes a new catalogue type a compile error here.
+ * What a timeline event says to staff: its type's Chinese label and a short detail from its properties. The
+ * words for types and enumerated values are those the server's tag explanations use too (`@careloop/shared/words`,
+ * zod-free, so the page carries no schema code).
  */
-import type { EventType, TimelineEvent } from '@careloop/shared';
+import type { TimelineEvent } from '@careloop/shared';
+import { eventLabel, propertyValueWords } from '@careloop/shared/words';
 import { exitReasonText } from '../tasks/journeys';
-import { OUTCOME_LABELS, TASK_TYPE_LABELS } from '../tasks/labels';
 import { formatFen } from './format';
 
-export const EVENT_LABELS = {
-  'page.viewed': '浏览页面',
-  'content.opened': '打开内容',
-  'content.dwell': '阅读内容',
-  'content.finished': '读完内容',
-  'share.clicked': '分享',
-  'qr.scanned': '扫码',
-  'profile.created': '创建档案',
-  'profile.merged': '合并档案',
-  'identity.linked': '关联身份',
-  'phone.verified': '验证手机号',
-  'consent.changed': '授权变更',
-  'wecom.contact_added': '添加企业微信',
-  'wecom.contact_removed': '删除企业微信',
-  'appointment.booked': '预约',
-  'appointment.rescheduled': '改约',
-  'appointment.cancelled': '取消预约',
-  'appointment.arrived': '到店',
-  'appointment.no_show': '失约',
-  'payment.paid': '支付',
-  'payment.refunded': '退款',
-  'coupon.claimed': '领取优惠券',
-  'coupon.redeemed': '核销优惠券',
-  'coupon.redemption_undone': '撤销核销',
-  'coupon.expired': '优惠券过期',
-  'coupon.revoked': '优惠券作废',
-  'coupon.expiring': '优惠券即将过期',
-  'campaign.scanned': '扫码进入活动',
-  'campaign.attributed': '渠道归因',
-  'tag.added': '添加标签',
-  'tag.removed': '移除标签',
-  'task.completed': '完成回访任务',
-  'task.created': '新建回访任务',
-  'task.reassigned': '回访任务转交',
-  'task.cancelled': '取消回访任务',
-  'meeting.signed_up': '报名会议',
-  'meeting.checked_in': '会议签到',
-  'meeting.invited': '受邀参会',
-  'meeting.waitlisted': '会议候补',
-  'meeting.promoted': '候补转正式报名',
-  'meeting.cancelled_signup': '取消会议报名',
-  'meeting.payment_expired': '会议报名未按时付费',
-  'meeting.survey_answered': '提交会后问卷',
-  'content.shared': '分享内容',
-  'content.sent': '员工发送内容',
-  'journey.entered': '进入旅程',
-  'journey.exited': '离开旅程',
-  'journey.message_sent': '旅程消息',
-  'note.added': '添加备注',
-  'referral.converted': '转介绍成功',
-} as const satisfies Record<EventType, string>;
+export { EVENT_LABELS, eventLabel, IDENTITY_KIND_LABELS } from '@careloop/shared/words';
 
-export const IDENTITY_KIND_LABELS: Record<string, string> = {
-  miniapp_openid: '小程序',
-  oa_openid: '公众号',
-  unionid: '微信 UnionID',
-  wecom_external_userid: '企业微信',
-  phone: '手机号',
-};
-
-const SHARE_TARGETS: Record<string, string> = {
-  friend: '好友',
-  group: '群聊',
-  moments: '朋友圈',
-  poster: '海报',
-  link: '链接',
-};
-
-const CHANNELS: Record<string, string> = {
-  miniapp: '小程序',
-  official_account: '公众号',
-  sidebar: '侧边栏',
-  workbench: '工作台',
-  api: '接口',
-};
-
-/** How a tag came or went (`source` of tag.added / tag.removed), when not by hand. */
-const TAG_SOURCE_WORDS: Record<string, string> = { rule: '规则', channel: '渠道', keyword: '关键词' };
-
-/** `via` of profile.created is the kind of the identity the profile was created for; of phone.verified, how. */
-const VIA: Record<string, string> = {
-  ...IDENTITY_KIND_LABELS,
-  wechat_phone_code: '微信手机号授权',
-  staff_confirmed: '员工确认',
-};
-
-/** How a journey message went out (`channel` of journey.message_sent). */
-const MESSAGE_CHANNELS: Record<string, string> = { subscribe_message: '订阅消息', sms: '短信' };
-
-/** Why a task moved to someone else (`reason` of task.reassigned). */
-const REASSIGN_REASONS: Record<string, string> = { manager: '主管转交', handover: '离职交接' };
-
-/** How someone was checked in to a meeting (`via` of meeting.checked_in). */
-const CHECK_IN_VIA: Record<string, string> = { self: '扫码签到', staff: '工作人员签到' };
-
-/** Which touch a campaign was credited for (`touch` of campaign.attributed). */
-const ATTRIBUTION_TOUCH: Record<string, string> = { first: '首次来源', last: '最近来源' };
+/** A value of an enumerated property in words (`friend` of `target` → 好友); else the value itself. */
+const valueWords = (property: string, value: string): string => propertyValueWords(property, value) ?? value;
 
 /** Why a customer left a journey, the event that ended it by its label (`event:appointment.booked` → 「预约」). */
 function journeyExitReason(reason: string): string {
@@ -141,10 +48,6 @@ function contentOf(p: Record<string, unknown>): string {
   return id ? `内容 ${id}` : '';
 }
 
-export function eventLabel(type: string): string {
-  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type as EventType] : type;
-}
-
 function detailOf(
   event: Pick<TimelineEvent, 'type' | 'properties'>,
   nameOf: NameOf,
@@ -171,24 +74,24 @@ function detailOf(
     }
     case 'content.shared': {
       const target = str(p.target);
-      return [contentOf(p), target ? `到${SHARE_TARGETS[target] ?? target}` : ''].filter(Boolean).join(' ');
+      return [contentOf(p), target ? `到${valueWords('target', target)}` : ''].filter(Boolean).join(' ');
     }
     case 'content.sent':
       return contentOf(p);
     case 'share.clicked': {
       const target = str(p.target);
-      return target ? `到${SHARE_TARGETS[target] ?? target}` : '';
+      return target ? `到${valueWords('target', target)}` : '';
     }
     case 'qr.scanned':
       return str(p.scene) ? `场景 ${str(p.scene)}` : '';
     case 'profile.created':
     case 'phone.verified': {
       const via = str(p.via);
-      return via ? `经${VIA[via] ?? via}` : '';
+      return via ? `经${valueWords('via', via)}` : '';
     }
     case 'identity.linked': {
       const kind = str(p.kind);
-      return kind ? (IDENTITY_KIND_LABELS[kind] ?? kind) : '';
+      return kind ? valueWords('kind', kind) : '';
     }
     case 'consent.changed': {
       const parts: string[] = [];
@@ -197,7 +100,7 @@ function detailOf(
       if (p.marketing === true) parts.push('同意接收营销信息');
       if (p.marketing === false) parts.push('停止营销');
       const channel = str(p.channel);
-      if (channel) parts.push(`经${CHANNELS[channel] ?? channel}`);
+      if (channel) parts.push(`经${valueWords('channel', channel)}`);
       return parts.join(' · ');
     }
     case 'wecom.contact_added':
@@ -217,7 +120,7 @@ function detailOf(
       const tagId = str(p.tagId);
       const tag = str(p.name) ?? (tagId && !/^[0-9a-f]{24}$/i.test(tagId) ? tagId : null);
       const source = str(p.source);
-      const how = source && source !== 'manual' ? (TAG_SOURCE_WORDS[source] ?? source) : '';
+      const how = source && source !== 'manual' ? valueWords('source', source) : '';
       return tag ? `「${tag}」${how ? ` · ${how}` : ''}` : '';
     }
     case 'note.added':
@@ -230,7 +133,7 @@ function detailOf(
       return quoted(p.title);
     case 'meeting.checked_in': {
       const via = str(p.via);
-      return [quoted(p.title), via ? (CHECK_IN_VIA[via] ?? via) : ''].filter(Boolean).join(' · ');
+      return [quoted(p.title), via ? valueWords('via', via) : ''].filter(Boolean).join(' · ');
     }
     case 'meeting.waitlisted': {
       const position = num(p.position);
@@ -248,17 +151,14 @@ function detailOf(
     }
     case 'journey.message_sent': {
       const channel = str(p.channel);
-      return channel ? `经${MESSAGE_CHANNELS[channel] ?? channel}` : '';
+      return channel ? `经${valueWords('channel', channel)}` : '';
     }
     case 'task.reassigned': {
       const from = str(p.fromStaffId);
       const to = str(p.toStaffId);
       const reason = str(p.reason);
       const who = (id: string) => nameOf(id) ?? '其他员工';
-      return [
-        to ? `${from ? `${who(from)} → ` : '转给 '}${who(to)}` : '',
-        reason ? (REASSIGN_REASONS[reason] ?? reason) : '',
-      ]
+      return [to ? `${from ? `${who(from)} → ` : '转给 '}${who(to)}` : '', reason ? valueWords('reason', reason) : '']
         .filter(Boolean)
         .join(' · ');
     }
@@ -267,16 +167,13 @@ function detailOf(
       return str(p.reason) ? `原因：${str(p.reason)}` : '';
     case 'campaign.attributed': {
       const touch = str(p.touch);
-      return touch ? (ATTRIBUTION_TOUCH[touch] ?? touch) : '';
+      return touch ? valueWords('touch', touch) : '';
     }
     case 'task.completed':
     case 'task.created': {
       const type = str(p.taskType);
       const outcome = str(p.outcome);
-      return [
-        type ? (TASK_TYPE_LABELS[type as keyof typeof TASK_TYPE_LABELS] ?? type) : '',
-        outcome ? `结果：${OUTCOME_LABELS[outcome as keyof typeof OUTCOME_LABELS] ?? outcome}` : '',
-      ]
+      return [type ? valueWords('taskType', type) : '', outcome ? `结果：${valueWords('outcome', outcome)}` : '']
         .filter(Boolean)
         .join(' · ');
     }

@@ -1,13 +1,13 @@
 /**
  * Words for the tag library and the rule language: tag kinds and sources, who may apply a tag, the customer
  * attributes a rule reads (with the values the enumerated ones take), comparison operators, recompute states and
- * the event types a behaviour condition can look at (the timeline's own labels).
+ * the event types a behaviour condition can look at (the timeline's own labels). The attribute, operator, source
+ * and event words are those the server's tag explanations use too (`@careloop/shared/words`).
  */
-import { EVENT_LABELS } from '../profile/eventLabels';
-import { GENDER_LABELS, HCP_VERIFICATION_LABELS, TAG_SOURCE_LABELS } from '../profile/profileView';
+import { ATTRIBUTE_LABELS, COUNT_OP_LABELS, EVENT_LABELS, FILTER_OP_LABELS } from '@careloop/shared/words';
 import type { AttributeField, CountOp, FilterOp, TagApplyBy, TagKind, TagRecomputeStatus, TagSource } from './types';
 
-export { TAG_SOURCE_LABELS };
+export { COUNT_OP_LABELS, FILTER_OP_LABELS, TAG_SOURCE_LABELS } from '@careloop/shared/words';
 
 /** Sources in the order the sidebar groups them. */
 export const TAG_SOURCES: readonly TagSource[] = ['manual', 'rule', 'channel', 'keyword'];
@@ -44,41 +44,23 @@ export interface AttributeFieldSpec {
   lookup?: 'clinic' | 'staff';
 }
 
-export const ATTRIBUTE_FIELDS: Record<AttributeField, AttributeFieldSpec> = {
-  kind: { label: '客户类型', options: { patient: '患者', hcp: '医生' } },
-  gender: { label: '性别', options: GENDER_LABELS },
-  clinicId: { label: '所属门店', lookup: 'clinic' },
-  ownerStaffId: { label: '负责人', lookup: 'staff' },
-  'hcp.hospital': { label: '医院' },
-  'hcp.department': { label: '科室' },
-  'hcp.title': { label: '职称' },
-  'hcp.verification': { label: '医生认证', options: HCP_VERIFICATION_LABELS },
+/** Which attributes hold ids the page fills from the organisation's clinics or staff members. */
+const ATTRIBUTE_LOOKUPS: Partial<Record<AttributeField, AttributeFieldSpec['lookup']>> = {
+  clinicId: 'clinic',
+  ownerStaffId: 'staff',
 };
+
+export const ATTRIBUTE_FIELDS = Object.fromEntries(
+  (Object.keys(ATTRIBUTE_LABELS) as AttributeField[]).map((field): [AttributeField, AttributeFieldSpec] => {
+    const { label, values } = ATTRIBUTE_LABELS[field];
+    const lookup = ATTRIBUTE_LOOKUPS[field];
+    return [field, { label, ...(values && { options: values }), ...(lookup && { lookup }) }];
+  }),
+) as Record<AttributeField, AttributeFieldSpec>;
 
 export const ATTRIBUTE_FIELD_IDS = Object.keys(ATTRIBUTE_FIELDS) as AttributeField[];
 
-export const FILTER_OP_LABELS: Record<FilterOp, string> = {
-  eq: '等于',
-  ne: '不等于',
-  in: '属于',
-  notIn: '不属于',
-  gt: '大于',
-  gte: '大于等于',
-  lt: '小于',
-  lte: '小于等于',
-  exists: '有值',
-  missing: '无值',
-};
-
 export const FILTER_OPS = Object.keys(FILTER_OP_LABELS) as FilterOp[];
-
-export const COUNT_OP_LABELS: Record<CountOp, string> = {
-  gte: '≥',
-  gt: '>',
-  eq: '=',
-  lte: '≤',
-  lt: '<',
-};
 
 export const COUNT_OPS = Object.keys(COUNT_OP_LABELS) as CountOp[];
 
