@@ -1,5 +1,6 @@
 /** Names of content states, audiences, kinds and categories as the workbench and the sidebar show them. */
 import type { ContentAudience, ContentKind, ContentStatus } from './types';
+import { CONTENT_CATEGORY_LABELS } from '@careloop/shared/words';
 
 export const CONTENT_STATUS_LABELS: Record<ContentStatus, string> = {
   draft: '草稿',
@@ -41,16 +42,7 @@ export const KIND_LABELS: Record<ContentKind, string> = {
 export const CONTENT_KINDS = Object.keys(KIND_LABELS) as ContentKind[];
 
 /** Categories staff usually pick (tag rules match on the key); any other key may be typed. */
-export const CATEGORY_LABELS: Record<string, string> = {
-  ortho: '正畸',
-  implant: '种植',
-  hygiene: '口腔卫生',
-  restorative: '修复',
-  pediatric: '儿童口腔',
-  academic: '学术',
-  prescription: '处方信息',
-  news: '机构动态',
-};
+export const CATEGORY_LABELS = CONTENT_CATEGORY_LABELS;
 
 export function categoryLabel(category: string): string {
   const label = CATEGORY_LABELS[category];

@@ -11,6 +11,7 @@ import type {
   PropertyFilter,
   StepCustomerState,
 } from './types';
+import { FILTER_OP_LABELS } from '@careloop/shared/words';
 
 export { STEP_TYPE_LABELS };
 export type { Tone };
@@ -97,18 +98,7 @@ export const KEY_DATE_KIND_LABELS: Record<KeyDateSource['kind'], string> = {
 };
 export const KEY_DATE_KINDS = Object.keys(KEY_DATE_KIND_LABELS) as KeyDateSource['kind'][];
 
-export const FILTER_OP_LABELS: Record<PropertyFilter['op'], string> = {
-  eq: '等于',
-  ne: '不等于',
-  in: '属于',
-  notIn: '不属于',
-  gt: '大于',
-  gte: '大于等于',
-  lt: '小于',
-  lte: '小于等于',
-  exists: '有值',
-  missing: '无值',
-};
+export { FILTER_OP_LABELS };
 
 export const FILTER_OPS = Object.keys(FILTER_OP_LABELS) as PropertyFilter['op'][];
 

@@ -1,26 +1,17 @@
 /** Names of task types, priorities, outcomes and states, handover contact states and journey steps, as staff read them. */
 import type { HandoverContactState, JourneyEnrolment, TaskOutcome, TaskPriority, TaskStatus, TaskType } from './types';
+import { TASK_OUTCOME_LABELS, TASK_TYPE_LABELS } from '@careloop/shared/words';
 
 export type Tone = 'pending' | 'ok' | 'done' | 'bad' | 'off';
 
-export const TASK_TYPE_LABELS: Record<TaskType, string> = {
-  follow_up_call: '电话回访',
-  post_treatment_check: '治疗后回访',
-  forward_message: '转发消息',
-  moments_post: '朋友圈任务',
-};
+export { TASK_TYPE_LABELS };
 
 export const TASK_TYPES = Object.keys(TASK_TYPE_LABELS) as TaskType[];
 
 export const PRIORITY_LABELS: Record<TaskPriority, string> = { high: '高', normal: '普通', low: '低' };
 export const TASK_PRIORITIES: TaskPriority[] = ['high', 'normal', 'low'];
 
-export const OUTCOME_LABELS: Record<TaskOutcome, string> = {
-  reached: '已联系上',
-  not_reached: '未联系上',
-  rebooked: '已再次预约',
-  declined: '客户拒绝',
-};
+export const OUTCOME_LABELS = TASK_OUTCOME_LABELS;
 
 export const TASK_OUTCOMES = Object.keys(OUTCOME_LABELS) as TaskOutcome[];
 
